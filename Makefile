@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# LVD: build the patched Linux 6.12 kernel, boot it, test it, and emit the
+# patch series. Run as root on Debian 12: every target installs the Debian
+# packages it needs. See README.
+#
+# Knobs (make VAR=value):
+#   KSRC=/path   your own 6.12.y tree (git checkout or unpacked); default:
+#                Debian's linux-source-6.12
+#   BOOT=bochs|qemu|kvm   for make run (default: kvm where the host has VMX,
+#                else bochs)
+#   CPUS=1..4    for make run
+#   BOOTS="bochs:1 bochs:2 qemu:1"   boots of make test
+#   TIMEOUT=600  seconds per boot
+#   OUT=out      where everything is built and logged
+#   JOBS=N       parallel build jobs (default: all CPUs)
+
+OUT ?= $(CURDIR)/out
+KSRC ?=
+BOOT ?=
+CPUS ?= 1
+BOOTS ?=
+TIMEOUT ?= 600
+export OUT KSRC BOOT CPUS BOOTS TIMEOUT JOBS
+
+H := $(CURDIR)/harness
+
+.PHONY: help deps base overlay kernel initramfs run shell test patches \
+	checkpatch check clean distclean
+
+help:
+	@sed -n '/^## /s/^## //p' README
+
+deps:
+	@$(H)/deps.sh all
+
+base: deps
+	@$(H)/base.sh
+
+overlay: base
+	@$(H)/overlay.sh
+
+kernel: overlay
+	@$(H)/build.sh
+
+initramfs: kernel
+	@$(H)/initramfs.sh
+
+run: initramfs
+	@MODE=run FOLLOW=1 $(H)/boot.sh run
+
+test:
+	@$(H)/test.sh
+
+patches: overlay
+	@$(H)/series.sh
+
+checkpatch: patches
+	@$(H)/checkpatch.sh
+
+check: kernel patches
+	@$(H)/warnings.sh && $(H)/checkpatch.sh
+
+clean:
+	rm -rf $(OUT)/build $(OUT)/boot $(OUT)/initramfs* $(OUT)/selftests \
+		$(OUT)/patches $(OUT)/series-git
+
+distclean:
+	rm -rf $(OUT)

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/lvd/: what LVD found at boot.
+ *
+ *   status    "available" or "unavailable: <reason>"
+ *   caps      one line per feature: name, yes/no, required/optional, what
+ *   vmx_msrs  the raw capability MSRs of the CPUs
+ */
+
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/seq_file.h>
+#include <asm/msr-index.h>
+
+#include "lvd.h"
+
+static int lvd_status_show(struct seq_file *m, void *unused)
+{
+	const struct lvd_state *st = m->private;
+
+	if (st->available)
+		seq_puts(m, "available\n");
+	else
+		seq_printf(m, "unavailable: %s\n", st->reason);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_status);
+
+static int lvd_caps_show(struct seq_file *m, void *unused)
+{
+	const struct lvd_state *st = m->private;
+	const struct lvd_cap_desc *desc;
+	enum lvd_cap cap;
+
+	seq_printf(m, "# %u CPUs checked; %u CR3-target values; VMCS revision %#x\n",
+		   st->cpus_checked, st->caps.cr3_targets,
+		   st->caps.vmcs_revision);
+	for (cap = 0; cap < LVD_CAP_NR; cap++) {
+		desc = lvd_cap_desc(cap);
+		seq_printf(m, "%-18s %-3s %-8s %s\n", desc->name,
+			   lvd_caps_has(&st->caps, cap) ? "yes" : "no",
+			   desc->required ? "required" : "optional",
+			   desc->what);
+	}
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_caps);
+
+static int lvd_vmx_msrs_show(struct seq_file *m, void *unused)
+{
+	const struct lvd_vmx_msrs *msrs = &((const struct lvd_state *)m->private)->msrs;
+
+	seq_printf(m, "CPUID.1:ECX                 %#018llx\n", msrs->cpuid1_ecx);
+	seq_printf(m, "IA32_FEATURE_CONTROL        %#018llx\n", msrs->feat_ctl);
+	seq_printf(m, "IA32_VMX_BASIC              %#018llx\n", msrs->basic);
+	seq_printf(m, "IA32_VMX_(TRUE_)PINBASED    %#018llx\n", msrs->pinbased);
+	seq_printf(m, "IA32_VMX_(TRUE_)PROCBASED   %#018llx\n", msrs->procbased);
+	seq_printf(m, "IA32_VMX_(TRUE_)EXIT        %#018llx\n", msrs->exit);
+	seq_printf(m, "IA32_VMX_(TRUE_)ENTRY       %#018llx\n", msrs->entry);
+	seq_printf(m, "IA32_VMX_MISC               %#018llx\n", msrs->misc);
+	seq_printf(m, "IA32_VMX_PROCBASED_CTLS2    %#018llx\n", msrs->procbased2);
+	seq_printf(m, "IA32_VMX_EPT_VPID_CAP       %#018llx\n", msrs->ept_vpid);
+	seq_printf(m, "IA32_VMX_VMFUNC             %#018llx\n", msrs->vmfunc);
+	seq_printf(m, "IA32_VMX_CR0_FIXED0         %#018llx\n", msrs->cr0_fixed0);
+	seq_printf(m, "IA32_VMX_CR0_FIXED1         %#018llx\n", msrs->cr0_fixed1);
+	seq_printf(m, "IA32_VMX_CR4_FIXED0         %#018llx\n", msrs->cr4_fixed0);
+	seq_printf(m, "IA32_VMX_CR4_FIXED1         %#018llx\n", msrs->cr4_fixed1);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_vmx_msrs);
+
+/**
+ * lvd_debugfs_init() - create /sys/kernel/debug/lvd/
+ * @st: LVD's state, which must outlive the files
+ *
+ * Without debugfs this does nothing; LVD does not depend on it.
+ */
+void __init lvd_debugfs_init(const struct lvd_state *st)
+{
+	struct dentry *dir = debugfs_create_dir("lvd", NULL);
+	void *data = (void *)st;
+
+	debugfs_create_file("status", 0444, dir, data, &lvd_status_fops);
+	debugfs_create_file("caps", 0444, dir, data, &lvd_caps_fops);
+	debugfs_create_file("vmx_msrs", 0444, dir, data, &lvd_vmx_msrs_fops);
+}

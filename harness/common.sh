@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared settings and helpers for the LVD harness scripts. Sourced, not run.
+
+set -euo pipefail
+trap 'echo "lvd: error: ${BASH_SOURCE[0]##*/}:$LINENO: $BASH_COMMAND failed" >&2' ERR
+
+LVD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+OUT=${OUT:-$LVD_TOP/out}
+case $OUT in /*) ;; *) OUT=$LVD_TOP/$OUT ;; esac
+KTREE=$OUT/linux		# base tree (a git repo, commit "base") with our files laid over
+KBUILD=$OUT/build		# kbuild output (O=)
+JOBS=${JOBS:-$(nproc)}
+
+# Directories of this repository that are laid over the kernel tree.
+OVERLAY_DIRS="arch drivers include kernel tools Documentation"
+
+die() { echo "lvd: error: $*" >&2; exit 1; }
+note() { echo "lvd: $*" >&2; }
+
+# kmake ARGS...: run kbuild on the overlaid tree, output in $KBUILD, through ccache.
+kmake() {
+	make -s -C "$KTREE" O="$KBUILD" CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"$JOBS" "$@"
+}
+
+# series_entries: the patch series, in order (one directory per patch).
+series_entries() {
+	find "$LVD_TOP/harness/series" -mindepth 1 -maxdepth 1 -type d | sort
+}
+
+# series_files ENTRY: the new files (paths in the tree) that patch ENTRY adds.
+series_files() {
+	local f
+	[ -f "$1/files" ] || return 0
+	while read -r f; do
+		case $f in ''|'#'*) continue ;; esac
+		(cd "$LVD_TOP" && ls -d $f) || die "$1/files: no file matches '$f'"
+	done < "$1/files"
+}
+
+# series_edits ENTRY: the diffs of existing kernel files that patch ENTRY applies.
+series_edits() {
+	find "$1" -maxdepth 1 -name '*.diff' | sort
+}
+
+# diff_paths DIFF: the tree paths a unified diff edits.
+diff_paths() {
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"
+}

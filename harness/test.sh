@@ -1,0 +1,91 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make test: build, boot every configuration in BOOTS, read the results the
+# booted kernels report, check the patch series, and end with the line
+# "N passed, N failed". Exit status 1 on any failure.
+#
+# BOOTS lists boots as EMULATOR:CPUS (default: bochs:1 bochs:2 qemu:1, and
+# kvm:1 where the host has VMX and /dev/kvm).
+source "$(dirname "$0")/common.sh"
+
+start=$SECONDS
+H=$LVD_TOP/harness
+"$H/deps.sh" all
+"$H/base.sh"
+"$H/overlay.sh"
+"$H/build.sh"
+"$H/initramfs.sh"
+note "build done in $((SECONDS - start))s"
+
+if [ -z "${BOOTS:-}" ]; then
+	BOOTS="bochs:1 bochs:2 qemu:1"
+	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then BOOTS="$BOOTS kvm:1"; fi
+fi
+
+passed=0 failed=0 skipped=0
+summary=()
+
+# tally NAME: add one boot's results to the totals, show its failures.
+tally() {
+	local name=$1 res p f s dir=$OUT/boot/$1
+
+	res=$("$H/results.sh" "$name")
+	read -r _ p f s <<< "$(echo "$res" | tail -n 1)"
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	summary+=("$(printf '%-12s %3d passed, %d failed, %d skipped  (%ss)' \
+		"$name" "$p" "$f" "$s" "$(cat "$dir/seconds" 2>/dev/null)")")
+	echo "$res" | grep -v '^RESULT' | sed "s/^/  $name: /"
+	if [ "$f" -gt 0 ]; then
+		echo "  $name: serial log $dir/serial.log; its last lines:"
+		tail -n 40 "$dir/console.log" | sed 's/^/  | /'
+		[ ! -f "$dir/bochs.log" ] || echo "  $name: Bochs log $dir/bochs.log"
+	fi
+}
+
+# Boots run two at a time (one emulated CPU thread each on a 2-core host);
+# Bochs instances start a few seconds apart so each finds a free RFB port.
+names=()
+pids=()
+for b in $BOOTS; do
+	emu=${b%%:*} cpus=${b#*:}
+	name=$emu-${cpus}cpu
+	names+=("$name")
+	if [ ${#pids[@]} -ge 2 ]; then
+		wait "${pids[0]}" || true
+		pids=("${pids[@]:1}")
+	fi
+	BOOT=$emu CPUS=$cpus MODE=test "$H/boot.sh" "$name" &
+	pids+=($!)
+	sleep 3
+done
+wait || true
+
+for name in "${names[@]}"; do
+	tally "$name"
+done
+
+# Our code builds warning-free with W=1 and sparse; the series is emitted,
+# applies with git am to a pristine tree, and is checkpatch-clean.
+check() {
+	local what=$1 out
+
+	shift
+	if out=$("$@" 2>&1); then
+		echo "  PASS $what: $(echo "$out" | tail -n 1)"
+		passed=$((passed + 1))
+	else
+		echo "  FAIL $what:"
+		echo "$out" | tail -n 30 | sed 's/^/  | /'
+		failed=$((failed + 1))
+	fi
+}
+check "W=1/sparse" "$H/warnings.sh"
+check "series" "$H/series.sh"
+check "git am" "$H/am-check.sh"
+check "checkpatch" "$H/checkpatch.sh"
+
+echo
+printf '%s\n' "${summary[@]}"
+echo "total time $((SECONDS - start))s"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" = 0 ]
