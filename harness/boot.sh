@@ -64,18 +64,20 @@ start_bochs() {
 	rm -rf "$dir/iso"
 
 	# clock sync=none: emulated time follows instructions, so runs repeat.
+	# Paths are relative (Bochs runs in $dir): long ones overflow its buffers.
 	cat > "$dir/bochsrc" <<-EOF
 	megs: 512
 	romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 	vgaromimage: file=/usr/share/vgabios/vgabios.bin
 	cpu: model=corei7_haswell_4770, count=$CPUS, ips=10000000, reset_on_triple_fault=0
 	clock: sync=none, time0=1
-	ata0-master: type=cdrom, path=$iso, status=inserted
+	ata0-master: type=cdrom, path=lvd.iso, status=inserted
 	boot: cdrom
-	com1: enabled=1, mode=file, dev=$dir/serial.log
+	com1: enabled=1, mode=file, dev=serial.log
 	display_library: rfb, options="timeout=0"
 	mouse: enabled=0
-	log: $dir/bochs.log
+	log: bochs.log
+	sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 	panic: action=fatal
 	EOF
 	echo c > "$dir/bochs.rc"

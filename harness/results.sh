@@ -43,7 +43,7 @@ function parse(line) {
 }
 /^lvd-harness: done/ { done = 1; next }
 /Kernel panic - not syncing/ { panic = $0 }
-sect == "kunit" && /^    # Subtest: / { suite = $4; next }
+sect == "kunit" && /^    # Subtest: / { suite = $3; next }
 sect == "kunit" && /^    1\.\.[0-9]+$/ { kunit_plan += substr($1, 4); next }
 sect == "kunit" && /^    (not )?ok [0-9]+/ {
 	line = $0; sub(/^    /, "", line); parse(line)

@@ -79,6 +79,24 @@ check() {
 		failed=$((failed + 1))
 	fi
 }
+# The harness itself: a panicking kernel and a failing test must fail a boot.
+harness_sees() {
+	local name=$1 pattern=$2
+
+	shift 2
+	env BOOT=qemu CPUS=1 MODE=test "$@" "$H/boot.sh" "$name" >/dev/null 2>&1 || true
+	if "$H/results.sh" "$name" | grep -q "$pattern"; then
+		echo "reported: $("$H/results.sh" "$name" | grep -m1 "$pattern" | cut -c1-90)"
+	else
+		"$H/results.sh" "$name"
+		return 1
+	fi
+}
+check "harness sees a panic" harness_sees harness-panic '^FAIL boot: .*Kernel panic' \
+	CMDLINE_EXTRA=rdinit=/nonexistent
+check "harness sees a failed test" harness_sees harness-fail \
+	'^FAIL selftest caps_test.global.status_matches_the_machine' \
+	CMDLINE_EXTRA=lvd_expect=available
 check "W=1/sparse" "$H/warnings.sh"
 check "series" "$H/series.sh"
 check "git am" "$H/am-check.sh"

@@ -17,15 +17,22 @@
 /* Allowed-1 settings of a VMX control MSR are in its upper half. */
 #define ALLOWED1(bits)	((u64)(bits) << 32)
 
-#define CAP(_name, _what, _use, _msr, _mask, _value, _required) {	\
+#define CAP_FIELD(_name, _what, _use, _msr)				\
 	.name = _name, .what = _what, .use = _use,			\
-	.msr = offsetof(struct lvd_vmx_msrs, _msr),			\
-	.mask = _mask, .value = _value, .required = _required,		\
+	.msr = offsetof(struct lvd_vmx_msrs, _msr)
+
+/* A feature present when all of @_bits are set in the MSR. */
+#define CAP_BIT(_name, _what, _use, _msr, _bits, _required) {		\
+	CAP_FIELD(_name, _what, _use, _msr),				\
+	.mask = _bits, .required = _required,				\
 }
 
-/* A control or capability bit that must be set. */
-#define CAP_BIT(_name, _what, _use, _msr, _bit, _required)		\
-	CAP(_name, _what, _use, _msr, _bit, _bit, _required)
+/* A feature present when the bits in @_mask hold exactly @_value. */
+#define CAP_EQ(_name, _what, _use, _msr, _mask, _value, _required) {	\
+	CAP_FIELD(_name, _what, _use, _msr),				\
+	.mask = _mask, .value = _value, .exact = true,			\
+	.required = _required,						\
+}
 
 #define VMX_BASIC_MEM_TYPE	GENMASK_ULL(53, 50)
 
@@ -38,11 +45,11 @@ static const struct lvd_cap_desc lvd_cap_descs[LVD_CAP_NR] = {
 		"VMX enabled outside SMX in IA32_FEATURE_CONTROL",
 		"VMXON", feat_ctl,
 		FEAT_CTL_LOCKED | FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX, true),
-	[LVD_CAP_VMCS_WB] = CAP("vmcs-wb",
+	[LVD_CAP_VMCS_WB] = CAP_EQ("vmcs-wb",
 		"write-back VMCS memory (IA32_VMX_BASIC[53:50] = 6)",
 		"VMCS and VMXON regions in ordinary RAM", basic,
 		VMX_BASIC_MEM_TYPE, X86_MEMTYPE_WB << 50, true),
-	[LVD_CAP_PHYS_64] = CAP("phys-64",
+	[LVD_CAP_PHYS_64] = CAP_EQ("phys-64",
 		"VMX structures above 4 GiB (IA32_VMX_BASIC[48] = 0)",
 		"VMCS, EPT and bitmaps anywhere in RAM", basic,
 		VMX_BASIC_32BIT_PHYS_ADDR_ONLY, 0, true),
@@ -163,7 +170,7 @@ static bool lvd_cap_present(const struct lvd_cap_desc *desc,
 {
 	const u64 *msr = (const u64 *)((const char *)msrs + desc->msr);
 
-	return (*msr & desc->mask) == desc->value;
+	return (*msr & desc->mask) == (desc->exact ? desc->value : desc->mask);
 }
 
 /**
@@ -251,7 +258,10 @@ int lvd_caps_describe_missing(const struct lvd_caps *caps, char *buf,
 			missing++;
 
 	desc = &lvd_cap_descs[first];
-	if (first == LVD_CAP_VMX_ENABLED)
+	if (first == LVD_CAP_VMX)
+		scnprintf(buf, size, "the CPU lacks %s, needed for %s",
+			  desc->what, desc->use);
+	else if (first == LVD_CAP_VMX_ENABLED)
 		scnprintf(buf, size,
 			  "firmware left VMX disabled (%s), needed for %s",
 			  desc->what, desc->use);

@@ -88,7 +88,9 @@ enum lvd_cap {
  * @use:	what LVD uses it for
  * @msr:	offset of the MSR value in &struct lvd_vmx_msrs
  * @mask:	bits of that value to look at
- * @value:	what those bits must hold for the feature to be present
+ * @value:	what those bits must hold, when @exact
+ * @exact:	present when the bits in @mask equal @value; otherwise present
+ *		when all bits in @mask are set
  * @required:	LVD cannot run without it
  */
 struct lvd_cap_desc {
@@ -98,6 +100,7 @@ struct lvd_cap_desc {
 	size_t msr;
 	u64 mask;
 	u64 value;
+	bool exact;
 	bool required;
 };
 

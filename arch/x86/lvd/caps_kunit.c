@@ -130,12 +130,13 @@ static void lvd_caps_names_the_missing_feature(struct kunit *test)
 	struct lvd_caps caps;
 	char reason[256];
 	u64 *msr = (u64 *)((char *)&msrs + c->msr);
+	int missing;
 
 	*msr &= ~c->clear;
 	lvd_caps_parse(&caps, &msrs);
 	KUNIT_EXPECT_EQ(test, lvd_caps_first_missing(&caps), c->missing);
-	KUNIT_EXPECT_GT(test, lvd_caps_describe_missing(&caps, reason,
-							 sizeof(reason)), 0);
+	missing = lvd_caps_describe_missing(&caps, reason, sizeof(reason));
+	KUNIT_EXPECT_GT(test, missing, 0);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(reason, desc->what),
 				  "reason '%s' does not name '%s'", reason,
 				  desc->what);
@@ -217,6 +218,7 @@ static struct kunit_suite lvd_caps_test_suite = {
 	.name = "lvd_caps",
 	.test_cases = lvd_caps_test_cases,
 };
+
 kunit_test_suite(lvd_caps_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for LVD's VMX capability decoding");

@@ -7,10 +7,10 @@
 #define pr_fmt(fmt) "lvd: " fmt
 
 #include <linux/cpu.h>
+#include <linux/processor.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <asm/msr.h>
-#include <asm/processor.h>
 #include <asm/vmx.h>
 
 #include "lvd.h"

@@ -58,7 +58,8 @@ static int read_caps(struct cap_row *rows, int max, unsigned int *cpus)
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#') {
-			sscanf(line, "# %u CPUs checked", cpus);
+			if (sscanf(line, "# %u CPUs checked", cpus) != 1)
+				return -1;
 			continue;
 		}
 		if (n == max)
@@ -94,7 +95,7 @@ TEST(status_says_available_or_why_not)
 	if (strcmp(status, "available\n")) {
 		ASSERT_EQ(0, strncmp(status, "unavailable: ", 13))
 			TH_LOG("status is '%s'", status);
-		ASSERT_GT(strlen(status), 14) TH_LOG("no reason given");
+		ASSERT_GT(strlen(status), 14UL) TH_LOG("no reason given");
 	}
 }
 
@@ -106,13 +107,14 @@ TEST(status_matches_the_machine)
 	if (!want)
 		SKIP(return, "LVD_EXPECT not set: no expectation for this machine");
 	ASSERT_GT(read_text(LVD_DEBUGFS "status", status, sizeof(status)), 0);
-	if (!strcmp(want, "available"))
+	if (!strcmp(want, "available")) {
 		ASSERT_STREQ("available\n", status);
-	else if (!strcmp(want, "unavailable"))
+	} else if (!strcmp(want, "unavailable")) {
 		ASSERT_EQ(0, strncmp(status, "unavailable: ", 13))
 			TH_LOG("status is '%s'", status);
-	else
+	} else {
 		ASSERT_TRUE(0) TH_LOG("bad LVD_EXPECT '%s'", want);
+	}
 }
 
 TEST(caps_rows_are_well_formed)
@@ -219,19 +221,19 @@ TEST(vmx_msrs_match_cpuid)
 {
 	char buf[4096], *p;
 	unsigned long long ecx, basic;
+	int n;
 
 	ASSERT_GT(read_text(LVD_DEBUGFS "vmx_msrs", buf, sizeof(buf)), 0);
 	p = strstr(buf, "CPUID.1:ECX");
 	ASSERT_NE(NULL, p);
-	ASSERT_EQ(1, sscanf(p, "CPUID.1:ECX %llx", &ecx));
+	n = sscanf(p, "CPUID.1:ECX %llx", &ecx);
+	ASSERT_EQ(1, n);
 	p = strstr(buf, "IA32_VMX_BASIC");
 	ASSERT_NE(NULL, p);
-	ASSERT_EQ(1, sscanf(p, "IA32_VMX_BASIC %llx", &basic));
+	n = sscanf(p, "IA32_VMX_BASIC %llx", &basic);
+	ASSERT_EQ(1, n);
 	/* VMX MSRs are read only where CPUID offers VMX. */
-	if (ecx & (1u << 5))
-		ASSERT_NE(0, basic);
-	else
-		ASSERT_EQ(0, basic);
+	ASSERT_EQ(!!(ecx & (1u << 5)), basic != 0);
 }
 
 TEST_HARNESS_MAIN
