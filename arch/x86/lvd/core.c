@@ -8,10 +8,21 @@
 #include <linux/init.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
+#include "hv.h"
 #include "lvd.h"
 
 static struct lvd_state lvd_state;
+static bool lvd_off __initdata;
+
+static int __init lvd_param(char *arg)
+{
+	if (arg && !strcmp(arg, "off"))
+		lvd_off = true;
+	return 0;
+}
+early_param("lvd", lvd_param);
 
 static void __init lvd_report(const struct lvd_state *st)
 {
@@ -35,10 +46,33 @@ static void __init lvd_report(const struct lvd_state *st)
 	kfree(opt);
 }
 
+static void __init lvd_start_hypervisor(struct lvd_state *st)
+{
+	if (!st->available) {
+		scnprintf(st->hv_off, sizeof(st->hv_off), "LVD is unavailable");
+		return;
+	}
+	if (lvd_off) {
+		scnprintf(st->hv_off, sizeof(st->hv_off), "lvd=off on the command line");
+		pr_info("hypervisor not started: %s\n", st->hv_off);
+		return;
+	}
+	if (lvd_hv_start(&st->msrs, &st->caps)) {
+		scnprintf(st->hv_off, sizeof(st->hv_off), "%s", lvd_hv_error());
+		pr_err("hypervisor not started: %s; the kernel runs unvirtualized\n",
+		       st->hv_off);
+		return;
+	}
+	st->hv_active = true;
+	pr_info("hypervisor active: the kernel runs in VMX non-root mode on %u of %u CPUs\n",
+		lvd_hv_nr_active(), num_online_cpus());
+}
+
 static int __init lvd_init(void)
 {
 	lvd_state.available = !lvd_probe(&lvd_state);
 	lvd_report(&lvd_state);
+	lvd_start_hypervisor(&lvd_state);
 	lvd_debugfs_init(&lvd_state);
 	return 0;
 }

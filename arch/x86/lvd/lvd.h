@@ -14,6 +14,8 @@
  * @cpus_checked: how many CPUs were probed
  * @msrs:	the VMX capability MSRs (identical on all CPUs when available)
  * @caps:	@msrs decoded
+ * @hv_active:	the hypervisor was started
+ * @hv_off:	why the hypervisor is not running (when !@hv_active)
  */
 struct lvd_state {
 	bool available;
@@ -21,6 +23,8 @@ struct lvd_state {
 	unsigned int cpus_checked;
 	struct lvd_vmx_msrs msrs;
 	struct lvd_caps caps;
+	bool hv_active;
+	char hv_off[192];
 };
 
 int lvd_probe(struct lvd_state *st);

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Hypercalls (include/lvd/hypercall.h). Every one checks who is calling:
+ * only the kernel, at CPL 0, may call; user space gets #UD, as it would
+ * without a hypervisor.
+ */
+
+#include <linux/errno.h>
+#include <linux/mm.h>
+#include <asm/traps.h>
+#include <asm/vmx.h>
+#include <lvd/hypercall.h>
+
+#include "hv.h"
+#include "pool.h"
+#include "vcpu.h"
+#include "vmx_ops.h"
+
+/* Copy this CPU's exit counters into a kernel buffer the caller named. */
+static long lvd_hc_read_stats(struct lvd_vcpu *vcpu, unsigned long pa,
+			      unsigned long size)
+{
+	if (size != sizeof(vcpu->stats))
+		return -EINVAL;
+	/* Whole buffer in one page of ordinary kernel RAM, not ours. */
+	if (offset_in_page(pa) + size > PAGE_SIZE || !pfn_valid(PHYS_PFN(pa)) ||
+	    lvd_pool_contains(pa))
+		return -EFAULT;
+	memcpy(__va(pa), &vcpu->stats, size);
+	return 0;
+}
+
+/**
+ * lvd_exit_vmcall() - a VMCALL exited
+ * @vcpu: this CPU
+ * @regs: guest registers: RAX = number, RBX/RCX/RDX = arguments
+ *
+ * Return: %LVD_EXIT_NATIVE after %LVD_HC_LEAVE, else %LVD_EXIT_RESUME.
+ */
+int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
+{
+	long ret;
+
+	if (lvd_guest_cpl() != 0) {
+		lvd_inject_exception(X86_TRAP_UD, false, 0);
+		return LVD_EXIT_RESUME;
+	}
+	lvd_skip_instruction();
+
+	switch (regs->rax) {
+	case LVD_HC_VERSION:
+		ret = LVD_HC_ABI_VERSION;
+		break;
+	case LVD_HC_PING:
+		ret = regs->rbx ^ LVD_HC_PING_MAGIC;
+		regs->rbx = vcpu->cpu;
+		break;
+	case LVD_HC_LEAVE:
+		regs->rax = 0;
+		return lvd_leave_vmx(vcpu, regs);
+	case LVD_HC_READ_STATS:
+		ret = lvd_hc_read_stats(vcpu, regs->rbx, regs->rcx);
+		break;
+	default:
+		ret = -ENOSYS;
+	}
+	regs->rax = ret;
+	return LVD_EXIT_RESUME;
+}

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MSR policy: the bitmap lets the kernel's hot MSRs through (TSC deadline,
+ * FS/GS bases, x2APIC registers, SPEC_CTRL, TSC_AUX, ...) and traps only
+ * the sensitive ones, which are checked and emulated here.
+ *
+ * Reads of the VMX capability MSRs and every access to an MSR outside the
+ * bitmap's ranges get #GP: VMX stays hidden, and nothing unknown executes
+ * in root mode (where a fault could not be fixed up).
+ */
+
+#include <linux/bitops.h>
+#include <asm/apicdef.h>
+#include <asm/msr.h>
+#include <asm/msr-index.h>
+#include <asm/traps.h>
+#include <asm/vmx.h>
+
+#include "hv.h"
+#include "vcpu.h"
+#include "vmx_ops.h"
+
+/* Bitmap layout: SDM Vol. 3C, 25.6.9 */
+#define LVD_MSR_LOW_END		0x2000
+#define LVD_MSR_HIGH_BASE	0xc0000000
+#define LVD_MSR_READ_LOW	0
+#define LVD_MSR_READ_HIGH	1024
+#define LVD_MSR_WRITE_LOW	2048
+#define LVD_MSR_WRITE_HIGH	3072
+
+/* Writes exit: VMX switches some, the rest steer every entry into the kernel. */
+static const u32 lvd_msr_write_trapped[] = {
+	MSR_EFER, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SYSCALL_MASK,
+	MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP,
+	MSR_IA32_CR_PAT, MSR_IA32_DEBUGCTLMSR, MSR_IA32_APICBASE,
+	MSR_IA32_FEAT_CTL,
+};
+
+static bool lvd_msr_is_vmx_cap(u32 msr)
+{
+	return msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_PROCBASED_CTLS3;
+}
+
+static void lvd_msr_trap(u8 *bitmap, u32 msr, bool write)
+{
+	unsigned int base;
+
+	if (msr < LVD_MSR_LOW_END) {
+		base = write ? LVD_MSR_WRITE_LOW : LVD_MSR_READ_LOW;
+	} else {
+		base = write ? LVD_MSR_WRITE_HIGH : LVD_MSR_READ_HIGH;
+		msr -= LVD_MSR_HIGH_BASE;
+	}
+	__set_bit(msr, (unsigned long *)(bitmap + base));
+}
+
+/**
+ * lvd_msr_bitmap_init() - fill the MSR bitmap every CPU uses
+ * @bitmap: a zeroed page of hypervisor memory
+ */
+void lvd_msr_bitmap_init(void *bitmap)
+{
+	unsigned int i;
+	u32 msr;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_msr_write_trapped); i++)
+		lvd_msr_trap(bitmap, lvd_msr_write_trapped[i], true);
+	for (msr = MSR_IA32_VMX_BASIC; lvd_msr_is_vmx_cap(msr); msr++) {
+		lvd_msr_trap(bitmap, msr, false);
+		lvd_msr_trap(bitmap, msr, true);
+	}
+}
+
+/* A PAT value whose eight entries are all valid memory types. */
+static bool lvd_pat_valid(u64 pat)
+{
+	unsigned int i;
+	u8 type;
+
+	for (i = 0; i < 8; i++) {
+		type = pat >> (i * 8);
+		if (type == 2 || type == 3 || type > 7)
+			return false;
+	}
+	return true;
+}
+
+/* Emulate a trapped WRMSR by the kernel. Return false for #GP. */
+static bool lvd_msr_write(u32 msr, u64 val)
+{
+	u64 cur;
+
+	switch (msr) {
+	case MSR_EFER:
+		/* Long mode cannot be left under VMX. */
+		cur = lvd_vmread(GUEST_IA32_EFER);
+		if ((cur ^ val) & (EFER_LME | EFER_LMA))
+			return false;
+		lvd_vmwrite(GUEST_IA32_EFER, val);
+		return true;
+	case MSR_IA32_CR_PAT:
+		if (!lvd_pat_valid(val))
+			return false;
+		lvd_vmwrite(GUEST_IA32_PAT, val);
+		return true;
+	case MSR_IA32_DEBUGCTLMSR:
+		lvd_vmwrite(GUEST_IA32_DEBUGCTL, val);
+		return true;
+	case MSR_IA32_SYSENTER_CS:
+		lvd_vmwrite(GUEST_SYSENTER_CS, val);
+		return true;
+	case MSR_IA32_SYSENTER_ESP:
+		lvd_vmwrite(GUEST_SYSENTER_ESP, val);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		lvd_vmwrite(GUEST_SYSENTER_EIP, val);
+		return true;
+	case MSR_STAR: case MSR_LSTAR: case MSR_CSTAR: case MSR_SYSCALL_MASK:
+		/* Not switched by VMX: the kernel's values are the CPU's. */
+		if ((msr == MSR_LSTAR || msr == MSR_CSTAR) && !__is_canonical_address(val, 48))
+			return false;
+		wrmsrl(msr, val);
+		return true;
+	case MSR_IA32_APICBASE:
+		/* Only the x2APIC enable bit may change, and only on. */
+		rdmsrl(msr, cur);
+		if ((cur ^ val) & ~X2APIC_ENABLE || (cur & X2APIC_ENABLE && !(val & X2APIC_ENABLE)))
+			return false;
+		wrmsrl(msr, val);
+		return true;
+	default:
+		return false;	/* FEAT_CTL is locked; VMX MSRs are read-only */
+	}
+}
+
+/**
+ * lvd_exit_msr() - a RDMSR or WRMSR exited
+ * @vcpu: this CPU
+ * @regs: guest registers (ECX = MSR, EDX:EAX = value)
+ * @write: WRMSR rather than RDMSR
+ *
+ * Return: %LVD_EXIT_RESUME.
+ */
+int lvd_exit_msr(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs, bool write)
+{
+	u32 msr = regs->rcx;
+	u64 val = (regs->rdx << 32) | (u32)regs->rax;
+
+	/*
+	 * Reads only exit for VMX capability MSRs (hidden) and for MSRs
+	 * outside the bitmap, which we never execute in root mode.
+	 */
+	if (!write || !lvd_msr_write(msr, val)) {
+		lvd_inject_exception(X86_TRAP_GP, true, 0);
+		return LVD_EXIT_RESUME;
+	}
+	lvd_skip_instruction();
+	return LVD_EXIT_RESUME;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hypervisor's own memory: VMXON and VMCS regions, root-mode stacks,
+ * descriptor tables, bitmaps, EPT tables and EPTP lists all come from here.
+ *
+ * Memory is taken from the page allocator in naturally aligned 2-MiB chunks
+ * so that the kernel's EPT can hide each chunk with few, large entries.
+ * Pages are handed out zeroed and never returned to the page allocator
+ * while LVD runs: the kernel must not get them back while a view might
+ * still map them.
+ */
+
+#define pr_fmt(fmt) "lvd: " fmt
+
+#include <linux/gfp.h>
+#include <linux/io.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+
+#include "pool.h"
+
+struct lvd_pool_chunk {
+	struct list_head node;
+	struct page *pages;
+	unsigned int used;		/* pages handed out from the start */
+};
+
+static LIST_HEAD(lvd_pool_chunks);
+static LIST_HEAD(lvd_pool_free_pages);	/* single pages given back */
+static DEFINE_SPINLOCK(lvd_pool_lock);
+static unsigned int lvd_pool_nr_chunks;
+
+static struct lvd_pool_chunk *lvd_pool_grow(void)
+{
+	struct lvd_pool_chunk *chunk;
+
+	chunk = kzalloc(sizeof(*chunk), GFP_KERNEL);
+	if (!chunk)
+		return NULL;
+	chunk->pages = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
+				   LVD_POOL_CHUNK_ORDER);
+	if (!chunk->pages) {
+		kfree(chunk);
+		return NULL;
+	}
+	return chunk;
+}
+
+static void *lvd_pool_take(unsigned int nr, phys_addr_t *pa)
+{
+	struct lvd_pool_chunk *chunk;
+	struct page *page;
+
+	list_for_each_entry(chunk, &lvd_pool_chunks, node) {
+		if (chunk->used + nr > LVD_POOL_CHUNK_PAGES)
+			continue;
+		/* Keep multi-page blocks naturally aligned. */
+		chunk->used = ALIGN(chunk->used, nr);
+		if (chunk->used + nr > LVD_POOL_CHUNK_PAGES)
+			continue;
+		page = chunk->pages + chunk->used;
+		chunk->used += nr;
+		if (pa)
+			*pa = page_to_phys(page);
+		return page_address(page);
+	}
+	return NULL;
+}
+
+/**
+ * lvd_pool_alloc() - allocate zeroed, physically contiguous hypervisor pages
+ * @order: log2 of the number of pages (at most %LVD_POOL_CHUNK_ORDER)
+ * @pa: where to store the physical address, or NULL
+ *
+ * May sleep. The pages stay in the pool: lvd_pool_free() makes them
+ * available to later allocations of the pool only.
+ *
+ * Return: the pages' kernel address, or NULL when out of memory.
+ */
+void *lvd_pool_alloc(unsigned int order, phys_addr_t *pa)
+{
+	struct lvd_pool_chunk *chunk = NULL;
+	unsigned int nr = 1U << order;
+	void *va;
+
+	if (WARN_ON(order > LVD_POOL_CHUNK_ORDER))
+		return NULL;
+
+	for (;;) {
+		spin_lock(&lvd_pool_lock);
+		if (order == 0 && !list_empty(&lvd_pool_free_pages)) {
+			struct list_head *free = lvd_pool_free_pages.next;
+
+			list_del(free);
+			va = free;
+			clear_page(va);
+			if (pa)
+				*pa = __pa(va);
+		} else {
+			if (chunk) {
+				list_add_tail(&chunk->node, &lvd_pool_chunks);
+				lvd_pool_nr_chunks++;
+				chunk = NULL;
+			}
+			va = lvd_pool_take(nr, pa);
+		}
+		spin_unlock(&lvd_pool_lock);
+		if (va || chunk)
+			break;
+		chunk = lvd_pool_grow();
+		if (!chunk)
+			return NULL;
+	}
+	return va;
+}
+
+/**
+ * lvd_pool_free() - give a page back to the pool
+ * @va: an order-0 page from lvd_pool_alloc()
+ */
+void lvd_pool_free(void *va)
+{
+	if (!va)
+		return;
+	spin_lock(&lvd_pool_lock);
+	list_add((struct list_head *)va, &lvd_pool_free_pages);
+	spin_unlock(&lvd_pool_lock);
+}
+
+/**
+ * lvd_pool_contains() - is a physical address hypervisor memory?
+ * @pa: the address
+ *
+ * Return: true when @pa lies in one of the pool's chunks.
+ */
+bool lvd_pool_contains(phys_addr_t pa)
+{
+	struct lvd_pool_chunk *chunk;
+	phys_addr_t start;
+	bool found = false;
+
+	spin_lock(&lvd_pool_lock);
+	list_for_each_entry(chunk, &lvd_pool_chunks, node) {
+		start = page_to_phys(chunk->pages);
+		if (pa >= start && pa < start + LVD_POOL_CHUNK_SIZE) {
+			found = true;
+			break;
+		}
+	}
+	spin_unlock(&lvd_pool_lock);
+	return found;
+}
+
+/**
+ * lvd_pool_for_each_chunk() - call @fn on the physical range of each chunk
+ * @fn: the callback; a non-zero return stops the walk and is returned
+ * @ctx: passed to @fn
+ *
+ * @fn runs under the pool's spinlock and must not sleep or allocate from
+ * the pool.
+ *
+ * Return: 0, or the first non-zero value @fn returned.
+ */
+int lvd_pool_for_each_chunk(int (*fn)(void *ctx, phys_addr_t start, size_t size),
+			    void *ctx)
+{
+	struct lvd_pool_chunk *chunk;
+	int ret = 0;
+
+	spin_lock(&lvd_pool_lock);
+	list_for_each_entry(chunk, &lvd_pool_chunks, node) {
+		ret = fn(ctx, page_to_phys(chunk->pages), LVD_POOL_CHUNK_SIZE);
+		if (ret)
+			break;
+	}
+	spin_unlock(&lvd_pool_lock);
+	return ret;
+}
+
+/**
+ * lvd_pool_nr_pages() - how much memory the hypervisor holds
+ *
+ * Return: the number of 4-KiB pages in the pool's chunks.
+ */
+unsigned long lvd_pool_nr_pages(void)
+{
+	return (unsigned long)READ_ONCE(lvd_pool_nr_chunks) * LVD_POOL_CHUNK_PAGES;
+}

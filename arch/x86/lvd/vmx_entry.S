@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The assembly the hardware demands: the late launch, the VM-exit entry
+ * point, the return to the kernel in native mode when a CPU leaves VMX, and
+ * the root-mode IDT stubs.
+ */
+#include <linux/linkage.h>
+#include <asm/asm.h>
+#include <asm/nospec-branch.h>
+#include <asm/percpu.h>
+#include <asm/unwind_hints.h>
+
+/* lvd_handle_exit() return values (exit.h) */
+#define LVD_EXIT_RESUME		0
+#define LVD_EXIT_ABORT_LAUNCH	1
+#define LVD_EXIT_NATIVE		2
+
+.section .noinstr.text, "ax"
+
+/*
+ * int lvd_vmx_launch(unsigned long rsp_field, unsigned long rip_field)
+ *
+ * Launch the current VMCS so that the kernel continues at lvd_vmx_guest_entry, on this
+ * stack, in VMX non-root mode: the caller "returns" into the guest.
+ * %rdi and %rsi are the encodings of GUEST_RSP and GUEST_RIP (they live in
+ * a C enum, so the caller passes them).
+ *
+ * Returns 0 in non-root mode; 1 if a VMWRITE or VMLAUNCH failed (VMfail,
+ * still in root mode with the kernel's state); 2 if the launch ended in a
+ * failed-entry VM exit (root mode, with the hypervisor's host state loaded:
+ * the caller must restore the kernel's).
+ */
+SYM_FUNC_START(lvd_vmx_launch)
+	push %rbp
+	mov %rsp, %rbp
+	/* VM entry does not touch GPRs: these survive into the guest. */
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+
+	mov %rsp, %rax
+	vmwrite %rax, %rdi
+	jbe .Lvmfail		/* CF or ZF: VMfail */
+	lea lvd_vmx_guest_entry(%rip), %rax
+	vmwrite %rax, %rsi
+	jbe .Lvmfail
+	/* Where a failed-entry exit comes back to (lvd_vmexit_entry). */
+	mov %rsp, PER_CPU_VAR(lvd_launch_rsp)
+	UNWIND_HINT_SAVE
+	vmlaunch
+.Lvmfail:
+	mov $1, %eax
+	jmp .Lout
+
+SYM_INNER_LABEL(lvd_vmx_launch_aborted, SYM_L_GLOBAL)
+	/* Same stack as at VMLAUNCH: lvd_vmexit_entry restored RSP. */
+	UNWIND_HINT_RESTORE
+	ANNOTATE_NOENDBR
+	mov $2, %eax
+	jmp .Lout
+
+SYM_INNER_LABEL(lvd_vmx_guest_entry, SYM_L_GLOBAL)
+	/* First instruction in VMX non-root mode, reached by VM entry. */
+	UNWIND_HINT_RESTORE
+	ANNOTATE_NOENDBR
+	xor %eax, %eax
+.Lout:
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
+	pop %rbp
+	RET
+SYM_FUNC_END(lvd_vmx_launch)
+
+/*
+ * VM-exit entry point (HOST_RIP). The guest's GPRs are live; RSP is
+ * HOST_RSP, 16-byte aligned with room above it for an IRET frame. Push the
+ * GPRs as a struct lvd_guest_regs and let lvd_handle_exit() decide.
+ */
+SYM_CODE_START(lvd_vmexit_entry)
+	UNWIND_HINT_END_OF_STACK
+	ANNOTATE_NOENDBR	/* reached by VM exit, not by a branch */
+	push %r15
+	push %r14
+	push %r13
+	push %r12
+	push %r11
+	push %r10
+	push %r9
+	push %r8
+	push %rdi
+	push %rsi
+	push %rbp
+	push $0			/* RSP slot: the guest's RSP is in the VMCS */
+	push %rbx
+	push %rdx
+	push %rcx
+	push %rax
+
+	mov %rsp, %rdi
+	call lvd_handle_exit
+	cmp $LVD_EXIT_ABORT_LAUNCH, %eax
+	je .Labort_launch
+	cmp $LVD_EXIT_NATIVE, %eax
+	je .Lnative
+
+	pop %rax
+	pop %rcx
+	pop %rdx
+	pop %rbx
+	add $8, %rsp
+	pop %rbp
+	pop %rsi
+	pop %rdi
+	pop %r8
+	pop %r9
+	pop %r10
+	pop %r11
+	pop %r12
+	pop %r13
+	pop %r14
+	pop %r15
+	vmresume
+	/* VMRESUME failed: nothing sane to return to. */
+	call lvd_vmresume_failed	/* noreturn */
+
+.Labort_launch:
+	/* The first VMLAUNCH failed late: back to lvd_vmx_launch's frame. */
+	mov PER_CPU_VAR(lvd_launch_rsp), %rsp
+	jmp lvd_vmx_launch_aborted
+
+.Lnative:
+	/*
+	 * This CPU left VMX. lvd_handle_exit() restored the kernel's control
+	 * registers and tables and wrote an IRET frame just above the
+	 * registers: pop them and return into the kernel where it exited.
+	 */
+	pop %rax
+	pop %rcx
+	pop %rdx
+	pop %rbx
+	add $8, %rsp
+	pop %rbp
+	pop %rsi
+	pop %rdi
+	pop %r8
+	pop %r9
+	pop %r10
+	pop %r11
+	pop %r12
+	pop %r13
+	pop %r14
+	pop %r15
+	iretq
+SYM_CODE_END(lvd_vmexit_entry)
+
+/*
+ * NMI in root mode (IST stack): note it for injection into the guest and
+ * return. Only caller-saved registers need saving around the C call.
+ */
+SYM_CODE_START(lvd_root_nmi)
+	UNWIND_HINT_IRET_REGS
+	ANNOTATE_NOENDBR
+	push %rax
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	call lvd_root_on_nmi
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rax
+	iretq
+SYM_CODE_END(lvd_root_nmi)
+
+/*
+ * Root-mode exception stubs, one per vector, LVD_ROOT_STUB_SIZE bytes each:
+ * push a zero error code where the CPU pushes none, push the vector, and
+ * report. An exception in root mode is a hypervisor bug: it never returns.
+ */
+.macro LVD_ROOT_EXC_STUB vector
+	.balign 16
+	UNWIND_HINT_IRET_REGS
+	ANNOTATE_NOENDBR
+	.if !((\vector == 8) || (\vector >= 10 && \vector <= 14) || \vector == 17 || \vector == 21 || \vector == 29)
+	pushq $0
+	.endif
+	pushq $\vector
+	jmp lvd_root_exc_common
+.endm
+
+SYM_CODE_START(lvd_root_exc_stubs)
+	vector = 0
+	.rept 32
+	LVD_ROOT_EXC_STUB vector
+	vector = vector + 1
+	.endr
+SYM_CODE_END(lvd_root_exc_stubs)
+
+SYM_CODE_START_LOCAL(lvd_root_exc_common)
+	UNWIND_HINT_IRET_REGS offset=16
+	mov %rsp, %rdi
+	and $~15, %rsp
+	call lvd_root_exception		/* noreturn */
+SYM_CODE_END(lvd_root_exc_common)

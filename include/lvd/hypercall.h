@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * LVD hypercall ABI, version 1.
+ *
+ * VMCALL with the hypercall number in RAX and arguments in RBX, RCX, RDX;
+ * the result comes back in RAX (a negative errno on failure), some results
+ * in RBX too. Hypercalls are accepted only from CPL 0 in the kernel's EPT:
+ * a VMCALL from user space gets #UD, one from another view is refused.
+ * Issue one only on a CPU that lvd_cpu_virtualized() says runs under LVD:
+ * elsewhere VMCALL is #UD (or worse, on some emulators).
+ */
+#ifndef _LVD_HYPERCALL_H
+#define _LVD_HYPERCALL_H
+
+#include <linux/types.h>
+
+#define LVD_HC_ABI_VERSION	1
+
+/* Hypercall numbers */
+#define LVD_HC_VERSION		0	/* -> LVD_HC_ABI_VERSION */
+#define LVD_HC_PING		1	/* (cookie) -> cookie ^ LVD_HC_PING_MAGIC, RBX = CPU */
+#define LVD_HC_LEAVE		2	/* leave VMX on this CPU -> 0 */
+#define LVD_HC_READ_STATS	3	/* (pa, size) copy exit counters -> 0 */
+#define LVD_HC_NR		4
+
+#define LVD_HC_PING_MAGIC	0x4c56445f50494e47ULL	/* "LVD_PING" */
+
+/**
+ * struct lvd_hc_result - what a hypercall returned
+ * @ret: RAX
+ * @rbx: RBX
+ */
+struct lvd_hc_result {
+	long ret;
+	unsigned long rbx;
+};
+
+/**
+ * lvd_hypercall() - issue an LVD hypercall on this CPU
+ * @nr: hypercall number
+ * @a0: first argument (RBX)
+ * @a1: second argument (RCX)
+ * @a2: third argument (RDX)
+ *
+ * Return: RAX and RBX after the call.
+ */
+static inline struct lvd_hc_result lvd_hypercall(unsigned long nr,
+						 unsigned long a0,
+						 unsigned long a1,
+						 unsigned long a2)
+{
+	struct lvd_hc_result r;
+
+	asm volatile("vmcall"
+		     : "=a" (r.ret), "=b" (r.rbx), "+c" (a1), "+d" (a2)
+		     : "a" (nr), "b" (a0)
+		     : "memory");
+	return r;
+}
+
+bool lvd_cpu_virtualized(void);
+
+#endif /* _LVD_HYPERCALL_H */
