@@ -10,7 +10,6 @@ fragments="$LVD_TOP/harness/tiny-boot.config
 	${LVD_EXTRA_CONFIG:-}"
 
 mkdir -p "$KBUILD"
-export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/lvd-ccache}
 ccache -M 5G >/dev/null 2>&1 || true
 
 # A fresh .config whenever a fragment changes; kbuild handles the rest.

@@ -10,6 +10,10 @@ case $OUT in /*) ;; *) OUT=$LVD_TOP/$OUT ;; esac
 KTREE=$OUT/linux		# base tree (a git repo, commit "base") with our files laid over
 KBUILD=$OUT/build		# kbuild output (O=)
 JOBS=${JOBS:-$(nproc)}
+# ccache: one cache for every checkout; paths below $OUT count as relative,
+# so a clone in another folder (CI's) hits what this one compiled.
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/lvd-ccache}
+export CCACHE_BASEDIR=$OUT CCACHE_NOHASHDIR=1
 
 # Directories of this repository that are laid over the kernel tree.
 OVERLAY_DIRS="arch drivers include kernel tools Documentation"

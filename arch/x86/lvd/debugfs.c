@@ -5,14 +5,23 @@
  *   status    "available" or "unavailable: <reason>"
  *   caps      one line per feature: name, yes/no, required/optional, what
  *   vmx_msrs  the raw capability MSRs of the CPUs
+ *   hv        whether the hypervisor runs, and on which CPUs
+ *   exits     VM exits per CPU and reason, from the kernel and from user space
  */
 
+#include <linux/cpu.h>
 #include <linux/debugfs.h>
 #include <linux/init.h>
+#include <linux/mm.h>
 #include <linux/seq_file.h>
+#include <linux/smp.h>
 #include <asm/msr-index.h>
+#include <asm/vmx.h>
+#include <lvd/hypercall.h>
 
+#include "hv.h"
 #include "lvd.h"
+#include "vcpu.h"
 
 static int lvd_status_show(struct seq_file *m, void *unused)
 {
@@ -69,6 +78,91 @@ static int lvd_vmx_msrs_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lvd_vmx_msrs);
 
+static int lvd_hv_show(struct seq_file *m, void *unused)
+{
+	const struct lvd_state *st = m->private;
+	unsigned int cpu;
+
+	if (!st->hv_active) {
+		seq_printf(m, "off: %s\n", st->hv_off);
+		return 0;
+	}
+	seq_printf(m, "active on %u of %u CPUs\n", lvd_hv_nr_active(),
+		   num_online_cpus());
+	for_each_online_cpu(cpu)
+		seq_printf(m, "cpu%u %s\n", cpu,
+			   lvd_cpu_virtualized_on(cpu) ? "non-root" : "native");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_hv);
+
+struct lvd_stats_req {
+	struct lvd_exit_stats *stats;
+	long ret;
+};
+
+static void lvd_read_stats_here(void *data)
+{
+	struct lvd_stats_req *req = data;
+
+	req->ret = -ENODEV;
+	if (lvd_cpu_virtualized())
+		req->ret = lvd_hypercall(LVD_HC_READ_STATS, __pa(req->stats),
+					 sizeof(*req->stats), 0).ret;
+}
+
+static const char *lvd_exit_reason_name(unsigned int reason)
+{
+	static const struct { unsigned int reason; const char *name; } names[] = {
+		VMX_EXIT_REASONS
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (names[i].reason == reason)
+			return names[i].name;
+	return "OTHER";
+}
+
+static void lvd_exits_show_cpu(struct seq_file *m, unsigned int cpu,
+			       const struct lvd_exit_stats *s)
+{
+	unsigned int r;
+
+	for (r = 0; r < LVD_EXIT_REASONS; r++)
+		if (s->kernel[r] || s->user[r])
+			seq_printf(m, "cpu%u %-20s %llu %llu\n", cpu,
+				   lvd_exit_reason_name(r), s->kernel[r],
+				   s->user[r]);
+	seq_printf(m, "cpu%u %-20s %llu %llu\n", cpu, "NMI", s->nmi, 0ULL);
+	seq_printf(m, "cpu%u %-20s %llu %llu\n", cpu, "ROOT_NMI", s->root_nmi,
+		   0ULL);
+}
+
+static int lvd_exits_show(struct seq_file *m, void *unused)
+{
+	struct lvd_stats_req req;
+	unsigned int cpu;
+
+	/* One page of ordinary RAM: the hypervisor copies into it. */
+	req.stats = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!req.stats)
+		return -ENOMEM;
+	seq_puts(m, "# cpu reason kernel user\n");
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		smp_call_function_single(cpu, lvd_read_stats_here, &req, 1);
+		if (req.ret)
+			seq_printf(m, "cpu%u unavailable %ld\n", cpu, req.ret);
+		else
+			lvd_exits_show_cpu(m, cpu, req.stats);
+	}
+	cpus_read_unlock();
+	free_page((unsigned long)req.stats);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_exits);
+
 /**
  * lvd_debugfs_init() - create /sys/kernel/debug/lvd/
  * @st: LVD's state, which must outlive the files
@@ -83,4 +177,6 @@ void __init lvd_debugfs_init(const struct lvd_state *st)
 	debugfs_create_file("status", 0444, dir, data, &lvd_status_fops);
 	debugfs_create_file("caps", 0444, dir, data, &lvd_caps_fops);
 	debugfs_create_file("vmx_msrs", 0444, dir, data, &lvd_vmx_msrs_fops);
+	debugfs_create_file("hv", 0444, dir, data, &lvd_hv_fops);
+	debugfs_create_file("exits", 0444, dir, data, &lvd_exits_fops);
 }

@@ -92,6 +92,7 @@ void lvd_restore_kernel_tables(const struct desc_ptr *gdt,
 /* launch.c */
 int lvd_hv_start(const struct lvd_vmx_msrs *msrs, const struct lvd_caps *caps);
 unsigned int lvd_hv_nr_active(void);
+bool lvd_cpu_virtualized_on(unsigned int cpu);
 const char *lvd_hv_error(void);
 
 #endif /* _ARCH_X86_LVD_HV_H */

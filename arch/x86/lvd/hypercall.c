@@ -20,12 +20,12 @@
 static long lvd_hc_read_stats(struct lvd_vcpu *vcpu, unsigned long pa,
 			      unsigned long size)
 {
-	if (size != sizeof(vcpu->stats))
-		return -EINVAL;
 	/* Whole buffer in one page of ordinary kernel RAM, not ours. */
 	if (offset_in_page(pa) + size > PAGE_SIZE || !pfn_valid(PHYS_PFN(pa)) ||
 	    lvd_pool_contains(pa))
 		return -EFAULT;
+	if (size != sizeof(vcpu->stats))
+		return -EINVAL;
 	memcpy(__va(pa), &vcpu->stats, size);
 	return 0;
 }

@@ -53,6 +53,17 @@ bool lvd_cpu_virtualized(void)
 }
 EXPORT_SYMBOL_GPL(lvd_cpu_virtualized);
 
+/**
+ * lvd_cpu_virtualized_on() - does a CPU run under the LVD hypervisor?
+ * @cpu: the CPU
+ *
+ * Return: what lvd_cpu_virtualized() would say on @cpu.
+ */
+bool lvd_cpu_virtualized_on(unsigned int cpu)
+{
+	return per_cpu(lvd_cpu_on, cpu);
+}
+
 static void lvd_set_error(const char *fmt, unsigned int cpu, unsigned long a,
 			  unsigned long b)
 {

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test hooks for the LVD hypervisor's selftests: things only the kernel
+ * can do, made available in /sys/kernel/debug/lvd_test/.
+ *
+ *   ping       read: every online CPU issues a ping hypercall; one line per
+ *              CPU, "cpuN ok" or "cpuN FAIL <why>"
+ *   hypercall  write "NR A0 A1 A2" (numbers): issue that hypercall on the
+ *              writing CPU; read: "RET RBX" of the last one
+ *   vmxon      read: execute VMXON in the kernel; "trap 6" when it raised
+ *              #UD as it must under LVD, "ok" when it did not fault
+ */
+
+#include <linux/cpu.h>
+#include <linux/debugfs.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/seq_file.h>
+#include <linux/smp.h>
+#include <linux/uaccess.h>
+#include <asm/asm.h>
+#include <lvd/hypercall.h>
+
+static struct dentry *lvd_test_dir;
+static DEFINE_MUTEX(lvd_test_lock);
+static struct lvd_hc_result lvd_test_last;
+
+struct lvd_ping {
+	u64 cookie;
+	char result[80];
+};
+
+static void lvd_test_ping_here(void *data)
+{
+	struct lvd_ping *p = data;
+	struct lvd_hc_result r;
+	unsigned int cpu = smp_processor_id();
+
+	if (!lvd_cpu_virtualized()) {
+		snprintf(p->result, sizeof(p->result), "FAIL not in VMX non-root mode");
+		return;
+	}
+	r = lvd_hypercall(LVD_HC_PING, p->cookie, 0, 0);
+	if ((u64)r.ret != (p->cookie ^ LVD_HC_PING_MAGIC))
+		snprintf(p->result, sizeof(p->result), "FAIL answer %#lx", r.ret);
+	else if (r.rbx != cpu)
+		snprintf(p->result, sizeof(p->result),
+			 "FAIL the hypervisor says CPU %lu", r.rbx);
+	else
+		snprintf(p->result, sizeof(p->result), "ok");
+}
+
+static int lvd_test_ping_show(struct seq_file *m, void *unused)
+{
+	struct lvd_ping p;
+	unsigned int cpu;
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		p.cookie = get_random_u64();
+		smp_call_function_single(cpu, lvd_test_ping_here, &p, 1);
+		seq_printf(m, "cpu%u %s\n", cpu, p.result);
+	}
+	cpus_read_unlock();
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_test_ping);
+
+static ssize_t lvd_test_hypercall_write(struct file *file, const char __user *ubuf,
+					size_t len, loff_t *ppos)
+{
+	unsigned long nr, a0, a1, a2;
+	char buf[96];
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	if (sscanf(buf, "%lu %li %li %li", &nr, &a0, &a1, &a2) != 4)
+		return -EINVAL;
+
+	mutex_lock(&lvd_test_lock);
+	preempt_disable();
+	if (lvd_cpu_virtualized())
+		lvd_test_last = lvd_hypercall(nr, a0, a1, a2);
+	else
+		lvd_test_last = (struct lvd_hc_result){ .ret = -ENODEV };
+	preempt_enable();
+	mutex_unlock(&lvd_test_lock);
+	return len;
+}
+
+static int lvd_test_hypercall_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&lvd_test_lock);
+	seq_printf(m, "%ld %lu\n", lvd_test_last.ret, lvd_test_last.rbx);
+	mutex_unlock(&lvd_test_lock);
+	return 0;
+}
+
+static int lvd_test_hypercall_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, lvd_test_hypercall_show, NULL);
+}
+
+static const struct file_operations lvd_test_hypercall_fops = {
+	.owner = THIS_MODULE,
+	.open = lvd_test_hypercall_open,
+	.read = seq_read,
+	.write = lvd_test_hypercall_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* VMXON on a page of zeroes: under LVD it must exit and come back as #UD. */
+static int lvd_test_vmxon_show(struct seq_file *m, void *unused)
+{
+	unsigned long page = get_zeroed_page(GFP_KERNEL);
+	u64 pa;
+	int trap;
+
+	if (!page)
+		return -ENOMEM;
+	pa = __pa(page);
+	asm volatile("1: vmxon %[pa]\n\t"
+		     "xor %%eax, %%eax\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE_FAULT(1b, 2b)
+		     : "=a" (trap) : [pa] "m" (pa) : "cc", "memory");
+	free_page(page);
+	if (trap)
+		seq_printf(m, "trap %d\n", trap);
+	else
+		seq_puts(m, "ok\n");	/* LVD would have lost VMX: never expected */
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_test_vmxon);
+
+static int __init lvd_test_init(void)
+{
+	lvd_test_dir = debugfs_create_dir("lvd_test", NULL);
+	debugfs_create_file("ping", 0444, lvd_test_dir, NULL, &lvd_test_ping_fops);
+	debugfs_create_file("hypercall", 0600, lvd_test_dir, NULL,
+			    &lvd_test_hypercall_fops);
+	debugfs_create_file("vmxon", 0444, lvd_test_dir, NULL, &lvd_test_vmxon_fops);
+	return 0;
+}
+module_init(lvd_test_init);
+
+static void __exit lvd_test_exit(void)
+{
+	debugfs_remove_recursive(lvd_test_dir);
+}
+module_exit(lvd_test_exit);
+
+MODULE_DESCRIPTION("Test hooks for LVD's hypervisor selftests");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LVD hypervisor: the kernel runs in VMX non-root mode on every CPU, with
+ * VMX hidden from it and from user space, and hypercalls that refuse what
+ * they must.
+ *
+ * Needs the lvd_test_hv module (CONFIG_LVD_TEST_HV) for what only the
+ * kernel can do. LVD_EXPECT=available says the machine offers VMX: then
+ * the hypervisor must be active; otherwise these tests skip.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cpuid.h>
+
+#include "../kselftest_harness.h"
+
+#define LVD_DEBUGFS	"/sys/kernel/debug/lvd/"
+#define LVD_TEST	"/sys/kernel/debug/lvd_test/"
+#define ENOSYS_RET	(-38)
+#define EINVAL_RET	(-22)
+#define EFAULT_RET	(-14)
+
+static int read_text(const char *path, char *buf, size_t size)
+{
+	ssize_t len, total = 0;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		return -errno;
+	while ((size_t)total < size - 1) {
+		len = read(fd, buf + total, size - 1 - total);
+		if (len <= 0)
+			break;
+		total += len;
+	}
+	close(fd);
+	buf[total] = '\0';
+	return total;
+}
+
+static int write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -errno;
+	close(fd);
+	return ret;
+}
+
+static int vmx_expected(void)
+{
+	const char *e = getenv("LVD_EXPECT");
+
+	return e && !strcmp(e, "available");
+}
+
+/* Sum of one exit reason's kernel and user counts over all CPUs. */
+static long long exits_of(const char *reason, int user)
+{
+	char buf[16384], *line, *save, name[32];
+	unsigned long long k, u;
+	long long total = 0;
+	unsigned int cpu;
+
+	if (read_text(LVD_DEBUGFS "exits", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "cpu%u %31s %llu %llu", &cpu, name, &k, &u) != 4)
+			continue;
+		if (!strcmp(name, reason))
+			total += user ? u : k;
+	}
+	return total;
+}
+
+static long hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
+		      unsigned long a2, unsigned long *rbx)
+{
+	char buf[128];
+	long ret;
+	int n;
+
+	snprintf(buf, sizeof(buf), "%lu %#lx %#lx %#lx", nr, a0, a1, a2);
+	if (write_text(LVD_TEST "hypercall", buf))
+		return 1;
+	if (read_text(LVD_TEST "hypercall", buf, sizeof(buf)) <= 0)
+		return 1;
+	n = sscanf(buf, "%ld %lu", &ret, rbx);
+	return n == 2 ? ret : 1;
+}
+
+FIXTURE(hv) {
+	int active;
+};
+
+FIXTURE_SETUP(hv)
+{
+	char buf[256];
+
+	if (!vmx_expected())
+		SKIP(return, "machine without VMX: no hypervisor to test");
+	ASSERT_GT(read_text(LVD_DEBUGFS "hv", buf, sizeof(buf)), 0);
+	ASSERT_EQ(0, strncmp(buf, "active on ", 10)) TH_LOG("lvd/hv: %s", buf);
+	if (access(LVD_TEST "ping", R_OK))
+		ASSERT_EQ(0, system("modprobe lvd_test_hv"));
+	self->active = 1;
+}
+
+FIXTURE_TEARDOWN(hv)
+{
+}
+
+TEST_F(hv, every_cpu_runs_in_non_root_mode)
+{
+	char buf[4096], want[64], *p;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), cpu;
+	int n;
+
+	ASSERT_GT(read_text(LVD_DEBUGFS "hv", buf, sizeof(buf)), 0);
+	snprintf(want, sizeof(want), "active on %ld of %ld CPUs", cpus, cpus);
+	ASSERT_EQ(0, strncmp(buf, want, strlen(want))) TH_LOG("lvd/hv: %s", buf);
+	for (cpu = 0; cpu < cpus; cpu++) {
+		snprintf(want, sizeof(want), "cpu%ld non-root", cpu);
+		p = strstr(buf, want);
+		n = p != NULL;
+		ASSERT_EQ(1, n) TH_LOG("no '%s' in lvd/hv", want);
+	}
+}
+
+TEST_F(hv, every_cpu_answers_a_hypercall)
+{
+	char buf[4096], want[64];
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), cpu;
+
+	ASSERT_GT(read_text(LVD_TEST "ping", buf, sizeof(buf)), 0);
+	for (cpu = 0; cpu < cpus; cpu++) {
+		snprintf(want, sizeof(want), "cpu%ld ok\n", cpu);
+		ASSERT_NE(NULL, strstr(buf, want)) TH_LOG("ping: %s", buf);
+	}
+}
+
+TEST_F(hv, cpuid_hides_vmx_on_every_cpu)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), cpu;
+	long long before = exits_of("CPUID", 1), after;
+	unsigned int a, b, c, d;
+	cpu_set_t set;
+
+	for (cpu = 0; cpu < cpus; cpu++) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+		__cpuid(1, a, b, c, d);
+		ASSERT_EQ(0, c & (1u << 5)) TH_LOG("CPU %ld shows VMX", cpu);
+	}
+	/* ... and it was the hypervisor that answered. */
+	after = exits_of("CPUID", 1);
+	ASSERT_GE(after - before, cpus);
+	(void)a; (void)b; (void)d;
+}
+
+TEST_F(hv, vmxon_in_the_kernel_raises_ud)
+{
+	long long before = exits_of("VMON", 0);
+	char buf[64];
+
+	ASSERT_GT(read_text(LVD_TEST "vmxon", buf, sizeof(buf)), 0);
+	ASSERT_STREQ("trap 6\n", buf);
+	ASSERT_EQ(before + 1, exits_of("VMON", 0));
+}
+
+TEST_F(hv, kvm_intel_refuses_to_load)
+{
+	char buf[4096];
+	int ret;
+
+	if (system("modinfo kvm_intel >/dev/null 2>&1"))
+		SKIP(return, "kvm_intel is not built as a module");
+	ret = system("modprobe kvm_intel 2>/dev/null");
+	ASSERT_NE(0, ret) TH_LOG("kvm_intel loaded under LVD");
+	/* The kernel is fine, and LVD still runs everywhere. */
+	ASSERT_GT(read_text(LVD_TEST "ping", buf, sizeof(buf)), 0);
+	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
+}
+
+TEST_F(hv, vmcall_from_user_space_is_ud)
+{
+	long long before = exits_of("VMCALL", 1);
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		asm volatile("vmcall" : : "a" (1), "b" (0) : "memory");
+		_exit(0);	/* the hypercall went through: wrong */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child exited %d", WEXITSTATUS(status));
+	ASSERT_EQ(SIGILL, WTERMSIG(status));
+	ASSERT_EQ(before + 1, exits_of("VMCALL", 1));
+}
+
+TEST_F(hv, hypercall_abi)
+{
+	unsigned long rbx = 0;
+	long ret;
+
+	ret = hypercall(0, 0, 0, 0, &rbx);
+	ASSERT_EQ(1, ret) TH_LOG("ABI version %ld", ret);
+	ret = hypercall(1, 0x1234, 0, 0, &rbx);
+	ASSERT_EQ((long)(0x1234 ^ 0x4c56445f50494e47ULL), ret);
+}
+
+TEST_F(hv, bad_hypercalls_are_refused)
+{
+	unsigned long rbx;
+
+	/* Unknown numbers */
+	ASSERT_EQ(ENOSYS_RET, hypercall(4, 0, 0, 0, &rbx));
+	ASSERT_EQ(ENOSYS_RET, hypercall(999, 0, 0, 0, &rbx));
+	ASSERT_EQ(ENOSYS_RET, hypercall(-1UL, 0, 0, 0, &rbx));
+	/* READ_STATS: wrong size, a buffer across a page, no RAM there */
+	ASSERT_EQ(EINVAL_RET, hypercall(3, 0x100000, 1, 0, &rbx));
+	ASSERT_EQ(EFAULT_RET, hypercall(3, 0x100ff8, 16, 0, &rbx));
+	ASSERT_EQ(EFAULT_RET, hypercall(3, 0xfffffff000UL, 16, 0, &rbx));
+}
+
+/* Exits per reason, kernel and user apart, summed over CPUs. */
+struct exit_counts {
+	char name[64][32];
+	unsigned long long k[64], u[64];
+	int n;
+};
+
+static int read_exit_counts(struct exit_counts *c)
+{
+	char buf[16384], *line, *save, name[32];
+	unsigned long long k, u;
+	unsigned int cpu;
+	int i;
+
+	c->n = 0;
+	if (read_text(LVD_DEBUGFS "exits", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "cpu%u %31s %llu %llu", &cpu, name, &k, &u) != 4)
+			continue;
+		for (i = 0; i < c->n && strcmp(c->name[i], name); i++)
+			;
+		if (i == c->n) {
+			if (c->n == 64)
+				return -1;
+			snprintf(c->name[c->n], sizeof(c->name[0]), "%s", name);
+			c->k[i] = c->u[i] = 0;
+			c->n++;
+		}
+		c->k[i] += k;
+		c->u[i] += u;
+	}
+	return 0;
+}
+
+static unsigned long long count_of(const struct exit_counts *c, const char *name,
+				   int user)
+{
+	int i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->name[i], name))
+			return user ? c->u[i] : c->k[i];
+	return 0;
+}
+
+/*
+ * A standard workload: a shell loop, file I/O on tmpfs and timer ticks for
+ * a few seconds. Nothing may exit for interrupts, exceptions or the MSRs
+ * the bitmap passes; the exits that remain are printed per second.
+ */
+TEST_F(hv, workload_exits)
+{
+	struct exit_counts before, after;
+	struct timespec t0, t1;
+	double secs;
+	int i;
+
+	ASSERT_EQ(0, read_exit_counts(&before));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, system("i=0; while [ $i -lt 200 ]; do i=$((i+1)); "
+			    "echo $i > /tmp/lvd-w; cat /tmp/lvd-w > /dev/null; done; "
+			    "dd if=/dev/zero of=/tmp/lvd-w bs=64k count=64 2>/dev/null; "
+			    "rm /tmp/lvd-w; sleep 1"));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ASSERT_EQ(0, read_exit_counts(&after));
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+
+	ksft_print_msg("exits during %.1f s of workload (kernel, user; per second):\n", secs);
+	for (i = 0; i < after.n; i++) {
+		unsigned long long dk = after.k[i] - count_of(&before, after.name[i], 0);
+		unsigned long long du = after.u[i] - count_of(&before, after.name[i], 1);
+
+		if (dk || du)
+			ksft_print_msg("  %-20s %8llu %8llu   %8.1f/s\n", after.name[i],
+				       dk, du, (dk + du) / secs);
+	}
+	/* Exitless: interrupts, exceptions, NMIs, passed-through MSRs */
+	ASSERT_EQ(count_of(&before, "EXTERNAL_INTERRUPT", 0),
+		  count_of(&after, "EXTERNAL_INTERRUPT", 0));
+	ASSERT_EQ(count_of(&before, "EXCEPTION_NMI", 0) + count_of(&before, "EXCEPTION_NMI", 1),
+		  count_of(&after, "EXCEPTION_NMI", 0) + count_of(&after, "EXCEPTION_NMI", 1));
+	ASSERT_EQ(count_of(&before, "MSR_READ", 0), count_of(&after, "MSR_READ", 0));
+	ASSERT_EQ(count_of(&before, "MSR_WRITE", 0), count_of(&after, "MSR_WRITE", 0));
+	ASSERT_EQ(count_of(&before, "HLT", 0), count_of(&after, "HLT", 0));
+	ASSERT_EQ(count_of(&before, "IO_INSTRUCTION", 0), count_of(&after, "IO_INSTRUCTION", 0));
+	/* The kernel itself does not execute CPUID in steady state. */
+	ASSERT_EQ(count_of(&before, "CPUID", 0), count_of(&after, "CPUID", 0));
+}
+
+TEST(lvd_off_or_no_vmx_means_no_hypervisor)
+{
+	char buf[256];
+
+	if (vmx_expected())
+		SKIP(return, "the hypervisor is expected here");
+	ASSERT_GT(read_text(LVD_DEBUGFS "hv", buf, sizeof(buf)), 0);
+	ASSERT_EQ(0, strncmp(buf, "off: ", 5)) TH_LOG("lvd/hv: %s", buf);
+}
+
+TEST_HARNESS_MAIN
