@@ -3,9 +3,10 @@
  * LVD hypercall ABI, version 1.
  *
  * VMCALL with the hypercall number in RAX and arguments in RBX, RCX, RDX;
- * the result comes back in RAX (a negative errno on failure), some results
- * in RBX too. Hypercalls are accepted only from CPL 0 in the kernel's EPT:
- * a VMCALL from user space gets #UD, one from another view is refused.
+ * the result comes back in RAX (a negative errno on failure, -EOPNOTSUPP
+ * for an unknown number), some results in RBX too. Hypercalls are accepted
+ * only from CPL 0 in the kernel's EPT: a VMCALL from user space gets #UD,
+ * one from another view is refused.
  * Issue one only on a CPU that lvd_cpu_virtualized() says runs under LVD:
  * elsewhere VMCALL is #UD (or worse, on some emulators).
  */

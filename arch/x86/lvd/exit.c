@@ -16,11 +16,11 @@
  *                  offline, so none is expected
  */
 
+#include <linux/cpufeature.h>
+#include <linux/io.h>
 #include <linux/kernel.h>
-#include <asm/cpufeature.h>
 #include <asm/fpu/types.h>
 #include <asm/fpu/xcr.h>
-#include <asm/io.h>
 #include <asm/special_insns.h>
 #include <asm/traps.h>
 #include <asm/vmx.h>

@@ -6,6 +6,7 @@
 #ifndef _ARCH_X86_LVD_HV_H
 #define _ARCH_X86_LVD_HV_H
 
+#include <linux/percpu.h>
 #include <linux/types.h>
 
 #include "caps.h"
@@ -55,6 +56,8 @@ struct lvd_hv {
 };
 
 extern struct lvd_hv lvd_hv;
+/* Stack pointer of lvd_vmx_launch() for a failed-entry exit */
+DECLARE_PER_CPU(unsigned long, lvd_launch_rsp);
 
 /* vmx_entry.S */
 int lvd_vmx_launch(unsigned long rsp_field, unsigned long rip_field);

@@ -189,7 +189,7 @@ static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 			      lvd_vmread(VM_INSTRUCTION_ERROR), 0);
 	} else {
 		lvd_restore_kernel(&k);
-		lvd_set_error("VM entry failed: exit reason %#lx, qualification %lu (bochs.log names the check)",
+		lvd_set_error("VM entry failed: exit reason %#lx, qualification %lu",
 			      vcpu->cpu, vcpu->exit_reason, vcpu->exit_qual);
 	}
 	lvd_vmx_off(vcpu);

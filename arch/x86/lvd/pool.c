@@ -154,7 +154,7 @@ bool lvd_pool_contains(phys_addr_t pa)
 }
 
 /**
- * lvd_pool_for_each_chunk() - call @fn on the physical range of each chunk
+ * lvd_pool_walk_chunks() - call @fn on the physical range of each chunk
  * @fn: the callback; a non-zero return stops the walk and is returned
  * @ctx: passed to @fn
  *
@@ -163,8 +163,7 @@ bool lvd_pool_contains(phys_addr_t pa)
  *
  * Return: 0, or the first non-zero value @fn returned.
  */
-int lvd_pool_for_each_chunk(int (*fn)(void *ctx, phys_addr_t start, size_t size),
-			    void *ctx)
+int lvd_pool_walk_chunks(lvd_pool_chunk_fn fn, void *ctx)
 {
 	struct lvd_pool_chunk *chunk;
 	int ret = 0;

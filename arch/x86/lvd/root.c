@@ -10,12 +10,12 @@
 
 #define pr_fmt(fmt) "lvd: " fmt
 
+#include <linux/io.h>
 #include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/processor.h>
 #include <linux/string.h>
 #include <asm/desc.h>
-#include <asm/io.h>
-#include <asm/pgtable.h>
-#include <asm/processor.h>
 #include <asm/traps.h>
 
 #include "pool.h"

@@ -7,9 +7,9 @@
 #define _ARCH_X86_LVD_VCPU_H
 
 #include <linux/percpu.h>
+#include <linux/processor.h>
 #include <linux/types.h>
 #include <asm/desc_defs.h>
-#include <asm/processor.h>
 #include <uapi/asm/vmx.h>
 
 /* Exit reasons we count; every basic exit reason fits below this. */

@@ -196,7 +196,9 @@ SYM_CODE_END(lvd_root_nmi)
 	.balign 16
 	UNWIND_HINT_IRET_REGS
 	ANNOTATE_NOENDBR
-	.if !((\vector == 8) || (\vector >= 10 && \vector <= 14) || \vector == 17 || \vector == 21 || \vector == 29)
+	/* #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC push an error code */
+	.if !(\vector == 8 || (\vector >= 10 && \vector <= 14) || \vector == 17 || \
+	      \vector == 21 || \vector == 29)
 	pushq $0
 	.endif
 	pushq $\vector

@@ -26,7 +26,7 @@
 
 #define LVD_DEBUGFS	"/sys/kernel/debug/lvd/"
 #define LVD_TEST	"/sys/kernel/debug/lvd_test/"
-#define ENOSYS_RET	(-38)
+#define EOPNOTSUPP_RET	(-95)
 #define EINVAL_RET	(-22)
 #define EFAULT_RET	(-14)
 
@@ -134,7 +134,7 @@ TEST_F(hv, every_cpu_runs_in_non_root_mode)
 	for (cpu = 0; cpu < cpus; cpu++) {
 		snprintf(want, sizeof(want), "cpu%ld non-root", cpu);
 		p = strstr(buf, want);
-		n = p != NULL;
+		n = !!p;
 		ASSERT_EQ(1, n) TH_LOG("no '%s' in lvd/hv", want);
 	}
 }
@@ -229,9 +229,9 @@ TEST_F(hv, bad_hypercalls_are_refused)
 	unsigned long rbx;
 
 	/* Unknown numbers */
-	ASSERT_EQ(ENOSYS_RET, hypercall(4, 0, 0, 0, &rbx));
-	ASSERT_EQ(ENOSYS_RET, hypercall(999, 0, 0, 0, &rbx));
-	ASSERT_EQ(ENOSYS_RET, hypercall(-1UL, 0, 0, 0, &rbx));
+	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(4, 0, 0, 0, &rbx));
+	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(999, 0, 0, 0, &rbx));
+	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(-1UL, 0, 0, 0, &rbx));
 	/* READ_STATS: wrong size, a buffer across a page, no RAM there */
 	ASSERT_EQ(EINVAL_RET, hypercall(3, 0x100000, 1, 0, &rbx));
 	ASSERT_EQ(EFAULT_RET, hypercall(3, 0x100ff8, 16, 0, &rbx));
@@ -264,7 +264,8 @@ static int read_exit_counts(struct exit_counts *c)
 			if (c->n == 64)
 				return -1;
 			snprintf(c->name[c->n], sizeof(c->name[0]), "%s", name);
-			c->k[i] = c->u[i] = 0;
+			c->k[i] = 0;
+			c->u[i] = 0;
 			c->n++;
 		}
 		c->k[i] += k;
