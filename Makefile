@@ -10,7 +10,7 @@
 #   BOOT=bochs|qemu|kvm   for make run (default: kvm where the host has VMX,
 #                else bochs)
 #   CPUS=1..4    for make run
-#   BOOTS="bochs:1 bochs:2 qemu:1"   boots of make test
+#   BOOTS="bochs:1 bochs:2 bochs:1:off qemu:1"   boots of make test
 #   TIMEOUT=600  seconds per boot
 #   OUT=out      where everything is built and logged
 #   JOBS=N       parallel build jobs (default: all CPUs)

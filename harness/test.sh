@@ -4,8 +4,9 @@
 # booted kernels report, check the patch series, and end with the line
 # "N passed, N failed". Exit status 1 on any failure.
 #
-# BOOTS lists boots as EMULATOR:CPUS (default: bochs:1 bochs:2 qemu:1, and
-# kvm:1 where the host has VMX and /dev/kvm).
+# BOOTS lists boots as EMULATOR:CPUS[:off] (default: bochs:1 bochs:2
+# bochs:1:off qemu:1, and kvm:1 where the host has VMX and /dev/kvm); ":off"
+# boots with lvd=off, where the hypervisor must stay off.
 source "$(dirname "$0")/common.sh"
 
 start=$SECONDS
@@ -18,7 +19,7 @@ H=$LVD_TOP/harness
 note "build done in $((SECONDS - start))s"
 
 if [ -z "${BOOTS:-}" ]; then
-	BOOTS="bochs:1 bochs:2 qemu:1"
+	BOOTS="bochs:1 bochs:2 bochs:1:off qemu:1"
 	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then BOOTS="$BOOTS kvm:1"; fi
 fi
 
@@ -47,14 +48,15 @@ tally() {
 names=()
 pids=()
 for b in $BOOTS; do
-	emu=${b%%:*} cpus=${b#*:}
-	name=$emu-${cpus}cpu
+	IFS=: read -r emu cpus off <<< "$b"
+	name=$emu-${cpus}cpu${off:+-lvd-off}
+	extra=${off:+lvd=off lvd_expect_hv=off}
 	names+=("$name")
 	if [ ${#pids[@]} -ge 2 ]; then
 		wait "${pids[0]}" || true
 		pids=("${pids[@]:1}")
 	fi
-	BOOT=$emu CPUS=$cpus MODE=test "$H/boot.sh" "$name" &
+	BOOT=$emu CPUS=$cpus MODE=test CMDLINE_EXTRA="$extra" "$H/boot.sh" "$name" &
 	pids+=($!)
 	sleep 3
 done
