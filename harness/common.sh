@@ -47,3 +47,10 @@ series_edits() {
 diff_paths() {
 	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"
 }
+
+# diff_edits_base DIFF: true when DIFF edits existing kernel files (rather
+# than a file an earlier patch of the series adds). A diff does one or the
+# other, never both.
+diff_edits_base() {
+	git -C "$KTREE" cat-file -e "base:$(diff_paths "$1" | head -n 1)" 2>/dev/null
+}

@@ -27,6 +27,8 @@ install_if_changed() {
 for entry in $(series_entries); do
 	series_files "$entry" >> "$stage/new-files"
 	for d in $(series_edits "$entry"); do
+		# Files of ours are laid down whole, in their final version.
+		diff_edits_base "$d" || continue
 		for p in $(diff_paths "$d"); do
 			[ -e "$stage/tree/$p" ] && continue
 			mkdir -p "$(dirname "$stage/tree/$p")"

@@ -24,6 +24,7 @@ g() { git -C "$repo" -c user.name="$author_name" -c user.email="$author_email" "
 g init -q
 for entry in $(series_entries); do
 	for d in $(series_edits "$entry"); do
+		diff_edits_base "$d" || continue
 		for p in $(diff_paths "$d"); do
 			[ -e "$repo/$p" ] && continue
 			mkdir -p "$(dirname "$repo/$p")"
@@ -35,12 +36,34 @@ g add -A
 g commit -q --allow-empty -m "base: the kernel files LVD edits, as in $(git -C "$KTREE" log -1 --format=%s base)"
 g tag base
 
+# A file of ours that later patches edit is added in the version before
+# those edits: undo them, newest first, on a copy of the final file.
+initial=$OUT/series-initial
+rm -rf "$initial"
+mkdir -p "$initial"
+for entry in $(series_entries | sort -r); do
+	for d in $(series_edits "$entry" | sort -r); do
+		diff_edits_base "$d" && continue
+		for p in $(diff_paths "$d"); do
+			[ -e "$initial/$p" ] && continue
+			mkdir -p "$(dirname "$initial/$p")"
+			cp "$LVD_TOP/$p" "$initial/$p"
+		done
+		(cd "$initial" && GIT_CEILING_DIRECTORIES="$OUT" git apply -R "$d") ||
+			die "$d does not undo from the final files"
+	done
+done
+
 count=0
 for entry in $(series_entries); do
 	[ -f "$entry/message" ] || die "$entry has no message"
 	for p in $(series_files "$entry"); do
 		mkdir -p "$(dirname "$repo/$p")"
-		cp "$LVD_TOP/$p" "$repo/$p"
+		if [ -e "$initial/$p" ]; then
+			cp "$initial/$p" "$repo/$p"
+		else
+			cp "$LVD_TOP/$p" "$repo/$p"
+		fi
 	done
 	for d in $(series_edits "$entry"); do
 		g apply "$d" || die "$d does not apply"
