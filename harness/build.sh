@@ -29,6 +29,9 @@ if [ ! -f "$KBUILD/.config" ] || [ "$(cat "$KBUILD/.lvd-config-hash" 2>/dev/null
 	[ -z "$bad" ] || die "config fragments not satisfied (missing dependency?): $bad"
 	echo "$hash" > "$KBUILD/.lvd-config-hash"
 fi
+# A Kconfig of ours may have changed (new options, new selects): take the
+# defaults for anything new rather than let kbuild ask on the terminal.
+kmake olddefconfig >/dev/null
 
 note "building kernel and modules in $KBUILD"
 kmake bzImage modules
