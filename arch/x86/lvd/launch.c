@@ -14,12 +14,14 @@
 
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/hardirq.h>
 #include <linux/init.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/reboot.h>
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
 #include <lvd/hypercall.h>
@@ -257,7 +259,26 @@ static int lvd_reboot_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
 	on_each_cpu(lvd_leave_ipi, NULL, 1);
+	pr_info("left VMX on every CPU for %s (%u still in)\n",
+		action == SYS_RESTART ? "restart" :
+		action == SYS_HALT ? "halt" : "power-off", lvd_hv_nr_active());
 	return NOTIFY_OK;
+}
+
+/*
+ * Panic, crash kexec, emergency restart: the CPU that goes down calls this
+ * with interrupts off, the others from the NMI or IPI that stops them. INIT
+ * would be lost on a CPU still in VMX operation.
+ */
+static void lvd_emergency_leave(void)
+{
+	bool was_on = this_cpu_read(lvd_cpu_on);
+
+	lvd_leave_this_cpu();
+	/* The stopping CPU can still print; the stopped ones are in NMI. */
+	if (was_on && !in_nmi())
+		pr_emerg("CPU %u left VMX for an emergency stop\n",
+			 smp_processor_id());
 }
 
 static struct notifier_block lvd_reboot_nb = {
@@ -308,6 +329,7 @@ int lvd_hv_start(const struct lvd_vmx_msrs *msrs, const struct lvd_caps *caps)
 		return ret;
 	lvd_cpuhp_state = ret;
 	register_reboot_notifier(&lvd_reboot_nb);
+	cpu_emergency_register_virt_callback(lvd_emergency_leave);
 	return 0;
 
 nomem:

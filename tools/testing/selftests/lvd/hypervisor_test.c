@@ -336,6 +336,30 @@ TEST_F(hv, plain_access_to_hypervisor_memory_oopses)
 	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
 }
 
+#define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+
+/* CPU 1 leaves VMX when it goes offline and launches again when it is back. */
+TEST_F(hv, cpu_hotplug_relaunches)
+{
+	char buf[1024];
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || access(CPU1_ONLINE, W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	ASSERT_EQ(0, write_text(CPU1_ONLINE, "0"));
+	ASSERT_GT(read_text(LVD_DEBUGFS "hv", buf, sizeof(buf)), 0);
+	EXPECT_EQ(NULL, strstr(buf, "cpu1 ")) TH_LOG("lvd/hv: %s", buf);
+	EXPECT_EQ(0, strncmp(buf, "active on 1 of 1 CPUs\n", 22)) TH_LOG("lvd/hv: %s", buf);
+
+	ASSERT_EQ(0, write_text(CPU1_ONLINE, "1"));
+	ASSERT_GT(read_text(LVD_DEBUGFS "hv", buf, sizeof(buf)), 0);
+	ASSERT_NE(NULL, strstr(buf, "cpu1 non-root")) TH_LOG("lvd/hv: %s", buf);
+	ASSERT_EQ(0, strncmp(buf, "active on 2 of 2 CPUs\n", 22)) TH_LOG("lvd/hv: %s", buf);
+	/* The relaunched CPU answers hypercalls as itself. */
+	ASSERT_GT(read_text(LVD_TEST "ping", buf, sizeof(buf)), 0);
+	ASSERT_NE(NULL, strstr(buf, "cpu1 ok")) TH_LOG("ping: %s", buf);
+	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
+}
+
 TEST_F(hv, hypercall_abi)
 {
 	unsigned long rbx = 0;
