@@ -18,6 +18,7 @@
  */
 
 #include <linux/cpufeature.h>
+#include <linux/hardirq.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <asm/fpu/types.h>
@@ -25,6 +26,7 @@
 #include <asm/special_insns.h>
 #include <asm/traps.h>
 #include <asm/vmx.h>
+#include <trace/events/lvd.h>
 
 #include "hv.h"
 #include "root.h"
@@ -220,6 +222,22 @@ static void lvd_count_exit(struct lvd_vcpu *vcpu, unsigned int reason)
 		vcpu->stats.kernel[reason]++;
 }
 
+/*
+ * The lvd_exit event, when it is enabled. Root mode interrupts the kernel
+ * anywhere, as an NMI does, so the probes run in NMI context: RCU watches,
+ * the ring buffer nests as for an NMI, and nothing schedules on the way
+ * out. Off, this is one patched jump.
+ */
+static void lvd_trace_exit(u32 reason)
+{
+	if (!trace_lvd_exit_enabled())
+		return;
+	nmi_enter();
+	trace_lvd_exit(reason, lvd_vmread(GUEST_RIP),
+		       lvd_vmread(EXIT_QUALIFICATION), lvd_guest_cpl());
+	nmi_exit();
+}
+
 static int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
 			     unsigned int reason)
 {
@@ -295,6 +313,7 @@ int lvd_handle_exit(struct lvd_guest_regs *regs)
 	vcpu->launched = true;
 
 	lvd_count_exit(vcpu, reason & 0xffff);
+	lvd_trace_exit(reason & 0xffff);
 	ret = lvd_dispatch_exit(vcpu, regs, reason & 0xffff);
 	if (ret == LVD_EXIT_RESUME)
 		lvd_deliver_nmi(vcpu);

@@ -157,6 +157,43 @@ static void lvd_vmcs_write_controls(struct lvd_vmcs_writer *w,
 	lvd_w(w, CR4_READ_SHADOW, __read_cr4() & ~hv->msrs.cr4_fixed0);
 }
 
+/* A VMCS field that takes the current value of an MSR. */
+struct lvd_msr_field {
+	u32 msr;
+	unsigned long field;
+};
+
+/* Root mode runs with the kernel's values of these. */
+static const struct lvd_msr_field lvd_host_msrs[] = {
+	{ MSR_IA32_SYSENTER_CS, HOST_IA32_SYSENTER_CS },
+	{ MSR_IA32_SYSENTER_ESP, HOST_IA32_SYSENTER_ESP },
+	{ MSR_IA32_SYSENTER_EIP, HOST_IA32_SYSENTER_EIP },
+	{ MSR_IA32_CR_PAT, HOST_IA32_PAT },
+	{ MSR_EFER, HOST_IA32_EFER },
+};
+
+/* The kernel carries on with its own. */
+static const struct lvd_msr_field lvd_guest_msrs[] = {
+	{ MSR_IA32_DEBUGCTLMSR, GUEST_IA32_DEBUGCTL },
+	{ MSR_IA32_SYSENTER_CS, GUEST_SYSENTER_CS },
+	{ MSR_IA32_SYSENTER_ESP, GUEST_SYSENTER_ESP },
+	{ MSR_IA32_SYSENTER_EIP, GUEST_SYSENTER_EIP },
+	{ MSR_IA32_CR_PAT, GUEST_IA32_PAT },
+	{ MSR_EFER, GUEST_IA32_EFER },
+};
+
+static void lvd_vmcs_write_msrs(struct lvd_vmcs_writer *w,
+				const struct lvd_msr_field *t, size_t n)
+{
+	u64 msr;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		rdmsrl(t[i].msr, msr);
+		lvd_w(w, t[i].field, msr);
+	}
+}
+
 static void lvd_vmcs_write_host(struct lvd_vmcs_writer *w,
 				const struct lvd_vcpu *vcpu)
 {
@@ -180,16 +217,7 @@ static void lvd_vmcs_write_host(struct lvd_vmcs_writer *w,
 	lvd_w(w, HOST_TR_BASE, (unsigned long)root->tss);
 	lvd_w(w, HOST_GDTR_BASE, (unsigned long)root->gdt);
 	lvd_w(w, HOST_IDTR_BASE, (unsigned long)root->idt);
-	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
-	lvd_w(w, HOST_IA32_SYSENTER_CS, msr);
-	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
-	lvd_w(w, HOST_IA32_SYSENTER_ESP, msr);
-	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
-	lvd_w(w, HOST_IA32_SYSENTER_EIP, msr);
-	rdmsrl(MSR_IA32_CR_PAT, msr);
-	lvd_w(w, HOST_IA32_PAT, msr);
-	rdmsrl(MSR_EFER, msr);
-	lvd_w(w, HOST_IA32_EFER, msr);
+	lvd_vmcs_write_msrs(w, lvd_host_msrs, ARRAY_SIZE(lvd_host_msrs));
 	/* Room for an IRET frame above the saved registers (vmx_entry.S). */
 	lvd_w(w, HOST_RSP, root->stack_top - LVD_HOST_RSP_RESERVE);
 	lvd_w(w, HOST_RIP, (unsigned long)lvd_vmexit_entry);
@@ -267,18 +295,7 @@ static void lvd_vmcs_write_guest(struct lvd_vmcs_writer *w)
 	asm volatile("str %0" : "=r" (sel));
 	lvd_vmcs_write_segment(w, LVD_TR, sel, &gdt, 0);
 
-	rdmsrl(MSR_IA32_DEBUGCTLMSR, msr);
-	lvd_w(w, GUEST_IA32_DEBUGCTL, msr);
-	rdmsrl(MSR_IA32_SYSENTER_CS, msr);
-	lvd_w(w, GUEST_SYSENTER_CS, msr);
-	rdmsrl(MSR_IA32_SYSENTER_ESP, msr);
-	lvd_w(w, GUEST_SYSENTER_ESP, msr);
-	rdmsrl(MSR_IA32_SYSENTER_EIP, msr);
-	lvd_w(w, GUEST_SYSENTER_EIP, msr);
-	rdmsrl(MSR_IA32_CR_PAT, msr);
-	lvd_w(w, GUEST_IA32_PAT, msr);
-	rdmsrl(MSR_EFER, msr);
-	lvd_w(w, GUEST_IA32_EFER, msr);
+	lvd_vmcs_write_msrs(w, lvd_guest_msrs, ARRAY_SIZE(lvd_guest_msrs));
 
 	lvd_w(w, GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
 	lvd_w(w, GUEST_INTERRUPTIBILITY_INFO, 0);

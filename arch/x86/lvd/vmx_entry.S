@@ -10,10 +10,52 @@
 #include <asm/percpu.h>
 #include <asm/unwind_hints.h>
 
-/* lvd_handle_exit() return values (exit.h) */
+/* lvd_handle_exit() return values (hv.h) */
 #define LVD_EXIT_RESUME		0
 #define LVD_EXIT_ABORT_LAUNCH	1
 #define LVD_EXIT_NATIVE		2
+
+/*
+ * The guest's GPRs as a struct lvd_guest_regs (vcpu.h): RAX at the lowest
+ * address. Its RSP lives in the VMCS; the slot keeps the layout.
+ */
+.macro LVD_PUSH_GUEST_REGS
+	push %r15
+	push %r14
+	push %r13
+	push %r12
+	push %r11
+	push %r10
+	push %r9
+	push %r8
+	push %rdi
+	push %rsi
+	push %rbp
+	push $0			/* RSP slot: the guest's RSP is in the VMCS */
+	push %rbx
+	push %rdx
+	push %rcx
+	push %rax
+.endm
+
+.macro LVD_POP_GUEST_REGS
+	pop %rax
+	pop %rcx
+	pop %rdx
+	pop %rbx
+	add $8, %rsp		/* RSP slot */
+	pop %rbp
+	pop %rsi
+	pop %rdi
+	pop %r8
+	pop %r9
+	pop %r10
+	pop %r11
+	pop %r12
+	pop %r13
+	pop %r14
+	pop %r15
+.endm
 
 .section .noinstr.text, "ax"
 
@@ -84,22 +126,7 @@ SYM_FUNC_END(lvd_vmx_launch)
 SYM_CODE_START(lvd_vmexit_entry)
 	UNWIND_HINT_END_OF_STACK
 	ANNOTATE_NOENDBR	/* reached by VM exit, not by a branch */
-	push %r15
-	push %r14
-	push %r13
-	push %r12
-	push %r11
-	push %r10
-	push %r9
-	push %r8
-	push %rdi
-	push %rsi
-	push %rbp
-	push $0			/* RSP slot: the guest's RSP is in the VMCS */
-	push %rbx
-	push %rdx
-	push %rcx
-	push %rax
+	LVD_PUSH_GUEST_REGS
 
 	mov %rsp, %rdi
 	call lvd_handle_exit
@@ -108,22 +135,7 @@ SYM_CODE_START(lvd_vmexit_entry)
 	cmp $LVD_EXIT_NATIVE, %eax
 	je .Lnative
 
-	pop %rax
-	pop %rcx
-	pop %rdx
-	pop %rbx
-	add $8, %rsp
-	pop %rbp
-	pop %rsi
-	pop %rdi
-	pop %r8
-	pop %r9
-	pop %r10
-	pop %r11
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
+	LVD_POP_GUEST_REGS
 	vmresume
 	/* VMRESUME failed: nothing sane to return to. */
 	call lvd_vmresume_failed	/* noreturn */
@@ -139,22 +151,7 @@ SYM_CODE_START(lvd_vmexit_entry)
 	 * registers and tables and wrote an IRET frame just above the
 	 * registers: pop them and return into the kernel where it exited.
 	 */
-	pop %rax
-	pop %rcx
-	pop %rdx
-	pop %rbx
-	add $8, %rsp
-	pop %rbp
-	pop %rsi
-	pop %rdi
-	pop %r8
-	pop %r9
-	pop %r10
-	pop %r11
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
+	LVD_POP_GUEST_REGS
 	iretq
 SYM_CODE_END(lvd_vmexit_entry)
 

@@ -16,8 +16,8 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "lvd_files.h"
 
-#define LVD_DEBUGFS "/sys/kernel/debug/lvd/"
 #define MAX_CAPS 64
 
 struct cap_row {
@@ -26,24 +26,6 @@ struct cap_row {
 	int required;
 	char what[160];
 };
-
-static int read_text(const char *path, char *buf, size_t size)
-{
-	ssize_t len, total = 0;
-	int fd = open(path, O_RDONLY);
-
-	if (fd < 0)
-		return -errno;
-	while ((size_t)total < size - 1) {
-		len = read(fd, buf + total, size - 1 - total);
-		if (len <= 0)
-			break;
-		total += len;
-	}
-	close(fd);
-	buf[total] = '\0';
-	return total;
-}
 
 /* Parse debugfs lvd/caps; returns the number of rows, -1 on a bad line. */
 static int read_caps(struct cap_row *rows, int max, unsigned int *cpus)
