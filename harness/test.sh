@@ -6,10 +6,11 @@
 #
 # BOOTS lists boots as EMULATOR:CPUS[:OPTION] (default: bochs:1:reboot
 # bochs:2:restart bochs:4:restart bochs:1:off qemu:1, and kvm:1 where the
-# host has VMX and /dev/kvm). OPTION "off" boots with lvd=off, where the hypervisor
-# must stay off; "reboot" ends the run with reboot(2) and "restart" with
-# SysRq-B (an emergency restart), each followed by a second run that checks
-# that LVD came back and powers off (Bochs only: QEMU here does not reboot).
+# host has VMX and /dev/kvm). OPTION "off" boots with lvd=off, where the
+# hypervisor must stay off; "reboot" ends the run with reboot(2) and
+# "restart" with SysRq-B (an emergency restart), each followed by a second
+# run that checks that LVD came back and powers off (Bochs only: QEMU here
+# does not reboot).
 source "$(dirname "$0")/common.sh"
 
 start=$SECONDS
