@@ -13,16 +13,27 @@
 #ifndef _LVD_HYPERCALL_H
 #define _LVD_HYPERCALL_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
-#define LVD_HC_ABI_VERSION	1
+#define LVD_HC_ABI_VERSION	2
 
 /* Hypercall numbers */
 #define LVD_HC_VERSION		0	/* -> LVD_HC_ABI_VERSION */
 #define LVD_HC_PING		1	/* (cookie) -> cookie ^ LVD_HC_PING_MAGIC, RBX = CPU */
 #define LVD_HC_LEAVE		2	/* leave VMX on this CPU -> 0 */
 #define LVD_HC_READ_STATS	3	/* (pa, size) copy exit counters -> 0 */
-#define LVD_HC_NR		4
+/* Domains (version 2): an EPT each, in a slot of the EPTP list. */
+#define LVD_HC_DOMAIN_CREATE	4	/* () -> EPTP-list index */
+#define LVD_HC_DOMAIN_MAP	5	/* (index, pa, LVD_HC_MAP_ARG) -> 0 */
+#define LVD_HC_DOMAIN_UNLIST	6	/* (index) take it out of the list -> 0 */
+#define LVD_HC_FLUSH_EPT	7	/* (index) this CPU forgets an unlisted EPT -> 0 */
+#define LVD_HC_DOMAIN_FREE	8	/* (index) free an unlisted domain -> 0 */
+#define LVD_HC_NR		9
+
+/* LVD_HC_DOMAIN_MAP's third argument: pages to map and access (R=1 W=2 X=4) */
+#define LVD_HC_MAP_ARG(nr_pages, prot)	(((u64)(nr_pages) << 3) | ((prot) & 7))
+#define LVD_HC_MAP_MAX_PAGES		BIT(20)
 
 #define LVD_HC_PING_MAGIC	0x4c56445f50494e47ULL	/* "LVD_PING" */
 

@@ -35,6 +35,30 @@ static u32 lvd_ept_pf_error(unsigned long qual)
 	return error;
 }
 
+/*
+ * A violation in a domain's view. Until domains run code, the only way
+ * there is VMFUNC outside a crossing, which user space can execute: the CPU
+ * goes back to the kernel's view, and the event it was delivering is
+ * delivered again there, or the culprit gets #GP (SIGSEGV in user space).
+ * The domain itself is not touched.
+ */
+static void lvd_ept_violation_in_domain(struct lvd_vcpu *vcpu, u32 vectoring)
+{
+	vcpu->stats.ept_domain++;
+	lvd_vmwrite(EPT_POINTER, lvd_hv.kernel_eptp);
+	if (!(vectoring & VECTORING_INFO_VALID_MASK)) {
+		lvd_inject_exception(X86_TRAP_GP, true, 0);
+		return;
+	}
+	/* Bit 12 of the vectoring information is undefined: drop it. */
+	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, vectoring & ~BIT(12));
+	if (vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
+		lvd_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			    lvd_vmread(IDT_VECTORING_ERROR_CODE));
+	lvd_vmwrite(VM_ENTRY_INSTRUCTION_LEN,
+		    lvd_vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
 /**
  * lvd_exit_ept_violation() - the guest touched what its EPT does not map
  * @vcpu: this CPU
@@ -51,19 +75,25 @@ void lvd_exit_ept_violation(struct lvd_vcpu *vcpu)
 		       (qual & EPT_VIOLATION_GVA_TRANSLATED);
 	unsigned long gva = has_gva ? lvd_vmread(GUEST_LINEAR_ADDRESS) : 0;
 
-	vcpu->stats.ept_kernel++;
 	vcpu->stats.ept_last_gpa = lvd_vmread(GUEST_PHYSICAL_ADDRESS);
 	vcpu->stats.ept_last_gva = gva;
 	vcpu->stats.ept_last_qual = qual;
 
-	/* The IDT, a stack or a TSS in hypervisor memory: no way to go on. */
-	if (vectoring & VECTORING_INFO_VALID_MASK)
-		lvd_root_fatal("EPT violation while the guest delivered an event");
 	/* An IRET that unblocked NMIs faulted: blocking is back (SDM 28.3). */
-	if (qual & INTR_INFO_UNBLOCK_NMI)
+	if ((qual & INTR_INFO_UNBLOCK_NMI) &&
+	    !(vectoring & VECTORING_INFO_VALID_MASK))
 		lvd_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
 			    lvd_vmread(GUEST_INTERRUPTIBILITY_INFO) |
 			    GUEST_INTR_STATE_NMI);
+	if (lvd_vmread(EPT_POINTER) != lvd_hv.kernel_eptp) {
+		lvd_ept_violation_in_domain(vcpu, vectoring);
+		return;
+	}
+
+	vcpu->stats.ept_kernel++;
+	/* The IDT, a stack or a TSS in hypervisor memory: no way to go on. */
+	if (vectoring & VECTORING_INFO_VALID_MASK)
+		lvd_root_fatal("EPT violation while the guest delivered an event");
 
 	if (!has_gva || lvd_guest_cpl()) {
 		lvd_inject_exception(X86_TRAP_GP, true, 0);

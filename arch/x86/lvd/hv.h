@@ -102,6 +102,11 @@ int lvd_kernel_ept_init(struct lvd_hv *hv);
 void lvd_exit_ept_violation(struct lvd_vcpu *vcpu);
 void __noreturn lvd_exit_ept_misconfig(void);
 
+/* domain_hv.c */
+int lvd_domains_init(void);
+long lvd_hc_domain(unsigned long nr, unsigned long a0, unsigned long a1,
+		   unsigned long a2);
+
 /* hypercall.c */
 int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs);
 

@@ -67,7 +67,7 @@ int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 		ret = lvd_hc_read_stats(vcpu, regs->rbx, regs->rcx);
 		break;
 	default:
-		ret = -EOPNOTSUPP;
+		ret = lvd_hc_domain(regs->rax, regs->rbx, regs->rcx, regs->rdx);
 	}
 	regs->rax = ret;
 	return LVD_EXIT_RESUME;

@@ -39,6 +39,9 @@ DEFINE_PER_CPU(unsigned long, lvd_launch_rsp);
 /* Kernel-side truth: this CPU runs in VMX non-root mode under LVD. */
 static DEFINE_PER_CPU(bool, lvd_cpu_on);
 
+/* Pool pages set aside for root mode (domain EPTs): 1 MiB */
+#define LVD_ROOT_RESERVE	256
+
 static enum cpuhp_state lvd_cpuhp_state;
 static char lvd_launch_error[160];
 
@@ -319,6 +322,9 @@ int lvd_hv_start(const struct lvd_vmx_msrs *msrs, const struct lvd_caps *caps)
 		if (!lvd_vcpu_create(cpu))
 			goto nomem;
 	}
+	/* Domains' table, and pages for their EPTs, which root mode builds */
+	if (lvd_domains_init() || lvd_pool_reserve_for_root(LVD_ROOT_RESERVE))
+		goto nomem;
 	/* Last: it hides and seals the pool. */
 	if (lvd_kernel_ept_init(&lvd_hv))
 		goto nomem;

@@ -15,6 +15,9 @@
  *   oops       read: a kernel thread reads hypervisor memory with a plain
  *              load; "oopsed" when the thread died at that load, "survived"
  *              when the load completed
+ *   domain     write "create": a domain with one page of RAM (read and
+ *              write); "destroy": destroy it; read: "index N page PA" or
+ *              "none"
  */
 
 #include <linux/cpu.h>
@@ -28,6 +31,7 @@
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <asm/asm.h>
+#include <lvd/domain.h>
 #include <lvd/hypercall.h>
 
 static struct dentry *lvd_test_dir;
@@ -165,7 +169,8 @@ static int lvd_test_hidden_show(struct seq_file *m, void *unused)
 		return -ENODEV;
 	rd = copy_from_kernel_nofault(&val, page, sizeof(val));
 	wr = lvd_test_write_nofault(page, val);
-	seq_printf(m, "read %ld write %ld at %#lx\n", rd, wr, (unsigned long)page);
+	seq_printf(m, "read %ld write %ld at %#lx pa %#llx\n", rd, wr,
+		   (unsigned long)page, (u64)__pa(page));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lvd_test_hidden);
@@ -208,6 +213,87 @@ static int lvd_test_oops_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lvd_test_oops);
 
+static struct lvd_domain *lvd_test_domain;
+static unsigned long lvd_test_domain_page;
+
+static void lvd_test_domain_destroy(void)
+{
+	lvd_domain_destroy(lvd_test_domain);
+	lvd_test_domain = NULL;
+	free_page(lvd_test_domain_page);
+	lvd_test_domain_page = 0;
+}
+
+static int lvd_test_domain_create(void)
+{
+	int ret;
+
+	lvd_test_domain_page = get_zeroed_page(GFP_KERNEL);
+	if (!lvd_test_domain_page)
+		return -ENOMEM;
+	lvd_test_domain = lvd_domain_create();
+	if (IS_ERR(lvd_test_domain)) {
+		ret = PTR_ERR(lvd_test_domain);
+		lvd_test_domain = NULL;
+		lvd_test_domain_destroy();
+		return ret;
+	}
+	ret = lvd_domain_map(lvd_test_domain, __pa(lvd_test_domain_page),
+			     PAGE_SIZE, LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
+	if (ret)
+		lvd_test_domain_destroy();
+	return ret;
+}
+
+static ssize_t lvd_test_domain_write(struct file *file, const char __user *ubuf,
+				     size_t len, loff_t *ppos)
+{
+	char buf[16];
+	int ret = -EINVAL;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	mutex_lock(&lvd_test_lock);
+	if (sysfs_streq(buf, "create") && !lvd_test_domain) {
+		ret = lvd_test_domain_create();
+	} else if (sysfs_streq(buf, "destroy") && lvd_test_domain) {
+		lvd_test_domain_destroy();
+		ret = 0;
+	}
+	mutex_unlock(&lvd_test_lock);
+	return ret ?: len;
+}
+
+static int lvd_test_domain_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&lvd_test_lock);
+	if (lvd_test_domain)
+		seq_printf(m, "index %u page %#llx\n",
+			   lvd_domain_index(lvd_test_domain),
+			   (u64)__pa(lvd_test_domain_page));
+	else
+		seq_puts(m, "none\n");
+	mutex_unlock(&lvd_test_lock);
+	return 0;
+}
+
+static int lvd_test_domain_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, lvd_test_domain_show, NULL);
+}
+
+static const struct file_operations lvd_test_domain_fops = {
+	.owner = THIS_MODULE,
+	.open = lvd_test_domain_open,
+	.read = seq_read,
+	.write = lvd_test_domain_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static int __init lvd_test_init(void)
 {
 	lvd_test_dir = debugfs_create_dir("lvd_test", NULL);
@@ -217,6 +303,7 @@ static int __init lvd_test_init(void)
 	debugfs_create_file("vmxon", 0444, lvd_test_dir, NULL, &lvd_test_vmxon_fops);
 	debugfs_create_file("hidden", 0444, lvd_test_dir, NULL, &lvd_test_hidden_fops);
 	debugfs_create_file("oops", 0400, lvd_test_dir, NULL, &lvd_test_oops_fops);
+	debugfs_create_file("domain", 0600, lvd_test_dir, NULL, &lvd_test_domain_fops);
 	return 0;
 }
 module_init(lvd_test_init);
@@ -224,6 +311,7 @@ module_init(lvd_test_init);
 static void __exit lvd_test_exit(void)
 {
 	debugfs_remove_recursive(lvd_test_dir);
+	lvd_test_domain_destroy();
 }
 module_exit(lvd_test_exit);
 

@@ -189,6 +189,89 @@ int lvd_pool_walk_chunks(lvd_pool_chunk_fn fn, void *ctx)
 	return 0;
 }
 
+/*
+ * Pages set aside for root mode: after the seal, only root mode hands out
+ * and takes back pool pages (domain EPTs), under a lock that only root
+ * mode takes, with interrupts off there, so it never waits on the kernel.
+ */
+static void *lvd_root_free;		/* a page; its first word links the next */
+static unsigned long lvd_root_nr_free;
+static arch_spinlock_t lvd_root_lock = __ARCH_SPIN_LOCK_UNLOCKED;
+
+/**
+ * lvd_pool_reserve_for_root() - set pool pages aside for root mode
+ * @nr: how many pages
+ *
+ * Before lvd_pool_seal() only.
+ *
+ * Return: 0 or -ENOMEM (what was set aside stays set aside).
+ */
+int lvd_pool_reserve_for_root(unsigned long nr)
+{
+	void *page;
+
+	while (nr--) {
+		page = lvd_pool_alloc(0, NULL);
+		if (!page)
+			return -ENOMEM;
+		*(void **)page = lvd_root_free;
+		lvd_root_free = page;
+		lvd_root_nr_free++;
+	}
+	return 0;
+}
+
+/**
+ * lvd_root_page_alloc() - a zeroed page of hypervisor memory, in root mode
+ * @pa: where to store its physical address
+ *
+ * Return: the page's address in the direct map, or NULL when the reserve
+ * is empty.
+ */
+void *lvd_root_page_alloc(phys_addr_t *pa)
+{
+	void *page;
+
+	arch_spin_lock(&lvd_root_lock);
+	page = lvd_root_free;
+	if (page) {
+		lvd_root_free = *(void **)page;
+		lvd_root_nr_free--;
+	}
+	arch_spin_unlock(&lvd_root_lock);
+	if (!page)
+		return NULL;
+	clear_page(page);
+	*pa = __pa(page);
+	return page;
+}
+
+/**
+ * lvd_root_page_free() - give a page back to root mode's reserve
+ * @page: a page from lvd_root_page_alloc()
+ *
+ * The caller has made sure that no CPU can still reach it through a
+ * cached translation.
+ */
+void lvd_root_page_free(void *page)
+{
+	arch_spin_lock(&lvd_root_lock);
+	*(void **)page = lvd_root_free;
+	lvd_root_free = page;
+	lvd_root_nr_free++;
+	arch_spin_unlock(&lvd_root_lock);
+}
+
+/**
+ * lvd_root_pages_free() - how many pages root mode's reserve holds
+ *
+ * Return: the number of free pages; racy, for statistics.
+ */
+unsigned long lvd_root_pages_free(void)
+{
+	return READ_ONCE(lvd_root_nr_free);
+}
+
 /**
  * lvd_pool_seal() - no more allocations or frees by the kernel
  *

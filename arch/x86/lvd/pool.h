@@ -22,5 +22,9 @@ typedef int (*lvd_pool_chunk_fn)(void *ctx, phys_addr_t start, size_t size);
 int lvd_pool_walk_chunks(lvd_pool_chunk_fn fn, void *ctx);
 unsigned long lvd_pool_nr_pages(void);
 void lvd_pool_seal(void);
+int lvd_pool_reserve_for_root(unsigned long nr);
+void *lvd_root_page_alloc(phys_addr_t *pa);
+void lvd_root_page_free(void *page);
+unsigned long lvd_root_pages_free(void);
 
 #endif /* _ARCH_X86_LVD_POOL_H */

@@ -257,25 +257,26 @@ static int ept_violation_logged(unsigned long addr, int write)
 }
 
 /* The kernel reads and writes the hidden page with fault-tolerant accessors. */
-static int touch_hidden_page(long *rd, long *wr, unsigned long *addr)
+static int touch_hidden_page(long *rd, long *wr, unsigned long *addr,
+			     unsigned long *pa)
 {
 	char buf[128];
 	int n;
 
 	if (read_text(LVD_TEST "hidden", buf, sizeof(buf)) <= 0)
 		return -1;
-	n = sscanf(buf, "read %ld write %ld at %lx", rd, wr, addr);
-	return n == 3 ? 0 : -1;
+	n = sscanf(buf, "read %ld write %ld at %lx pa %lx", rd, wr, addr, pa);
+	return n == 4 ? 0 : -1;
 }
 
 TEST_F(hv, kernel_cannot_touch_hypervisor_memory)
 {
 	long long before = exits_of("EPT_VIOLATION", 0);
-	unsigned long addr;
+	unsigned long addr, pa;
 	char buf[128];
 	long rd, wr;
 
-	ASSERT_EQ(0, touch_hidden_page(&rd, &wr, &addr));
+	ASSERT_EQ(0, touch_hidden_page(&rd, &wr, &addr, &pa));
 	/* Both refused with -EFAULT, both seen by the hypervisor */
 	ASSERT_EQ(EFAULT_RET, rd);
 	ASSERT_EQ(EFAULT_RET, wr);
@@ -290,10 +291,10 @@ TEST_F(hv, plain_access_to_hypervisor_memory_oopses)
 {
 	long long before = exits_of("EPT_VIOLATION", 0);
 	char buf[256], cmd[160];
-	unsigned long addr;
+	unsigned long addr, pa;
 	long rd, wr;
 
-	ASSERT_EQ(0, touch_hidden_page(&rd, &wr, &addr));
+	ASSERT_EQ(0, touch_hidden_page(&rd, &wr, &addr, &pa));
 	before += 2;
 	ASSERT_GT(read_text(LVD_TEST "oops", buf, sizeof(buf)), 0);
 	ASSERT_STREQ("oopsed\n", buf);
@@ -341,13 +342,82 @@ TEST_F(hv, cpu_hotplug_relaunches)
 	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
 }
 
+#define HC_DOMAIN_MAP	5
+#define MAP_ARG(pages, prot)	(((unsigned long)(pages) << 3) | (prot))
+
+/* The test module's domain: its EPTP-list index, or 0 when there is none. */
+static int test_domain(unsigned long *page)
+{
+	char buf[64];
+	unsigned int index;
+
+	if (read_text(LVD_TEST "domain", buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "index %u page %lx", &index, page) != 2)
+		return 0;
+	return index;
+}
+
+/*
+ * A domain: an EPT in a slot of the EPTP list that only RAM can be given
+ * to, that user space cannot enter with VMFUNC, and whose slot empties
+ * when it is destroyed.
+ */
+TEST_F(hv, domain_lifecycle)
+{
+	unsigned long rbx, page, hidden_pa, addr;
+	long long before;
+	int index, status;
+	long rd, wr;
+
+	ASSERT_EQ(0, write_text(LVD_TEST "domain", "create"));
+	index = test_domain(&page);
+	ASSERT_LE(1, index);
+
+	/* Refused: hypervisor memory, MMIO, bad sizes, access and indices */
+	ASSERT_EQ(0, touch_hidden_page(&rd, &wr, &addr, &hidden_pa));
+	EXPECT_EQ(EFAULT_RET, hypercall(HC_DOMAIN_MAP, index, hidden_pa, MAP_ARG(1, 3), &rbx));
+	EXPECT_EQ(EFAULT_RET, hypercall(HC_DOMAIN_MAP, index, 0xfee00000, MAP_ARG(1, 3), &rbx));
+	EXPECT_EQ(EFAULT_RET, hypercall(HC_DOMAIN_MAP, index, 0xfffff00000UL, MAP_ARG(1, 1), &rbx));
+	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, index, page, MAP_ARG(0, 3), &rbx));
+	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, index, page, MAP_ARG(1, 0), &rbx));
+	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, index, page, MAP_ARG(1, 2), &rbx));
+	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, index, page + 8, MAP_ARG(1, 3), &rbx));
+	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, index + 1, page, MAP_ARG(1, 3), &rbx));
+	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, 0, page, MAP_ARG(1, 3), &rbx));
+	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, 1000, page, MAP_ARG(1, 3), &rbx));
+	/* Accepted: RAM, read-only */
+	EXPECT_EQ(0, hypercall(HC_DOMAIN_MAP, index, page, MAP_ARG(1, 1), &rbx));
+
+	/* A user process that VMFUNCs to the domain gets SIGSEGV, no further. */
+	before = exits_of("EPT_IN_DOMAIN_VIEW", 0);
+	status = vmfunc_child(index);
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(SIGSEGV, WTERMSIG(status));
+	ASSERT_LE(before + 1, exits_of("EPT_IN_DOMAIN_VIEW", 0));
+	/* and the domain is still there */
+	EXPECT_EQ(0, hypercall(HC_DOMAIN_MAP, index, page, MAP_ARG(1, 3), &rbx));
+
+	/* Destroyed: its slot is empty again (VMFUNC exits: SIGILL) */
+	ASSERT_EQ(0, write_text(LVD_TEST "domain", "destroy"));
+	ASSERT_EQ(0, test_domain(&page));
+	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, index, page, MAP_ARG(1, 3), &rbx));
+	status = vmfunc_child(index);
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(SIGILL, WTERMSIG(status));
+
+	/* and the slot can be used again */
+	ASSERT_EQ(0, write_text(LVD_TEST "domain", "create"));
+	ASSERT_EQ(index, test_domain(&page));
+	ASSERT_EQ(0, write_text(LVD_TEST "domain", "destroy"));
+}
+
 TEST_F(hv, hypercall_abi)
 {
 	unsigned long rbx = 0;
 	long ret;
 
 	ret = hypercall(0, 0, 0, 0, &rbx);
-	ASSERT_EQ(1, ret) TH_LOG("ABI version %ld", ret);
+	ASSERT_EQ(2, ret) TH_LOG("ABI version %ld", ret);
 	ret = hypercall(1, 0x1234, 0, 0, &rbx);
 	ASSERT_EQ((long)(0x1234 ^ 0x4c56445f50494e47ULL), ret);
 }
@@ -357,7 +427,7 @@ TEST_F(hv, bad_hypercalls_are_refused)
 	unsigned long rbx;
 
 	/* Unknown numbers */
-	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(4, 0, 0, 0, &rbx));
+	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(9, 0, 0, 0, &rbx));
 	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(999, 0, 0, 0, &rbx));
 	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(-1UL, 0, 0, 0, &rbx));
 	/* READ_STATS: wrong size, a buffer across a page, no RAM there */
