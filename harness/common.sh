@@ -8,7 +8,8 @@ LVD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${OUT:-$LVD_TOP/out}
 case $OUT in /*) ;; *) OUT=$LVD_TOP/$OUT ;; esac
 KTREE=$OUT/linux		# base tree (a git repo, commit "base") with our files laid over
-KBUILD=$OUT/build		# kbuild output (O=)
+# kbuild output (O=); LVD_KBUILD names another (the nested boot's outer kernel).
+KBUILD=${LVD_KBUILD:-$OUT/build}
 JOBS=${JOBS:-$(nproc)}
 # ccache: one cache for every checkout; paths below $OUT count as relative,
 # so a clone in another folder (CI's) hits what this one compiled.
@@ -25,6 +26,24 @@ note() { echo "lvd: $*" >&2; }
 kmake() {
 	make -s -C "$KTREE" O="$KBUILD" CC="ccache gcc" HOSTCC="ccache gcc" \
 		-j"$JOBS" "$@"
+}
+
+# install_busybox ROOT: a static busybox as ROOT/bin/busybox.
+install_busybox() {
+	local busybox
+
+	busybox=$(command -v busybox) || die "no busybox (install busybox-static)"
+	file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+		ldd "$busybox" 2>&1 | grep -q 'not a dynamic' ||
+		die "$busybox is not static (install busybox-static)"
+	mkdir -p "$1/bin"
+	cp "$busybox" "$1/bin/busybox"
+}
+
+# pack_cpio ROOT FILE: the tree ROOT as an uncompressed newc cpio archive
+# (Bochs unpacks gzip slowly). Archives concatenated unpack as one.
+pack_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$2"
 }
 
 # series_entries: the patch series, in order (one directory per patch).
