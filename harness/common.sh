@@ -15,6 +15,10 @@ JOBS=${JOBS:-$(nproc)}
 # so a clone in another folder (CI's) hits what this one compiled.
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/lvd-ccache}
 export CCACHE_BASEDIR=$OUT CCACHE_NOHASHDIR=1
+# The nested boot's outer kernel (L1 in Bochs, runs L2 with KVM) and the
+# initramfs it runs, which boot.sh completes with the kernel under test.
+KBUILD_OUTER=$OUT/build-outer
+NESTED_CPIO=$OUT/nested-initramfs.cpio
 
 # Directories of this repository that are laid over the kernel tree.
 OVERLAY_DIRS="arch drivers include kernel tools Documentation"
