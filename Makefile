@@ -56,7 +56,7 @@ run: initramfs $(if $(filter nested,$(BOOT)),nested)
 test:
 	@$(H)/test.sh
 
-# Not part of make test: the outer kernel doubles a cold build (README).
+# make test with only the nested boot (QEMU+KVM inside Bochs).
 test-nested:
 	@BOOTS="$(or $(BOOTS),nested:1)" $(H)/test.sh
 
@@ -71,8 +71,7 @@ check: kernel patches
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/boot $(OUT)/initramfs* $(OUT)/selftests \
-		$(OUT)/patches $(OUT)/series-git $(OUT)/build-outer \
-		$(OUT)/modules-outer $(OUT)/nested-initramfs*
+		$(OUT)/patches $(OUT)/series-git $(OUT)/nested-initramfs*
 
 distclean:
 	rm -rf $(OUT)

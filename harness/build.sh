@@ -1,18 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Configure (tinyconfig + fragments) and build the overlaid kernel and its
-# modules in $OUT/build, through ccache; modules are installed in $OUT/modules.
-#
-# Another kernel from the same tree (the nested boot's outer kernel) is built
-# with LVD_KBUILD=dir (kbuild output), LVD_FRAGMENTS="files" (config
-# fragments instead of the test kernel's) and LVD_MODULES=dir.
+# modules in $OUT/build, through ccache.
 source "$(dirname "$0")/common.sh"
 
-fragments=${LVD_FRAGMENTS:-"$LVD_TOP/harness/tiny-boot.config
+fragments="$LVD_TOP/harness/tiny-boot.config
 	$KTREE/kernel/configs/lvd.config
 	$KTREE/tools/testing/selftests/lvd/config
-	${LVD_EXTRA_CONFIG:-}"}
-moddir=${LVD_MODULES:-$OUT/modules}
+	${LVD_EXTRA_CONFIG:-}"
 
 mkdir -p "$KBUILD"
 ccache -M 5G >/dev/null 2>&1 || true
@@ -40,6 +35,6 @@ kmake olddefconfig >/dev/null
 
 note "building kernel and modules in $KBUILD"
 kmake bzImage modules
-rm -rf "$moddir"
-kmake modules_install INSTALL_MOD_PATH="$moddir" >/dev/null
+rm -rf "$OUT/modules"
+kmake modules_install INSTALL_MOD_PATH="$OUT/modules" >/dev/null
 note "built $(kmake -s kernelrelease)"

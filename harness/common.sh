@@ -8,16 +8,15 @@ LVD_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=${OUT:-$LVD_TOP/out}
 case $OUT in /*) ;; *) OUT=$LVD_TOP/$OUT ;; esac
 KTREE=$OUT/linux		# base tree (a git repo, commit "base") with our files laid over
-# kbuild output (O=); LVD_KBUILD names another (the nested boot's outer kernel).
-KBUILD=${LVD_KBUILD:-$OUT/build}
+KBUILD=$OUT/build		# kbuild output (O=)
 JOBS=${JOBS:-$(nproc)}
 # ccache: one cache for every checkout; paths below $OUT count as relative,
 # so a clone in another folder (CI's) hits what this one compiled.
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/lvd-ccache}
 export CCACHE_BASEDIR=$OUT CCACHE_NOHASHDIR=1
-# The nested boot's outer kernel (L1 in Bochs, runs L2 with KVM) and the
-# initramfs it runs, which boot.sh completes with the kernel under test.
-KBUILD_OUTER=$OUT/build-outer
+# The initramfs of the nested boot's outer kernel (L1 in Bochs, the test
+# kernel with lvd=off, runs L2 with KVM), which boot.sh completes with the
+# kernel under test.
 NESTED_CPIO=$OUT/nested-initramfs.cpio
 
 # Directories of this repository that are laid over the kernel tree.

@@ -1,27 +1,25 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build what the nested boot (BOOT=nested) runs in Bochs: the outer kernel
-# (L1: tinyconfig + tiny-boot.config + nested-outer.config, with KVM) in
-# $OUT/build-outer, and its initramfs $OUT/nested-initramfs.cpio: static
-# busybox, kvm and kvm_intel, QEMU with every shared library it links, the
-# firmware a -kernel boot reads, and harness/nested/init. boot.sh adds the
-# kernel under test, its initramfs and QEMU's command line for each boot.
+# Build the initramfs that the nested boot (BOOT=nested) runs in Bochs on
+# its outer kernel (L1), which is the test kernel itself booted with lvd=off
+# (its config has kvm and kvm_intel as modules): $OUT/nested-initramfs.cpio,
+# with static busybox, the test kernel's modules, QEMU with every shared
+# library it links, the firmware a -kernel boot reads, and
+# harness/nested/init. boot.sh adds the kernel under test, its initramfs and
+# QEMU's command line for each boot.
 source "$(dirname "$0")/common.sh"
 
 # What QEMU reads to boot a kernel with -kernel on the pc machine (traced:
 # SeaBIOS, the option ROM that loads the kernel, and the TPR patching ROM).
 QEMU_FIRMWARE="bios-256k.bin linuxboot_dma.bin kvmvapic.bin"
 
-LVD_KBUILD=$KBUILD_OUTER LVD_MODULES=$OUT/modules-outer \
-	LVD_FRAGMENTS="$LVD_TOP/harness/tiny-boot.config $LVD_TOP/harness/nested-outer.config" \
-	"$LVD_TOP/harness/build.sh"
-
+[ -d "$OUT/modules/lib" ] || die "no modules in $OUT/modules (run make kernel)"
 root=$OUT/nested-initramfs
 rm -rf "$root"
 mkdir -p "$root"/{dev,proc,sys,tmp,nested}
 install_busybox "$root"
 install -m 0755 "$LVD_TOP/harness/nested/init" "$root/init"
-cp -a "$OUT/modules-outer/lib" "$root/lib"
+cp -a "$OUT/modules/lib" "$root/lib"
 
 # install_at_path FILE: FILE at the same path under $root (symlinks followed).
 install_at_path() {

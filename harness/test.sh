@@ -6,9 +6,8 @@
 #
 # BOOTS lists boots as EMULATOR:CPUS[:off] (default: bochs:1 bochs:2
 # bochs:1:off qemu:1, and kvm:1 where the host has VMX and /dev/kvm); ":off"
-# boots with lvd=off, where the hypervisor must stay off. nested:N (QEMU+KVM
-# inside Bochs) is not a default: its outer kernel doubles a cold build (make
-# test-nested runs it).
+# boots with lvd=off, where the hypervisor must stay off. nested:N boots the
+# kernel under QEMU+KVM inside Bochs (make test-nested runs nested:1).
 source "$(dirname "$0")/common.sh"
 
 start=$SECONDS
@@ -23,7 +22,8 @@ if [ -z "${BOOTS:-}" ]; then
 	BOOTS="bochs:1 bochs:2 bochs:1:off qemu:1"
 	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then BOOTS="$BOOTS kvm:1"; fi
 fi
-# Nested boots run in Bochs on an outer kernel of their own.
+# Nested boots run in Bochs on the same kernel (lvd=off) with an initramfs
+# of their own (QEMU).
 nested=
 case " $BOOTS " in *" nested:"*) nested=1; "$H/nested.sh" ;; esac
 note "build done in $((SECONDS - start))s"
