@@ -5,9 +5,9 @@
 # "N passed, N failed". Exit status 1 on any failure.
 #
 # BOOTS lists boots as EMULATOR:CPUS[:off] (default: bochs:1 bochs:2
-# bochs:1:off qemu:1, and kvm:1 where the host has VMX and /dev/kvm); ":off"
-# boots with lvd=off, where the hypervisor must stay off. nested:N boots the
-# kernel under QEMU+KVM inside Bochs (make test-nested runs nested:1).
+# nested:1 bochs:1:off qemu:1, and kvm:1 where the host has VMX and
+# /dev/kvm); ":off" boots with lvd=off, where the hypervisor must stay off.
+# nested:N boots the kernel under QEMU+KVM inside Bochs.
 source "$(dirname "$0")/common.sh"
 
 start=$SECONDS
@@ -19,7 +19,8 @@ H=$LVD_TOP/harness
 "$H/initramfs.sh"
 
 if [ -z "${BOOTS:-}" ]; then
-	BOOTS="bochs:1 bochs:2 bochs:1:off qemu:1"
+	# Two boots run at a time, started in this order: the long ones early.
+	BOOTS="bochs:1 bochs:2 nested:1 bochs:1:off qemu:1"
 	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then BOOTS="$BOOTS kvm:1"; fi
 fi
 # Nested boots run in Bochs on the same kernel (lvd=off) with an initramfs
