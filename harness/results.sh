@@ -7,6 +7,8 @@
 # as FAIL lines, and last "RESULT passed failed skipped". KUnit results come
 # from /sys/kernel/debug/kunit/*/results (KTAP, one level per test case),
 # kselftests print TAP; a plan ("1..N") with fewer results is a failure.
+# A boot that reboots names the run it expects after the reset and the
+# kernel messages it expects before it ("lvd-harness: expect ...").
 source "$(dirname "$0")/common.sh"
 
 name=${1:?usage: results.sh NAME}
@@ -29,10 +31,16 @@ function parse(line) {
 	if (match(line, / # /)) { r_dir = substr(line, RSTART + 1); line = substr(line, 1, RSTART - 1) }
 	r_name = line
 }
+# A boot that reboots says what its second run and the kernel must show.
+/^lvd-harness: expect selftest / { want_section[$4] = 1; next }
+/^lvd-harness: expect line / {
+	l = $0; sub(/^lvd-harness: expect line /, "", l); want_line[l] = 1; next
+}
+{ for (l in want_line) if (want_line[l] == 1 && index($0, l)) want_line[l] = 2 }
 /^lvd-harness: kunit begin/ { sect = "kunit"; kunit_seen = 1; next }
 /^lvd-harness: kunit end/ { sect = ""; next }
 /^lvd-harness: selftest .* begin/ {
-	sect = "selftest"; prog = $3; plan = -1; seen = 0; next
+	sect = "selftest"; prog = $3; plan = -1; seen = 0; section_seen[prog] = 1; next
 }
 /^lvd-harness: selftest .* end rc=/ {
 	rc = $5; sub(/rc=/, "", rc)
@@ -43,6 +51,7 @@ function parse(line) {
 }
 /^lvd-harness: done/ { done = 1; next }
 /Kernel panic - not syncing/ { panic = $0 }
+/lvd: FATAL in VMX root mode/ { fatal = $0 }
 sect == "kunit" && /^    # Subtest: / { suite = $3; next }
 sect == "kunit" && /^    1\.\.[0-9]+$/ { kunit_plan += substr($1, 4); next }
 sect == "kunit" && /^    (not )?ok [0-9]+/ {
@@ -55,6 +64,12 @@ sect == "selftest" && /^(not )?ok [0-9]+/ {
 }
 END {
 	if (panic != "") problem("boot: " panic)
+	if (fatal != "") problem("boot: " fatal)
+	for (w in want_section) if (!(w in section_seen)) problem("boot: no " w " run (the reboot did not happen or did not come back)")
+	for (l in want_line) {
+		if (want_line[l] == 2) { print "PASS log: " l; pass++ }
+		else problem("log: never printed: " l)
+	}
 	if (verdict != "finished") problem("boot: " verdict)
 	if (!kunit_seen && done) problem("kunit: no results section")
 	else if (kunit_seen_results < kunit_plan) problem("kunit: " kunit_plan - kunit_seen_results " of " kunit_plan " results missing")

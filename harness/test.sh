@@ -4,9 +4,12 @@
 # booted kernels report, check the patch series, and end with the line
 # "N passed, N failed". Exit status 1 on any failure.
 #
-# BOOTS lists boots as EMULATOR:CPUS[:off] (default: bochs:1 bochs:2
-# nested:1 bochs:1:off qemu:1, and kvm:1 where the host has VMX and
-# /dev/kvm); ":off" boots with lvd=off, where the hypervisor must stay off.
+# BOOTS lists boots as EMULATOR:CPUS[:OPTION] (default: bochs:1:reboot
+# bochs:2:restart nested:1 bochs:1:off qemu:1, and kvm:1 where the host has
+# VMX and /dev/kvm). OPTION "off" boots with lvd=off, where the hypervisor
+# must stay off; "reboot" ends the run with reboot(2) and "restart" with
+# SysRq-B (an emergency restart), each followed by a second run that checks
+# that LVD came back and powers off (Bochs only: QEMU here does not reboot).
 # nested:N boots the kernel under QEMU+KVM inside Bochs.
 source "$(dirname "$0")/common.sh"
 
@@ -20,7 +23,7 @@ H=$LVD_TOP/harness
 
 if [ -z "${BOOTS:-}" ]; then
 	# Two boots run at a time, started in this order: the long ones early.
-	BOOTS="bochs:1 bochs:2 nested:1 bochs:1:off qemu:1"
+	BOOTS="bochs:1:reboot bochs:2:restart nested:1 bochs:1:off qemu:1"
 	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then BOOTS="$BOOTS kvm:1"; fi
 fi
 # Nested boots run in Bochs on the same kernel (lvd=off) with an initramfs
@@ -39,7 +42,7 @@ tally() {
 	res=$("$H/results.sh" "$name")
 	read -r _ p f s <<< "$(echo "$res" | tail -n 1)"
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
-	summary+=("$(printf '%-12s %3d passed, %d failed, %d skipped  (%ss)' \
+	summary+=("$(printf '%-20s %3d passed, %d failed, %d skipped  (%ss)' \
 		"$name" "$p" "$f" "$s" "$(cat "$dir/seconds" 2>/dev/null)")")
 	echo "$res" | grep -v '^RESULT' | sed "s/^/  $name: /"
 	if [ "$f" -gt 0 ]; then
@@ -54,9 +57,16 @@ tally() {
 names=()
 pids=()
 for b in $BOOTS; do
-	IFS=: read -r emu cpus off <<< "$b"
-	name=$emu-${cpus}cpu${off:+-lvd-off}
-	extra=${off:+lvd=off lvd_expect_hv=off}
+	IFS=: read -r emu cpus opt <<< "$b"
+	case $opt in
+	'') name=$emu-${cpus}cpu extra= ;;
+	off) name=$emu-${cpus}cpu-lvd-off extra="lvd=off lvd_expect_hv=off" ;;
+	# Bochs takes the keyboard controller's reset for a soft reset that
+	# keeps IA32_FEATURE_CONTROL locked, and its BIOS then triple-faults
+	# writing it (with or without LVD): reset through port 0xcf9 instead.
+	reboot|restart) name=$emu-${cpus}cpu-$opt extra="lvd_end=$opt reboot=pci" ;;
+	*) die "BOOTS: $b: the option is off, reboot or restart" ;;
+	esac
 	names+=("$name")
 	if [ ${#pids[@]} -ge 2 ]; then
 		wait "${pids[0]}" || true

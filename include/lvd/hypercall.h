@@ -6,7 +6,7 @@
  * the result comes back in RAX (a negative errno on failure, -EOPNOTSUPP
  * for an unknown number), some results in RBX too. Hypercalls are accepted
  * only from CPL 0 in the kernel's EPT: a VMCALL from user space gets #UD,
- * one from another view is refused.
+ * one from another view gets -EPERM.
  * Issue one only on a CPU that lvd_cpu_virtualized() says runs under LVD:
  * elsewhere VMCALL is #UD (or worse, on some emulators).
  */
@@ -60,5 +60,6 @@ static inline struct lvd_hc_result lvd_hypercall(unsigned long nr,
 }
 
 bool lvd_cpu_virtualized(void);
+void *lvd_hv_hidden_page(void);
 
 #endif /* _LVD_HYPERCALL_H */

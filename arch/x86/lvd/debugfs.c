@@ -137,6 +137,10 @@ static void lvd_exits_show_cpu(struct seq_file *m, unsigned int cpu,
 	seq_printf(m, "cpu%u %-20s %llu %llu\n", cpu, "NMI", s->nmi, 0ULL);
 	seq_printf(m, "cpu%u %-20s %llu %llu\n", cpu, "ROOT_NMI", s->root_nmi,
 		   0ULL);
+	if (s->ept_kernel)
+		seq_printf(m, "cpu%u ept-violation last: gpa %#llx gva %#llx qualification %#llx\n",
+			   cpu, s->ept_last_gpa, s->ept_last_gva,
+			   s->ept_last_qual);
 }
 
 static int lvd_exits_show(struct seq_file *m, void *unused)

@@ -11,6 +11,7 @@
  *   VMX insns      always exit; #UD, so the kernel sees no VMX
  *   VMCALL         hypercalls (hypercall.c)
  *   NMI            re-injected when the guest can take it
+ *   EPT violation  the kernel touched hypervisor memory (ept_exit.c)
  *   triple fault   the machine resets
  *   INIT, SIPI     counted and ignored: a CPU leaves VMX before it goes
  *                  offline, so none is expected
@@ -246,6 +247,11 @@ static int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
 		return lvd_exit_msr(vcpu, regs, reason == EXIT_REASON_MSR_WRITE);
 	case EXIT_REASON_VMCALL:
 		return lvd_exit_vmcall(vcpu, regs);
+	case EXIT_REASON_EPT_VIOLATION:
+		lvd_exit_ept_violation(vcpu);
+		break;
+	case EXIT_REASON_EPT_MISCONFIG:
+		lvd_exit_ept_misconfig();
 	case EXIT_REASON_VMCLEAR: case EXIT_REASON_VMLAUNCH:
 	case EXIT_REASON_VMPTRLD: case EXIT_REASON_VMPTRST:
 	case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:

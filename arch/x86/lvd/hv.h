@@ -10,6 +10,7 @@
 #include <linux/types.h>
 
 #include "caps.h"
+#include "ept.h"
 
 struct lvd_vcpu;
 struct lvd_guest_regs;
@@ -46,6 +47,12 @@ struct lvd_vmcs_ctl {
  * @ctl: the controls every VMCS uses
  * @msr_bitmap: the MSR bitmap page (hypervisor memory)
  * @msr_bitmap_pa: its physical address
+ * @kernel_ept: the kernel's EPT: everything but hypervisor memory
+ * @kernel_eptp: its EPT pointer
+ * @eptp_list: the EPTP list of VMFUNC 0, the kernel's EPT at index 0
+ * @eptp_list_pa: its physical address
+ * @hidden_page: a page of hypervisor memory that holds nothing, for
+ *	tests that the kernel cannot reach hypervisor memory
  */
 struct lvd_hv {
 	struct lvd_vmx_msrs msrs;
@@ -53,6 +60,11 @@ struct lvd_hv {
 	struct lvd_vmcs_ctl ctl;
 	void *msr_bitmap;
 	phys_addr_t msr_bitmap_pa;
+	struct lvd_ept kernel_ept;
+	u64 kernel_eptp;
+	u64 *eptp_list;
+	phys_addr_t eptp_list_pa;
+	void *hidden_page;
 };
 
 extern struct lvd_hv lvd_hv;
@@ -82,6 +94,13 @@ void lvd_inject_exception(unsigned int vector, bool has_error, u32 error);
 unsigned int lvd_guest_cpl(void);
 void lvd_root_on_nmi(void);
 void __noreturn lvd_vmresume_failed(void);
+
+/* kernel_ept.c */
+int lvd_kernel_ept_init(struct lvd_hv *hv);
+
+/* ept_exit.c */
+void lvd_exit_ept_violation(struct lvd_vcpu *vcpu);
+void __noreturn lvd_exit_ept_misconfig(void);
 
 /* hypercall.c */
 int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Hypercalls (include/lvd/hypercall.h). Every one checks who is calling:
- * only the kernel, at CPL 0, may call; user space gets #UD, as it would
- * without a hypervisor.
+ * only the kernel, at CPL 0 and under its own EPT, may call; user space
+ * gets #UD, as it would without a hypervisor, and any other view -EPERM.
  */
 
 #include <linux/errno.h>
@@ -46,6 +46,11 @@ int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 		return LVD_EXIT_RESUME;
 	}
 	lvd_skip_instruction();
+	/* Only the kernel's own view may call: VMFUNC can change the EPT. */
+	if (lvd_vmread(EPT_POINTER) != lvd_hv.kernel_eptp) {
+		regs->rax = -EPERM;
+		return LVD_EXIT_RESUME;
+	}
 
 	switch (regs->rax) {
 	case LVD_HC_VERSION:

@@ -14,12 +14,14 @@
 
 #include <linux/cpu.h>
 #include <linux/cpuhotplug.h>
+#include <linux/hardirq.h>
 #include <linux/init.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
+#include <asm/reboot.h>
 #include <asm/tlbflush.h>
 #include <asm/vmx.h>
 #include <lvd/hypercall.h>
@@ -74,6 +76,10 @@ static void lvd_set_error(const char *fmt, unsigned int cpu, unsigned long a,
 		 cpu, msg);
 }
 
+/*
+ * Every possible CPU's state is made at start, before the pool is sealed:
+ * a CPU brought online later finds it ready.
+ */
 static struct lvd_vcpu *lvd_vcpu_create(unsigned int cpu)
 {
 	struct lvd_vcpu *vcpu = per_cpu(lvd_vcpu, cpu);
@@ -167,8 +173,9 @@ static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 		lvd_set_error("VMCLEAR/VMPTRLD failed", vcpu->cpu, 0, 0);
 		return -EIO;
 	}
-	/* Nothing cached under the kernel's VPID survives from an earlier run. */
+	/* Nothing cached under the kernel's VPID or EPT survives from before. */
 	lvd_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, LVD_KERNEL_VPID);
+	lvd_invept(VMX_EPT_EXTENT_CONTEXT, lvd_hv.kernel_eptp);
 
 	field = lvd_vmcs_setup(&lvd_hv, vcpu);
 	if (field) {
@@ -199,13 +206,14 @@ static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 /* CPU-hotplug startup: runs on @cpu itself. */
 static int lvd_cpu_online(unsigned int cpu)
 {
-	struct lvd_vcpu *vcpu = lvd_vcpu_create(cpu);
+	struct lvd_vcpu *vcpu = per_cpu(lvd_vcpu, cpu);
 	unsigned long flags;
 	int ret;
 
 	if (!vcpu) {
-		lvd_set_error("out of memory", cpu, 0, 0);
-		return -ENOMEM;
+		lvd_set_error("no hypervisor state (not a possible CPU at start)",
+			      cpu, 0, 0);
+		return -ENODEV;
 	}
 	local_irq_save(flags);
 	ret = lvd_launch_this_cpu(vcpu);
@@ -251,7 +259,26 @@ static int lvd_reboot_notify(struct notifier_block *nb, unsigned long action,
 			     void *data)
 {
 	on_each_cpu(lvd_leave_ipi, NULL, 1);
+	pr_info("left VMX on every CPU for %s (%u still in)\n",
+		action == SYS_RESTART ? "restart" :
+		action == SYS_HALT ? "halt" : "power-off", lvd_hv_nr_active());
 	return NOTIFY_OK;
+}
+
+/*
+ * Panic, crash kexec, emergency restart: the CPU that goes down calls this
+ * with interrupts off, the others from the NMI or IPI that stops them. INIT
+ * would be lost on a CPU still in VMX operation.
+ */
+static void lvd_emergency_leave(void)
+{
+	bool was_on = this_cpu_read(lvd_cpu_on);
+
+	lvd_leave_this_cpu();
+	/* The stopping CPU can still print; the stopped ones are in NMI. */
+	if (was_on && !in_nmi())
+		pr_emerg("CPU %u left VMX for an emergency stop\n",
+			 smp_processor_id());
 }
 
 static struct notifier_block lvd_reboot_nb = {
@@ -268,6 +295,7 @@ static struct notifier_block lvd_reboot_nb = {
  */
 int lvd_hv_start(const struct lvd_vmx_msrs *msrs, const struct lvd_caps *caps)
 {
+	unsigned int cpu;
 	int ret;
 
 	lvd_hv.msrs = *msrs;
@@ -284,11 +312,16 @@ int lvd_hv_start(const struct lvd_vmx_msrs *msrs, const struct lvd_caps *caps)
 		return -ENODEV;
 	}
 	lvd_hv.msr_bitmap = lvd_pool_alloc(0, &lvd_hv.msr_bitmap_pa);
-	if (!lvd_hv.msr_bitmap || lvd_root_init_pgd()) {
-		snprintf(lvd_launch_error, sizeof(lvd_launch_error), "out of memory");
-		return -ENOMEM;
-	}
+	if (!lvd_hv.msr_bitmap || lvd_root_init_pgd())
+		goto nomem;
 	lvd_msr_bitmap_init(lvd_hv.msr_bitmap);
+	for_each_possible_cpu(cpu) {
+		if (!lvd_vcpu_create(cpu))
+			goto nomem;
+	}
+	/* Last: it hides and seals the pool. */
+	if (lvd_kernel_ept_init(&lvd_hv))
+		goto nomem;
 
 	ret = cpuhp_setup_state(CPUHP_AP_ONLINE_DYN, "x86/lvd:online",
 				lvd_cpu_online, lvd_cpu_offline);
@@ -296,7 +329,12 @@ int lvd_hv_start(const struct lvd_vmx_msrs *msrs, const struct lvd_caps *caps)
 		return ret;
 	lvd_cpuhp_state = ret;
 	register_reboot_notifier(&lvd_reboot_nb);
+	cpu_emergency_register_virt_callback(lvd_emergency_leave);
 	return 0;
+
+nomem:
+	snprintf(lvd_launch_error, sizeof(lvd_launch_error), "out of memory");
+	return -ENOMEM;
 }
 
 /**

@@ -9,13 +9,22 @@
  *              writing CPU; read: "RET RBX" of the last one
  *   vmxon      read: execute VMXON in the kernel; "trap 6" when it raised
  *              #UD as it must under LVD, "ok" when it did not fault
+ *   hidden     read: read and write a page of hypervisor memory with the
+ *              kernel's fault-tolerant accessors; "read R write W at ADDR",
+ *              R and W their results (-14, -EFAULT, when refused)
+ *   oops       read: a kernel thread reads hypervisor memory with a plain
+ *              load; "oopsed" when the thread died at that load, "survived"
+ *              when the load completed
  */
 
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
+#include <linux/sched/task.h>
 #include <linux/smp.h>
 #include <linux/uaccess.h>
 #include <asm/asm.h>
@@ -137,6 +146,68 @@ static int lvd_test_vmxon_show(struct seq_file *m, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(lvd_test_vmxon);
 
+/* copy_to_kernel_nofault() is not exported: its core, for one u64. */
+static long lvd_test_write_nofault(void *dst, u64 val)
+{
+	__put_kernel_nofault(dst, &val, u64, fault);
+	return 0;
+fault:
+	return -EFAULT;
+}
+
+static int lvd_test_hidden_show(struct seq_file *m, void *unused)
+{
+	void *page = lvd_hv_hidden_page();
+	u64 val = 0x4c56442d54455354ULL;	/* "LVD-TEST" */
+	long rd, wr;
+
+	if (!page)
+		return -ENODEV;
+	rd = copy_from_kernel_nofault(&val, page, sizeof(val));
+	wr = lvd_test_write_nofault(page, val);
+	seq_printf(m, "read %ld write %ld at %#lx\n", rd, wr, (unsigned long)page);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_test_hidden);
+
+static bool lvd_test_oops_reached;
+static u64 lvd_test_oops_value;
+
+static int lvd_test_oops_thread(void *page)
+{
+	/* No fixup: under LVD this load oopses, and the thread dies here. */
+	WRITE_ONCE(lvd_test_oops_value, READ_ONCE(*(u64 *)page));
+	WRITE_ONCE(lvd_test_oops_reached, true);
+	return 0;
+}
+
+static int lvd_test_oops_show(struct seq_file *m, void *unused)
+{
+	void *page = lvd_hv_hidden_page();
+	struct task_struct *t;
+	int i;
+
+	if (!page)
+		return -ENODEV;
+	WRITE_ONCE(lvd_test_oops_reached, false);
+	t = kthread_create(lvd_test_oops_thread, page, "lvd-test-oops");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	get_task_struct(t);
+	wake_up_process(t);
+	for (i = 0; i < 100 && !(READ_ONCE(t->flags) & PF_EXITING); i++)
+		msleep(50);
+	if (READ_ONCE(lvd_test_oops_reached))
+		seq_puts(m, "survived\n");
+	else if (READ_ONCE(t->flags) & PF_EXITING)
+		seq_puts(m, "oopsed\n");
+	else
+		seq_puts(m, "stuck\n");
+	put_task_struct(t);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_test_oops);
+
 static int __init lvd_test_init(void)
 {
 	lvd_test_dir = debugfs_create_dir("lvd_test", NULL);
@@ -144,6 +215,8 @@ static int __init lvd_test_init(void)
 	debugfs_create_file("hypercall", 0600, lvd_test_dir, NULL,
 			    &lvd_test_hypercall_fops);
 	debugfs_create_file("vmxon", 0444, lvd_test_dir, NULL, &lvd_test_vmxon_fops);
+	debugfs_create_file("hidden", 0444, lvd_test_dir, NULL, &lvd_test_hidden_fops);
+	debugfs_create_file("oops", 0400, lvd_test_dir, NULL, &lvd_test_oops_fops);
 	return 0;
 }
 module_init(lvd_test_init);

@@ -8,6 +8,12 @@
  * Pages are handed out zeroed and never returned to the page allocator
  * while LVD runs: the kernel must not get them back while a view might
  * still map them.
+ *
+ * The kernel's EPT hides every chunk. It is built before the first CPU
+ * enters non-root mode, and the pool is sealed then: from that point the
+ * kernel can no longer write pool pages, so it must not allocate or free
+ * any. Chunks are only ever appended to the chunk list, so walking it
+ * needs no lock: root mode looks addresses up without spinning.
  */
 
 #define pr_fmt(fmt) "lvd: " fmt
@@ -15,6 +21,7 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/list.h>
+#include <linux/rculist.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -31,6 +38,7 @@ static LIST_HEAD(lvd_pool_chunks);
 static LIST_HEAD(lvd_pool_free_pages);	/* single pages given back */
 static DEFINE_SPINLOCK(lvd_pool_lock);
 static unsigned int lvd_pool_nr_chunks;
+static bool lvd_pool_sealed;
 
 static struct lvd_pool_chunk *lvd_pool_grow(void)
 {
@@ -87,6 +95,10 @@ void *lvd_pool_alloc(unsigned int order, phys_addr_t *pa)
 
 	if (WARN_ON(order > LVD_POOL_CHUNK_ORDER))
 		return NULL;
+	/* The kernel EPT hides the pool: the kernel cannot fill these pages. */
+	if (WARN_ONCE(READ_ONCE(lvd_pool_sealed),
+		      "lvd: allocation from the sealed hypervisor pool\n"))
+		return NULL;
 
 	for (;;) {
 		spin_lock(&lvd_pool_lock);
@@ -100,8 +112,9 @@ void *lvd_pool_alloc(unsigned int order, phys_addr_t *pa)
 				*pa = __pa(va);
 		} else {
 			if (chunk) {
-				list_add_tail(&chunk->node, &lvd_pool_chunks);
-				lvd_pool_nr_chunks++;
+				list_add_tail_rcu(&chunk->node, &lvd_pool_chunks);
+				WRITE_ONCE(lvd_pool_nr_chunks,
+					   lvd_pool_nr_chunks + 1);
 				chunk = NULL;
 			}
 			va = lvd_pool_take(nr, pa);
@@ -119,10 +132,13 @@ void *lvd_pool_alloc(unsigned int order, phys_addr_t *pa)
 /**
  * lvd_pool_free() - give a page back to the pool
  * @va: an order-0 page from lvd_pool_alloc()
+ *
+ * Not after lvd_pool_seal(): the page then stays where it is.
  */
 void lvd_pool_free(void *va)
 {
-	if (!va)
+	if (!va || WARN_ONCE(READ_ONCE(lvd_pool_sealed),
+			     "lvd: free into the sealed hypervisor pool\n"))
 		return;
 	spin_lock(&lvd_pool_lock);
 	list_add((struct list_head *)va, &lvd_pool_free_pages);
@@ -133,24 +149,21 @@ void lvd_pool_free(void *va)
  * lvd_pool_contains() - is a physical address hypervisor memory?
  * @pa: the address
  *
+ * Takes no lock, so root mode may call it whatever the kernel holds.
+ *
  * Return: true when @pa lies in one of the pool's chunks.
  */
 bool lvd_pool_contains(phys_addr_t pa)
 {
 	struct lvd_pool_chunk *chunk;
 	phys_addr_t start;
-	bool found = false;
 
-	spin_lock(&lvd_pool_lock);
-	list_for_each_entry(chunk, &lvd_pool_chunks, node) {
+	list_for_each_entry_lockless(chunk, &lvd_pool_chunks, node) {
 		start = page_to_phys(chunk->pages);
-		if (pa >= start && pa < start + LVD_POOL_CHUNK_SIZE) {
-			found = true;
-			break;
-		}
+		if (pa >= start && pa < start + LVD_POOL_CHUNK_SIZE)
+			return true;
 	}
-	spin_unlock(&lvd_pool_lock);
-	return found;
+	return false;
 }
 
 /**
@@ -158,24 +171,33 @@ bool lvd_pool_contains(phys_addr_t pa)
  * @fn: the callback; a non-zero return stops the walk and is returned
  * @ctx: passed to @fn
  *
- * @fn runs under the pool's spinlock and must not sleep or allocate from
- * the pool.
+ * @fn may allocate from the pool: a chunk that its allocations add is
+ * visited too, after the others.
  *
  * Return: 0, or the first non-zero value @fn returned.
  */
 int lvd_pool_walk_chunks(lvd_pool_chunk_fn fn, void *ctx)
 {
 	struct lvd_pool_chunk *chunk;
-	int ret = 0;
+	int ret;
 
-	spin_lock(&lvd_pool_lock);
-	list_for_each_entry(chunk, &lvd_pool_chunks, node) {
+	list_for_each_entry_lockless(chunk, &lvd_pool_chunks, node) {
 		ret = fn(ctx, page_to_phys(chunk->pages), LVD_POOL_CHUNK_SIZE);
 		if (ret)
-			break;
+			return ret;
 	}
-	spin_unlock(&lvd_pool_lock);
-	return ret;
+	return 0;
+}
+
+/**
+ * lvd_pool_seal() - no more allocations or frees by the kernel
+ *
+ * Called once the kernel's EPT hides every chunk: from then on the kernel
+ * could not even clear a page it took.
+ */
+void lvd_pool_seal(void)
+{
+	WRITE_ONCE(lvd_pool_sealed, true);
 }
 
 /**

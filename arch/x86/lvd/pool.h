@@ -21,5 +21,6 @@ typedef int (*lvd_pool_chunk_fn)(void *ctx, phys_addr_t start, size_t size);
 
 int lvd_pool_walk_chunks(lvd_pool_chunk_fn fn, void *ctx);
 unsigned long lvd_pool_nr_pages(void);
+void lvd_pool_seal(void);
 
 #endif /* _ARCH_X86_LVD_POOL_H */

@@ -33,7 +33,10 @@ struct lvd_guest_regs {
  * @user: exits per basic reason while the guest ran at CPL3
  * @nmi: NMIs that exited (counted apart from exceptions)
  * @root_nmi: NMIs that arrived while the CPU was in root mode
- * @ept_kernel: EPT violations caused by the kernel itself
+ * @ept_kernel: EPT violations caused by the kernel's view (CPL 0 or 3)
+ * @ept_last_gpa: guest-physical address of the last EPT violation
+ * @ept_last_gva: its guest-linear address, or 0 when the CPU gave none
+ * @ept_last_qual: its exit qualification
  */
 struct lvd_exit_stats {
 	u64 kernel[LVD_EXIT_REASONS];
@@ -41,6 +44,9 @@ struct lvd_exit_stats {
 	u64 nmi;
 	u64 root_nmi;
 	u64 ept_kernel;
+	u64 ept_last_gpa;
+	u64 ept_last_gva;
+	u64 ept_last_qual;
 };
 
 /**

@@ -71,7 +71,8 @@ int lvd_vmcs_controls(const struct lvd_caps *caps,
 		      const struct lvd_vmx_msrs *msrs,
 		      struct lvd_vmcs_ctl *ctl)
 {
-	u32 sec = SECONDARY_EXEC_ENABLE_VPID | SECONDARY_EXEC_ENABLE_RDTSCP |
+	u32 sec = SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID |
+		  SECONDARY_EXEC_ENABLE_VMFUNC | SECONDARY_EXEC_ENABLE_RDTSCP |
 		  SECONDARY_EXEC_ENABLE_INVPCID;
 	u32 entry = VM_ENTRY_IA32E_MODE, exit = VM_EXIT_HOST_ADDR_SPACE_SIZE;
 
@@ -104,7 +105,7 @@ int lvd_vmcs_controls(const struct lvd_caps *caps,
 		return -EIO;
 	}
 	if (lvd_adjust_controls(sec, 0, msrs->procbased2, &ctl->proc2)) {
-		ctl->what = "secondary (VPID, RDTSCP, INVPCID)";
+		ctl->what = "secondary (EPT, VPID, VM functions, RDTSCP, INVPCID)";
 		return -EIO;
 	}
 	if (lvd_adjust_controls(exit, VM_EXIT_ACK_INTR_ON_EXIT, msrs->exit,
@@ -140,6 +141,10 @@ static void lvd_vmcs_write_controls(struct lvd_vmcs_writer *w,
 	lvd_w(w, VM_ENTRY_INTR_INFO_FIELD, 0);
 	lvd_w(w, MSR_BITMAP, hv->msr_bitmap_pa);
 	lvd_w(w, VIRTUAL_PROCESSOR_ID, LVD_KERNEL_VPID);
+	lvd_w(w, EPT_POINTER, hv->kernel_eptp);
+	/* VMFUNC 0 switches among the EPTs of the list, without an exit. */
+	lvd_w(w, VM_FUNCTION_CONTROL, VMX_VMFUNC_EPTP_SWITCHING);
+	lvd_w(w, EPTP_LIST_ADDRESS, hv->eptp_list_pa);
 
 	/*
 	 * CR0/CR4 bits that VMX needs fixed are owned by the hypervisor: the

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * LVD hypervisor: the kernel runs in VMX non-root mode on every CPU, with
- * VMX hidden from it and from user space, and hypercalls that refuse what
- * they must.
+ * VMX hidden from it and from user space, hypervisor memory out of its
+ * reach, and hypercalls that refuse what they must.
  *
  * Needs the lvd_test_hv module (CONFIG_LVD_TEST_HV) for what only the
  * kernel can do. LVD_EXPECT=available says the machine offers VMX: then
@@ -226,6 +226,140 @@ TEST_F(hv, vmcall_from_user_space_is_ud)
 	ASSERT_EQ(before + 1, exits_of("VMCALL", 1));
 }
 
+/* VMFUNC 0 (EPTP switching) from user space: no exit for a valid index. */
+static int vmfunc_child(unsigned int index)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		/* VMFUNC: binutils may lack the mnemonic */
+		asm volatile(".byte 0x0f, 0x01, 0xd4" : : "a" (0), "c" (index) : "memory");
+		_exit(7);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	return status;
+}
+
+TEST_F(hv, vmfunc_from_user_space)
+{
+	long long before = exits_of("VMFUNC", 1);
+	int status;
+
+	/* Index 0 is the kernel's own EPT: a switch to where it is, no exit. */
+	status = vmfunc_child(0);
+	ASSERT_TRUE(WIFEXITED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(7, WEXITSTATUS(status));
+	ASSERT_EQ(before, exits_of("VMFUNC", 1));
+	/* An empty slot of the EPTP list: the VMFUNC exits and becomes #UD. */
+	status = vmfunc_child(1);
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(SIGILL, WTERMSIG(status));
+	status = vmfunc_child(511);
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
+	ASSERT_EQ(SIGILL, WTERMSIG(status));
+	ASSERT_EQ(before + 2, exits_of("VMFUNC", 1));
+}
+
+/* Is there an "ept-violation last" line for @addr, a write when @write? */
+static int ept_violation_logged(unsigned long addr, int write)
+{
+	char buf[16384], *line, *save;
+	unsigned long long gpa, gva, qual;
+	unsigned int cpu;
+
+	if (read_text(LVD_DEBUGFS "exits", buf, sizeof(buf)) <= 0)
+		return 0;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "cpu%u ept-violation last: gpa %llx gva %llx qualification %llx",
+			   &cpu, &gpa, &gva, &qual) != 4)
+			continue;
+		/* Qualification bit 1: a write; bit 7: the linear address is valid */
+		if (gva == addr && !!(qual & 2) == write && (qual & 0x80) &&
+		    (gpa & ~0xfffULL) && !(gpa & 0xfff))
+			return 1;
+	}
+	return 0;
+}
+
+/* The kernel reads and writes the hidden page with fault-tolerant accessors. */
+static int touch_hidden_page(long *rd, long *wr, unsigned long *addr)
+{
+	char buf[128];
+	int n;
+
+	if (read_text(LVD_TEST "hidden", buf, sizeof(buf)) <= 0)
+		return -1;
+	n = sscanf(buf, "read %ld write %ld at %lx", rd, wr, addr);
+	return n == 3 ? 0 : -1;
+}
+
+TEST_F(hv, kernel_cannot_touch_hypervisor_memory)
+{
+	long long before = exits_of("EPT_VIOLATION", 0);
+	unsigned long addr;
+	char buf[128];
+	long rd, wr;
+
+	ASSERT_EQ(0, touch_hidden_page(&rd, &wr, &addr));
+	/* Both refused with -EFAULT, both seen by the hypervisor */
+	ASSERT_EQ(EFAULT_RET, rd);
+	ASSERT_EQ(EFAULT_RET, wr);
+	ASSERT_EQ(before + 2, exits_of("EPT_VIOLATION", 0));
+	ASSERT_TRUE(ept_violation_logged(addr, 1));
+	/* The kernel is fine. */
+	ASSERT_GT(read_text(LVD_TEST "ping", buf, sizeof(buf)), 0);
+	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
+}
+
+TEST_F(hv, plain_access_to_hypervisor_memory_oopses)
+{
+	long long before = exits_of("EPT_VIOLATION", 0);
+	char buf[256], cmd[160];
+	unsigned long addr;
+	long rd, wr;
+
+	ASSERT_EQ(0, touch_hidden_page(&rd, &wr, &addr));
+	before += 2;
+	ASSERT_GT(read_text(LVD_TEST "oops", buf, sizeof(buf)), 0);
+	ASSERT_STREQ("oopsed\n", buf);
+	ASSERT_EQ(before + 1, exits_of("EPT_VIOLATION", 0));
+	ASSERT_TRUE(ept_violation_logged(addr, 0));
+	/* The oops names the address; the kernel carries on. */
+	snprintf(cmd, sizeof(cmd),
+		 "dmesg | grep -q 'unable to handle page fault for address: %016lx'", addr);
+	ASSERT_EQ(0, system(cmd));
+	ASSERT_GT(read_text(LVD_TEST "ping", buf, sizeof(buf)), 0);
+	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
+}
+
+#define CPU1_ONLINE "/sys/devices/system/cpu/cpu1/online"
+
+/* CPU 1 leaves VMX when it goes offline and launches again when it is back. */
+TEST_F(hv, cpu_hotplug_relaunches)
+{
+	char buf[1024];
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2 || access(CPU1_ONLINE, W_OK))
+		SKIP(return, "needs a second CPU that can go offline");
+	ASSERT_EQ(0, write_text(CPU1_ONLINE, "0"));
+	ASSERT_GT(read_text(LVD_DEBUGFS "hv", buf, sizeof(buf)), 0);
+	EXPECT_EQ(NULL, strstr(buf, "cpu1 ")) TH_LOG("lvd/hv: %s", buf);
+	EXPECT_EQ(0, strncmp(buf, "active on 1 of 1 CPUs\n", 22)) TH_LOG("lvd/hv: %s", buf);
+
+	ASSERT_EQ(0, write_text(CPU1_ONLINE, "1"));
+	ASSERT_GT(read_text(LVD_DEBUGFS "hv", buf, sizeof(buf)), 0);
+	ASSERT_NE(NULL, strstr(buf, "cpu1 non-root")) TH_LOG("lvd/hv: %s", buf);
+	ASSERT_EQ(0, strncmp(buf, "active on 2 of 2 CPUs\n", 22)) TH_LOG("lvd/hv: %s", buf);
+	/* The relaunched CPU answers hypercalls as itself. */
+	ASSERT_GT(read_text(LVD_TEST "ping", buf, sizeof(buf)), 0);
+	ASSERT_NE(NULL, strstr(buf, "cpu1 ok")) TH_LOG("ping: %s", buf);
+	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
+}
+
 TEST_F(hv, hypercall_abi)
 {
 	unsigned long rbx = 0;
@@ -340,6 +474,9 @@ TEST_F(hv, workload_exits)
 	ASSERT_EQ(count_of(&before, "IO_INSTRUCTION", 0), count_of(&after, "IO_INSTRUCTION", 0));
 	/* The kernel itself does not execute CPUID in steady state. */
 	ASSERT_EQ(count_of(&before, "CPUID", 0), count_of(&after, "CPUID", 0));
+	/* Nothing touched hypervisor memory. */
+	ASSERT_EQ(count_of(&before, "EPT_VIOLATION", 0) + count_of(&before, "EPT_VIOLATION", 1),
+		  count_of(&after, "EPT_VIOLATION", 0) + count_of(&after, "EPT_VIOLATION", 1));
 }
 
 TEST(lvd_off_or_no_vmx_means_no_hypervisor)

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * EPT exits. The kernel's EPT maps everything but hypervisor memory, so a
+ * violation by the kernel's view is an access to the hypervisor's pages:
+ * it is recorded, and the kernel gets a fault it cannot retry, so that a
+ * fixup (copy_from_kernel_nofault() and the like) handles it or the
+ * offending context oopses. A misconfiguration is a bug of ours.
+ */
+
+#include <linux/kernel.h>
+#include <asm/special_insns.h>
+#include <asm/trap_pf.h>
+#include <asm/traps.h>
+#include <asm/vmx.h>
+
+#include "hv.h"
+#include "root.h"
+#include "vcpu.h"
+#include "vmx_ops.h"
+
+/*
+ * The page-fault error code for an access the EPT refused. The page tables
+ * allow it, so "protection" alone would look like a stale TLB entry to the
+ * kernel's fault handler (spurious_kernel_fault()), which would retry it
+ * forever: the reserved-bit flag says the translation itself is refused.
+ */
+static u32 lvd_ept_pf_error(unsigned long qual)
+{
+	u32 error = X86_PF_PROT | X86_PF_RSVD;
+
+	if (qual & EPT_VIOLATION_ACC_WRITE)
+		error |= X86_PF_WRITE;
+	if (qual & EPT_VIOLATION_ACC_INSTR)
+		error |= X86_PF_INSTR;
+	return error;
+}
+
+/**
+ * lvd_exit_ept_violation() - the guest touched what its EPT does not map
+ * @vcpu: this CPU
+ *
+ * The kernel at CPL 0 gets a #PF for the linear address (CR2), user space
+ * a #GP (a signal), and so does an access without a linear address (a
+ * page-table walk into hypervisor memory).
+ */
+void lvd_exit_ept_violation(struct lvd_vcpu *vcpu)
+{
+	unsigned long qual = lvd_vmread(EXIT_QUALIFICATION);
+	u32 vectoring = lvd_vmread(IDT_VECTORING_INFO_FIELD);
+	bool has_gva = (qual & EPT_VIOLATION_GVA_IS_VALID) &&
+		       (qual & EPT_VIOLATION_GVA_TRANSLATED);
+	unsigned long gva = has_gva ? lvd_vmread(GUEST_LINEAR_ADDRESS) : 0;
+
+	vcpu->stats.ept_kernel++;
+	vcpu->stats.ept_last_gpa = lvd_vmread(GUEST_PHYSICAL_ADDRESS);
+	vcpu->stats.ept_last_gva = gva;
+	vcpu->stats.ept_last_qual = qual;
+
+	/* The IDT, a stack or a TSS in hypervisor memory: no way to go on. */
+	if (vectoring & VECTORING_INFO_VALID_MASK)
+		lvd_root_fatal("EPT violation while the guest delivered an event");
+	/* An IRET that unblocked NMIs faulted: blocking is back (SDM 28.3). */
+	if (qual & INTR_INFO_UNBLOCK_NMI)
+		lvd_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
+			    lvd_vmread(GUEST_INTERRUPTIBILITY_INFO) |
+			    GUEST_INTR_STATE_NMI);
+
+	if (!has_gva || lvd_guest_cpl()) {
+		lvd_inject_exception(X86_TRAP_GP, true, 0);
+		return;
+	}
+	/* No exception can hit root mode between here and VM entry. */
+	native_write_cr2(gva);
+	lvd_inject_exception(X86_TRAP_PF, true, lvd_ept_pf_error(qual));
+}
+
+/**
+ * lvd_exit_ept_misconfig() - an EPT entry is invalid
+ *
+ * The EPT builder never writes one: stop, saying where.
+ */
+void __noreturn lvd_exit_ept_misconfig(void)
+{
+	char msg[80];
+
+	snprintf(msg, sizeof(msg), "EPT misconfiguration at guest-physical %#lx",
+		 lvd_vmread(GUEST_PHYSICAL_ADDRESS));
+	lvd_root_fatal(msg);
+}
