@@ -7,10 +7,11 @@
 # Knobs (make VAR=value):
 #   KSRC=/path   your own 6.12.y tree (git checkout or unpacked); default:
 #                Debian's linux-source-6.12
-#   BOOT=bochs|qemu|kvm   for make run (default: kvm where the host has VMX,
-#                else bochs)
+#   BOOT=bochs|qemu|kvm|nested   for make run (default: kvm where the host
+#                has VMX, else bochs; nested: QEMU+KVM inside Bochs)
 #   CPUS=1..4    for make run
-#   BOOTS="bochs:1 bochs:2 bochs:1:off qemu:1"   boots of make test
+#   BOOTS="bochs:1:reboot bochs:2:restart nested:1 bochs:1:off qemu:1"
+#                boots of make test (make test-nested: nested:1 alone)
 #   TIMEOUT=600  seconds per boot
 #   OUT=out      where everything is built and logged
 #   JOBS=N       parallel build jobs (default: all CPUs)
@@ -25,8 +26,8 @@ export OUT KSRC BOOT CPUS BOOTS TIMEOUT JOBS
 
 H := $(CURDIR)/harness
 
-.PHONY: help deps base overlay kernel initramfs run shell test patches \
-	checkpatch check clean distclean
+.PHONY: help deps base overlay kernel initramfs nested run shell test \
+	test-nested patches checkpatch check clean distclean
 
 help:
 	@sed -n '/^## /s/^## //p' README
@@ -46,11 +47,18 @@ kernel: overlay
 initramfs: kernel
 	@$(H)/initramfs.sh
 
-run: initramfs
+nested: initramfs
+	@$(H)/nested.sh
+
+run: initramfs $(if $(filter nested,$(BOOT)),nested)
 	@MODE=run FOLLOW=1 $(H)/boot.sh run
 
 test:
 	@$(H)/test.sh
+
+# make test with only the nested boot (QEMU+KVM inside Bochs).
+test-nested:
+	@BOOTS="$(or $(BOOTS),nested:1)" $(H)/test.sh
 
 patches: overlay
 	@$(H)/series.sh
@@ -63,7 +71,7 @@ check: kernel patches
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/boot $(OUT)/initramfs* $(OUT)/selftests \
-		$(OUT)/patches $(OUT)/series-git
+		$(OUT)/patches $(OUT)/series-git $(OUT)/nested-initramfs*
 
 distclean:
 	rm -rf $(OUT)

@@ -3,14 +3,17 @@
 # Boot the built kernel with the test initramfs once and keep its serial log.
 #
 # Usage: harness/boot.sh NAME
-#   BOOT=bochs|qemu|kvm  emulator (bochs: Intel VMX emulated, Haswell model;
-#                        qemu: TCG, no VMX; kvm: QEMU with -cpu host)
-#   CPUS=1..4            number of CPUs
+#   BOOT=bochs|qemu|kvm|nested  emulator (bochs: Intel VMX emulated, Haswell
+#                        model; qemu: TCG, no VMX; kvm: QEMU with -cpu host;
+#                        nested: QEMU with KVM inside Bochs, see start_nested)
+#   CPUS=1..4            number of CPUs (nested: of L1 and of L2 alike)
 #   MODE=test|run        run the test suite, or show LVD at work
 #   TIMEOUT=seconds      wall-time limit of the boot
-#   CMDLINE_EXTRA=...    more kernel command-line words
+#   CMDLINE_EXTRA=...    more kernel command-line words (nested: for L2)
+#   L1_CMDLINE_EXTRA=... nested: more words for L1's command line
 #   FOLLOW=1             copy the console to stdout while it runs
 # The serial log is $OUT/boot/NAME/serial.log (and bochs.log for Bochs).
+# The nested boot needs harness/nested.sh's outer initramfs.
 # Exit status: 0 when the guest reached the end of its /init, 1 otherwise.
 source "$(dirname "$0")/common.sh"
 
@@ -31,31 +34,38 @@ initrd=$OUT/initramfs.cpio
 [[ $CPUS =~ ^[1-4]$ ]] || die "CPUS=$CPUS: 1 to 4"
 
 case $BOOT in
-bochs|kvm) expect=available ;;
+bochs|kvm|nested) expect=available ;;
 qemu) expect=unavailable ;;
-*) die "BOOT=$BOOT: bochs, qemu or kvm" ;;
+*) die "BOOT=$BOOT: bochs, qemu, kvm or nested" ;;
 esac
+# Instructions per emulated second in Bochs; its TSC ticks once for each.
+ips=10000000
 
-cmdline="console=ttyS0,115200 panic=-1 lvd_mode=$MODE lvd_expect=$expect ${CMDLINE_EXTRA:-}"
+# kernel_cmdline [WORDS]: the command line of the kernel under test; WORDS
+# come before CMDLINE_EXTRA, which can override them.
+kernel_cmdline() {
+	echo "console=ttyS0,115200 panic=-1 lvd_mode=$MODE lvd_expect=$expect $* ${CMDLINE_EXTRA:-}"
+}
 rm -rf "$dir"
 mkdir -p "$dir"
 : > "$dir/serial.log"
 
+# start_bochs KERNEL INITRD CMDLINE MEGS [BOCHSRC-LINE]: boot KERNEL in Bochs.
 start_bochs() {
 	local iso=$dir/lvd.iso
 
 	mkdir -p "$dir/iso/isolinux"
 	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
 		"$dir/iso/isolinux/"
-	cp "$kernel" "$dir/iso/linux"
-	cp "$initrd" "$dir/iso/initrd"
+	cp "$1" "$dir/iso/linux"
+	cp "$2" "$dir/iso/initrd"
 	cat > "$dir/iso/isolinux/isolinux.cfg" <<-EOF
 	default lvd
 	prompt 0
 	timeout 0
 	label lvd
 	  kernel /linux
-	  append initrd=/initrd $cmdline
+	  append initrd=/initrd $3
 	EOF
 	xorriso -as mkisofs -quiet -R -J -o "$iso" -b isolinux/isolinux.bin \
 		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 \
@@ -66,10 +76,10 @@ start_bochs() {
 	# clock sync=none: emulated time follows instructions, so runs repeat.
 	# Paths are relative (Bochs runs in $dir): long ones overflow its buffers.
 	cat > "$dir/bochsrc" <<-EOF
-	megs: 512
+	megs: $4
 	romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 	vgaromimage: file=/usr/share/vgabios/vgabios.bin
-	cpu: model=corei7_haswell_4770, count=$CPUS, ips=10000000, reset_on_triple_fault=0
+	cpu: model=corei7_haswell_4770, count=$CPUS, ips=$ips, reset_on_triple_fault=0
 	clock: sync=none, time0=1
 	ata0-master: type=cdrom, path=lvd.iso, status=inserted
 	boot: cdrom
@@ -79,27 +89,70 @@ start_bochs() {
 	log: bochs.log
 	sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 	panic: action=fatal
+	${5:-}
 	EOF
 	echo c > "$dir/bochs.rc"
 	(cd "$dir" && exec bochs -q -f bochsrc -rc bochs.rc </dev/null >bochs.out 2>&1) &
 	guest=$!
 }
 
+# qemu_args ACCEL CPU KERNEL INITRD CMDLINE SERIAL: QEMU's command line for
+# a boot, one word a line. A write to port 0xf4 ends QEMU (LVD's fatal path).
+qemu_args() {
+	printf '%s\n' -machine pc -accel "$1" -cpu "$2" -smp "$CPUS" -m 512 \
+		-kernel "$3" -initrd "$4" -append "$5" \
+		-display none -nodefaults -no-reboot -serial "$6" \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+}
+
 start_qemu() {
-	local accel=tcg cpu=max
+	local accel=tcg cpu=max args
 
 	if [ "$BOOT" = kvm ]; then
 		[ -w /dev/kvm ] || die "BOOT=kvm needs a usable /dev/kvm"
 		accel=kvm
 		cpu=host
 	fi
-	qemu-system-x86_64 -machine pc -accel $accel -cpu $cpu -smp "$CPUS" -m 512 \
-		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
-		-display none -nodefaults -no-reboot \
-		-serial "file:$dir/serial.log" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		</dev/null >"$dir/qemu.out" 2>&1 &
+	mapfile -t args < <(qemu_args $accel $cpu "$kernel" "$initrd" \
+		"$(kernel_cmdline)" "file:$dir/serial.log")
+	qemu-system-x86_64 "${args[@]}" </dev/null >"$dir/qemu.out" 2>&1 &
 	guest=$!
+}
+
+# The nested boot: Bochs runs the outer kernel (L1), whose /init
+# (harness/nested/init) runs QEMU with KVM on the kernel under test (L2);
+# L2's serial console is QEMU's stdio, which is L1's console, which is
+# Bochs's serial port. The kernel under test, its initramfs and QEMU's
+# command line are added to the outer initramfs as a second cpio archive.
+# L1 is the kernel under test too, booted with lvd=off: kvm_intel needs
+# VMX for itself, and the test config builds kvm and kvm_intel.
+start_nested() {
+	local l2=$dir/l2
+
+	[ -f "$NESTED_CPIO" ] ||
+		die "no outer initramfs for BOOT=nested (run harness/nested.sh)"
+	mkdir -p "$l2/nested"
+	cp "$kernel" "$l2/nested/bzImage"
+	cp "$initrd" "$l2/nested/initramfs.cpio"
+	# quiet: every console line of L2 costs exits to KVM and QEMU.
+	# tsc_early_khz: L2's PIT calibration fails under KVM inside Bochs.
+	qemu_args kvm host /nested/bzImage /nested/initramfs.cpio \
+		"$(kernel_cmdline quiet tsc_early_khz=$((ips / 1000)))" stdio \
+		> "$l2/nested/qemu.args"
+	pack_cpio "$l2" "$dir/l2.cpio"
+	cat "$NESTED_CPIO" "$dir/l2.cpio" > "$dir/outer-initrd"
+	rm -rf "$l2" "$dir/l2.cpio"
+	# L1 stays quiet so that L2's lines come through whole, and skips the
+	# built-in KUnit suites (L2 runs them; L1's results would not be read).
+	# Bochs lacks MSRs that L1's kernel probes (APERF/MPERF: clearcpuid
+	# keeps it off them) and that KVM reads before every entry (DEBUGCTL):
+	# Bochs is told not to log each miss. TIMEOUT also bounds QEMU in L1's emulated
+	# seconds, which run ahead while L1 idles: an L2 that hangs idle ends
+	# with a line saying so before the host's wall-clock limit.
+	start_bochs "$kernel" "$dir/outer-initrd" \
+		"console=ttyS0,115200 quiet panic=-1 lvd=off kunit.enable=0 clearcpuid=aperfmperf lvd_nested_timeout=$TIMEOUT ${L1_CMDLINE_EXTRA:-}" \
+		1024 "error: action=ignore"
+	rm -f "$dir/outer-initrd"
 }
 
 # Wait for the guest to power off; stop it at a panic, a hang or the limit.
@@ -141,7 +194,8 @@ watch_guest() {
 
 note "boot $name: $BOOT, $CPUS CPU(s), log $dir/serial.log"
 case $BOOT in
-bochs) start_bochs ;;
+bochs) start_bochs "$kernel" "$initrd" "$(kernel_cmdline)" 512 ;;
+nested) start_nested ;;
 *) start_qemu ;;
 esac
 watch_guest

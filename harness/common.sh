@@ -14,6 +14,10 @@ JOBS=${JOBS:-$(nproc)}
 # so a clone in another folder (CI's) hits what this one compiled.
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/lvd-ccache}
 export CCACHE_BASEDIR=$OUT CCACHE_NOHASHDIR=1
+# The initramfs of the nested boot's outer kernel (L1 in Bochs, the test
+# kernel with lvd=off, runs L2 with KVM), which boot.sh completes with the
+# kernel under test.
+NESTED_CPIO=$OUT/nested-initramfs.cpio
 
 # Directories of this repository that are laid over the kernel tree.
 OVERLAY_DIRS="arch drivers include kernel tools Documentation"
@@ -25,6 +29,24 @@ note() { echo "lvd: $*" >&2; }
 kmake() {
 	make -s -C "$KTREE" O="$KBUILD" CC="ccache gcc" HOSTCC="ccache gcc" \
 		-j"$JOBS" "$@"
+}
+
+# install_busybox ROOT: a static busybox as ROOT/bin/busybox.
+install_busybox() {
+	local busybox
+
+	busybox=$(command -v busybox) || die "no busybox (install busybox-static)"
+	file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+		ldd "$busybox" 2>&1 | grep -q 'not a dynamic' ||
+		die "$busybox is not static (install busybox-static)"
+	mkdir -p "$1/bin"
+	cp "$busybox" "$1/bin/busybox"
+}
+
+# pack_cpio ROOT FILE: the tree ROOT as an uncompressed newc cpio archive
+# (Bochs unpacks gzip slowly). Archives concatenated unpack as one.
+pack_cpio() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$2"
 }
 
 # series_entries: the patch series, in order (one directory per patch).

@@ -20,14 +20,9 @@ MK
 	cp "$t" "$root/lvd/selftests/"
 done
 
-busybox=$(command -v busybox)
-file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
-	ldd "$busybox" 2>&1 | grep -q 'not a dynamic' ||
-	die "$busybox is not static (install busybox-static)"
-cp "$busybox" "$root/bin/busybox"
+install_busybox "$root"
 install -m 0755 "$LVD_TOP/harness/initramfs/init" "$root/init"
 [ ! -d "$OUT/modules/lib" ] || cp -a "$OUT/modules/lib" "$root/lib"
 
-# Uncompressed: Bochs unpacks gzip slowly, and the image is small.
-(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$OUT/initramfs.cpio"
+pack_cpio "$root" "$OUT/initramfs.cpio"
 note "initramfs: $(du -h "$OUT/initramfs.cpio" | cut -f1), tests: $(ls "$root/lvd/selftests" | xargs)"

@@ -5,12 +5,13 @@
 # "N passed, N failed". Exit status 1 on any failure.
 #
 # BOOTS lists boots as EMULATOR:CPUS[:OPTION] (default: bochs:1:reboot
-# bochs:2:restart bochs:4:restart bochs:1:off qemu:1, and kvm:1 where the
-# host has VMX and /dev/kvm). OPTION "off" boots with lvd=off, where the
-# hypervisor must stay off; "reboot" ends the run with reboot(2) and
-# "restart" with SysRq-B (an emergency restart), each followed by a second
-# run that checks that LVD came back and powers off (Bochs only: QEMU here
-# does not reboot).
+# bochs:2:restart bochs:4:restart nested:1 bochs:1:off qemu:1, and kvm:1
+# where the host has VMX and /dev/kvm). OPTION "off" boots with lvd=off,
+# where the hypervisor must stay off; "reboot" ends the run with reboot(2)
+# and "restart" with SysRq-B (an emergency restart), each followed by a
+# second run that checks that LVD came back and powers off (Bochs only:
+# QEMU here does not reboot). nested:N boots the kernel under QEMU+KVM
+# inside Bochs.
 source "$(dirname "$0")/common.sh"
 
 start=$SECONDS
@@ -20,12 +21,17 @@ H=$LVD_TOP/harness
 "$H/overlay.sh"
 "$H/build.sh"
 "$H/initramfs.sh"
-note "build done in $((SECONDS - start))s"
 
 if [ -z "${BOOTS:-}" ]; then
-	BOOTS="bochs:1:reboot bochs:2:restart bochs:4:restart bochs:1:off qemu:1"
+	# Two boots run at a time, started in this order: the long ones early.
+	BOOTS="bochs:2:restart bochs:4:restart nested:1 bochs:1:reboot bochs:1:off qemu:1"
 	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then BOOTS="$BOOTS kvm:1"; fi
 fi
+# Nested boots run in Bochs on the same kernel (lvd=off) with an initramfs
+# of their own (QEMU).
+nested=
+case " $BOOTS " in *" nested:"*) nested=1; "$H/nested.sh" ;; esac
+note "build done in $((SECONDS - start))s"
 
 passed=0 failed=0 skipped=0
 summary=()
@@ -110,6 +116,10 @@ check "harness sees a panic" harness_sees harness-panic '^FAIL boot: .*Kernel pa
 check "harness sees a failed test" harness_sees harness-fail \
 	'^FAIL selftest caps_test.global.status_matches_the_machine' \
 	CMDLINE_EXTRA=lvd_expect=available
+# The nested boot has its own way out (L1's /init): L2's panic must show.
+[ -z "$nested" ] || check "harness sees a panic in nested L2" harness_sees \
+	harness-nested-panic '^FAIL boot: .*Kernel panic' \
+	BOOT=nested CMDLINE_EXTRA=rdinit=/nonexistent
 check "W=1/sparse" "$H/warnings.sh"
 check "series" "$H/series.sh"
 check "git am" "$H/am-check.sh"
