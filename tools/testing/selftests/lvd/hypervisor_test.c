@@ -342,6 +342,60 @@ TEST_F(hv, cpu_hotplug_relaunches)
 	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
 }
 
+#define LVD_EXIT_EVENT "/sys/kernel/tracing/events/lvd/lvd_exit/enable"
+
+/* Count the lvd_exit events in the trace that contain @what. */
+static int trace_count(const char *what)
+{
+	static char buf[1 << 18];
+	char *p = buf;
+	int n = 0;
+
+	if (read_text("/sys/kernel/tracing/trace", buf, sizeof(buf)) < 0)
+		return -1;
+	while ((p = strstr(p, "lvd_exit: "))) {
+		char *eol = strchr(p, '\n');
+
+		if (eol)
+			*eol = '\0';
+		n += !!strstr(p, what);
+		p += strlen(p) + (eol ? 1 : 0);
+	}
+	return n;
+}
+
+/* One event per exit, off by default: user-space CPUIDs show up when on. */
+TEST_F(hv, exit_tracepoint)
+{
+	unsigned int a, b, c, d, i;
+	char buf[16];
+
+	if (access(LVD_EXIT_EVENT, W_OK))
+		SKIP(return, "no tracefs or no lvd_exit event (CONFIG_FTRACE)");
+	ASSERT_GT(read_text(LVD_EXIT_EVENT, buf, sizeof(buf)), 0);
+	ASSERT_STREQ("0\n", buf);
+	/* An oops (the test above makes one) turns tracing off. */
+	ASSERT_EQ(0, write_text("/sys/kernel/tracing/tracing_on", "1"));
+	ASSERT_EQ(0, system("echo > /sys/kernel/tracing/trace"));
+	for (i = 0; i < 5; i++)
+		__cpuid(0, a, b, c, d);
+	ASSERT_EQ(0, trace_count("reason CPUID"));
+
+	ASSERT_EQ(0, write_text(LVD_EXIT_EVENT, "1"));
+	for (i = 0; i < 10; i++)
+		__cpuid(0, a, b, c, d);
+	ASSERT_EQ(0, write_text(LVD_EXIT_EVENT, "0"));
+	if (trace_count("reason CPUID") < 10) {
+		static char trace[2048];
+
+		read_text("/sys/kernel/tracing/trace", trace, sizeof(trace));
+		TH_LOG("too few CPUID events in the trace:\n%s", trace);
+	}
+	ASSERT_LE(10, trace_count("reason CPUID"));
+	ASSERT_LE(10, trace_count("cpl 3"));
+	ASSERT_EQ(0, system("echo > /sys/kernel/tracing/trace"));
+}
+
 #define HC_DOMAIN_MAP	5
 #define MAP_ARG(pages, prot)	(((unsigned long)(pages) << 3) | (prot))
 
