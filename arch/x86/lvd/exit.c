@@ -167,7 +167,7 @@ void lvd_root_on_nmi(void)
 	struct lvd_vcpu *vcpu = this_cpu_read(lvd_vcpu);
 
 	vcpu->stats.root_nmi++;
-	vcpu->nmi_pending = true;
+	WRITE_ONCE(vcpu->nmi_pending, true);
 	lvd_request_nmi_window();
 }
 
@@ -176,18 +176,25 @@ static void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
 	u32 ctl = lvd_vmread(CPU_BASED_VM_EXEC_CONTROL);
 	u32 intr = lvd_vmread(GUEST_INTERRUPTIBILITY_INFO);
 
-	if (!vcpu->nmi_pending || (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) &
-				   INTR_INFO_VALID_MASK))
+	if (!READ_ONCE(vcpu->nmi_pending) ||
+	    (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
 		return;
 	if (intr & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
 		    GUEST_INTR_STATE_MOV_SS)) {
 		lvd_request_nmi_window();
 		return;
 	}
-	vcpu->nmi_pending = false;
+	WRITE_ONCE(vcpu->nmi_pending, false);
 	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
 		    NMI_VECTOR | INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
 	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL, ctl & ~CPU_BASED_NMI_WINDOW_EXITING);
+	/*
+	 * An NMI that hit root mode since @ctl was read asked for a window
+	 * that the write above took away: ask again, or it would wait for
+	 * the next exit.
+	 */
+	if (READ_ONCE(vcpu->nmi_pending))
+		lvd_request_nmi_window();
 }
 
 static void lvd_exit_exception_nmi(struct lvd_vcpu *vcpu)
