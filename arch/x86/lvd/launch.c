@@ -18,6 +18,7 @@
 #include <linux/init.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
+#include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
@@ -241,11 +242,29 @@ static void lvd_leave_this_cpu(void)
 		this_cpu_write(lvd_cpu_on, false);
 }
 
-/* CPU-hotplug teardown: runs on @cpu itself, before it goes offline. */
+/*
+ * Under another hypervisor (KVM's nested VMX), offlining a CPU hangs the
+ * machine: the CPU leaves VMX, but the offline then never finishes while
+ * the other CPUs run in non-root mode. Offlining is refused there.
+ */
+static bool lvd_hotplug_refused(void)
+{
+	return boot_cpu_has(X86_FEATURE_HYPERVISOR);
+}
+
+/*
+ * CPU-hotplug teardown: runs on @cpu itself, before it goes offline, or
+ * when the launch is undone. Only a CPU that goes offline is inactive.
+ */
 static int lvd_cpu_offline(unsigned int cpu)
 {
 	unsigned long flags;
 
+	if (!cpu_active(cpu) && lvd_hotplug_refused()) {
+		pr_warn_ratelimited("CPU %u stays online: no CPU hotplug under another hypervisor\n",
+				    cpu);
+		return -EBUSY;
+	}
 	local_irq_save(flags);
 	lvd_leave_this_cpu();
 	local_irq_restore(flags);
