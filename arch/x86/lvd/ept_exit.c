@@ -46,17 +46,9 @@ static void lvd_ept_violation_in_domain(struct lvd_vcpu *vcpu, u32 vectoring)
 {
 	vcpu->stats.ept_domain++;
 	lvd_vmwrite(EPT_POINTER, lvd_hv.kernel_eptp);
-	if (!(vectoring & VECTORING_INFO_VALID_MASK)) {
+	/* An event being delivered goes again (lvd_handle_exit() does it). */
+	if (!(vectoring & VECTORING_INFO_VALID_MASK))
 		lvd_inject_exception(X86_TRAP_GP, true, 0);
-		return;
-	}
-	/* Bit 12 of the vectoring information is undefined: drop it. */
-	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, vectoring & ~BIT(12));
-	if (vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
-		lvd_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE,
-			    lvd_vmread(IDT_VECTORING_ERROR_CODE));
-	lvd_vmwrite(VM_ENTRY_INSTRUCTION_LEN,
-		    lvd_vmread(VM_EXIT_INSTRUCTION_LEN));
 }
 
 /**

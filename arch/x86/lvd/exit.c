@@ -171,16 +171,41 @@ void lvd_root_on_nmi(void)
 	lvd_request_nmi_window();
 }
 
+/**
+ * lvd_redeliver_event() - deliver again what the exit interrupted
+ *
+ * An exit that came while the CPU delivered an event (an NMI during an
+ * interrupt's delivery, for one) leaves that event in the IDT-vectoring
+ * information; unless this exit injects something itself, inject the event
+ * again, or it is lost.
+ */
+void lvd_redeliver_event(void)
+{
+	u32 vectoring = lvd_vmread(IDT_VECTORING_INFO_FIELD);
+
+	if (!(vectoring & VECTORING_INFO_VALID_MASK) ||
+	    (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
+		return;
+	/* Bit 12 of the vectoring information is undefined: drop it. */
+	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, vectoring & ~BIT(12));
+	if (vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
+		lvd_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			    lvd_vmread(IDT_VECTORING_ERROR_CODE));
+	lvd_vmwrite(VM_ENTRY_INSTRUCTION_LEN,
+		    lvd_vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
 static void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
 {
 	u32 ctl = lvd_vmread(CPU_BASED_VM_EXEC_CONTROL);
 	u32 intr = lvd_vmread(GUEST_INTERRUPTIBILITY_INFO);
 
-	if (!READ_ONCE(vcpu->nmi_pending) ||
-	    (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
+	if (!READ_ONCE(vcpu->nmi_pending))
 		return;
-	if (intr & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
-		    GUEST_INTR_STATE_MOV_SS)) {
+	/* Another event goes first: the NMI follows once the guest can take it. */
+	if ((lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) ||
+	    (intr & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
+		     GUEST_INTR_STATE_MOV_SS))) {
 		lvd_request_nmi_window();
 		return;
 	}
@@ -322,8 +347,10 @@ int lvd_handle_exit(struct lvd_guest_regs *regs)
 	lvd_count_exit(vcpu, reason & 0xffff);
 	lvd_trace_exit(reason & 0xffff);
 	ret = lvd_dispatch_exit(vcpu, regs, reason & 0xffff);
-	if (ret == LVD_EXIT_RESUME)
+	if (ret == LVD_EXIT_RESUME) {
+		lvd_redeliver_event();
 		lvd_deliver_nmi(vcpu);
+	}
 	return ret;
 }
 

@@ -91,6 +91,7 @@ int lvd_exit_msr(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
 int lvd_handle_exit(struct lvd_guest_regs *regs);
 void lvd_skip_instruction(void);
 void lvd_inject_exception(unsigned int vector, bool has_error, u32 error);
+void lvd_redeliver_event(void);
 unsigned int lvd_guest_cpl(void);
 void lvd_root_on_nmi(void);
 void __noreturn lvd_vmresume_failed(void);

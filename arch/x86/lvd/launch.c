@@ -13,12 +13,12 @@
 #define pr_fmt(fmt) "lvd: " fmt
 
 #include <linux/cpu.h>
+#include <linux/cpufeature.h>
 #include <linux/cpuhotplug.h>
 #include <linux/hardirq.h>
 #include <linux/init.h>
 #include <linux/percpu.h>
 #include <linux/reboot.h>
-#include <asm/cpufeature.h>
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
