@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -198,7 +199,11 @@ TEST_F(hv, vmcall_from_user_space_is_ud)
 }
 
 /* VMFUNC 0 (EPTP switching) from user space: no exit for a valid index. */
-static int vmfunc_child(unsigned int index)
+/*
+ * VMFUNC 0 to @index in a child, which then writes to @fresh, a page it
+ * has never touched (NULL: no write), and exits with 7.
+ */
+static int vmfunc_child_touch(unsigned int index, volatile char *fresh)
 {
 	int status;
 	pid_t pid = fork();
@@ -208,11 +213,18 @@ static int vmfunc_child(unsigned int index)
 	if (pid == 0) {
 		/* VMFUNC: binutils may lack the mnemonic */
 		asm volatile(".byte 0x0f, 0x01, 0xd4" : : "a" (0), "c" (index) : "memory");
+		if (fresh)
+			*fresh = 1;
 		_exit(7);
 	}
 	if (waitpid(pid, &status, 0) != pid)
 		return -1;
 	return status;
+}
+
+static int vmfunc_child(unsigned int index)
+{
+	return vmfunc_child_touch(index, NULL);
 }
 
 TEST_F(hv, vmfunc_from_user_space)
@@ -439,6 +451,7 @@ TEST_F(hv, domain_lifecycle)
 	unsigned long rbx, page, hidden_pa, addr;
 	long long before;
 	int index, status;
+	char *fresh;
 	long rd, wr;
 
 	ASSERT_EQ(0, write_text(LVD_TEST "domain", "create"));
@@ -460,9 +473,19 @@ TEST_F(hv, domain_lifecycle)
 	/* Accepted: RAM, read-only */
 	EXPECT_EQ(0, hypercall(HC_DOMAIN_MAP, index, page, MAP_ARG(1, 1), &rbx));
 
-	/* A user process that VMFUNCs to the domain gets SIGSEGV, no further. */
+	/*
+	 * A user process that VMFUNCs to the domain gets SIGSEGV, no further.
+	 * Its first access that needs a page walk stops it: the CPU may still
+	 * fetch through translations cached before the switch (KVM inside
+	 * Bochs keeps them, where hardware tags them with the EPT they came
+	 * from), so the child writes to a page it has never touched.
+	 */
+	fresh = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, fresh);
 	before = exits_of("EPT_IN_DOMAIN_VIEW", 0);
-	status = vmfunc_child(index);
+	status = vmfunc_child_touch(index, fresh);
+	munmap(fresh, 4096);
 	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
 	ASSERT_EQ(SIGSEGV, WTERMSIG(status));
 	ASSERT_LE(before + 1, exits_of("EPT_IN_DOMAIN_VIEW", 0));
@@ -473,8 +496,11 @@ TEST_F(hv, domain_lifecycle)
 	ASSERT_EQ(0, write_text(LVD_TEST "domain", "destroy"));
 	ASSERT_EQ(0, test_domain(&page));
 	EXPECT_EQ(EINVAL_RET, hypercall(HC_DOMAIN_MAP, index, page, MAP_ARG(1, 3), &rbx));
+	before = exits_of("VMFUNC", 1);
 	status = vmfunc_child(index);
-	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("status %#x", status);
+	ASSERT_TRUE(WIFSIGNALED(status))
+		TH_LOG("status %#x, user VMFUNC exits %lld -> %lld", status,
+		       before, exits_of("VMFUNC", 1));
 	ASSERT_EQ(SIGILL, WTERMSIG(status));
 
 	/* and the slot can be used again */
