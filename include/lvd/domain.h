@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * LVD domains: an EPT of its own for an isolated driver, in a slot of the
- * EPTP list that VMFUNC switches through.
+ * LVD domains: an isolated driver's code runs at CPL 3 on page tables of
+ * its own, in an EPT of its own, in a slot of the EPTP list that VMFUNC
+ * switches through.
  */
 #ifndef _LVD_DOMAIN_H
 #define _LVD_DOMAIN_H
@@ -13,11 +14,39 @@
 #define LVD_DOMAIN_WRITE	0x2
 #define LVD_DOMAIN_EXEC		0x4
 
+/* Arguments of a call into a domain: RDI, RSI, RDX, RCX, R8, R9 */
+#define LVD_DOMAIN_ARGS		6
+
 struct lvd_domain;
+
+/**
+ * struct lvd_domain_fault - why a domain was stopped
+ * @vector: the exception (or interrupt vector) it left with
+ * @error_code: the exception's error code
+ * @rip: where the CPU was
+ * @rsp: the stack pointer there
+ * @cr2: the faulting address of a page fault
+ * @cpl: the privilege level there (3: the domain's own code)
+ * @cpu: the CPU it ran on
+ */
+struct lvd_domain_fault {
+	unsigned int vector;
+	unsigned long error_code;
+	unsigned long rip;
+	unsigned long rsp;
+	unsigned long cr2;
+	unsigned int cpl;
+	unsigned int cpu;
+};
 
 struct lvd_domain *lvd_domain_create(void);
 int lvd_domain_map(struct lvd_domain *d, phys_addr_t pa, size_t size,
 		   unsigned int access);
+int lvd_domain_give(struct lvd_domain *d, unsigned long va, size_t size,
+		    unsigned int access);
+int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
+		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret);
+bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault);
 void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);
 

@@ -28,6 +28,7 @@
 #include <asm/vmx.h>
 #include <trace/events/lvd.h>
 
+#include "cross.h"
 #include "hv.h"
 #include "root.h"
 #include "vcpu.h"
@@ -195,12 +196,30 @@ void lvd_redeliver_event(void)
 		    lvd_vmread(VM_EXIT_INSTRUCTION_LEN));
 }
 
+/*
+ * Between its LIDT of the domains' IDT and its LIDT of the kernel's, the
+ * CPU is in a crossing or in a domain (cross_64.S): no NMI there. Both run
+ * with interrupts off, so the NMI waits for an interrupt window: the
+ * kernel's, after the crossing.
+ */
+static bool lvd_hold_nmi_in_crossing(u32 ctl)
+{
+	unsigned long idt = READ_ONCE(lvd_cross_idt_base);
+
+	if (!idt || lvd_vmread(GUEST_IDTR_BASE) != idt)
+		return false;
+	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL, ctl | CPU_BASED_INTR_WINDOW_EXITING);
+	return true;
+}
+
 static void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
 {
 	u32 ctl = lvd_vmread(CPU_BASED_VM_EXEC_CONTROL);
 	u32 intr = lvd_vmread(GUEST_INTERRUPTIBILITY_INFO);
 
 	if (!READ_ONCE(vcpu->nmi_pending))
+		return;
+	if (lvd_hold_nmi_in_crossing(ctl))
 		return;
 	/* Another event goes first: the NMI follows once the guest can take it. */
 	if ((lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) ||
@@ -279,6 +298,12 @@ static int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
 		break;
 	case EXIT_REASON_NMI_WINDOW:
 		break;	/* lvd_deliver_nmi() does it */
+	case EXIT_REASON_INTERRUPT_WINDOW:
+		/* Out of a crossing that held an NMI (lvd_deliver_nmi()) */
+		lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+			    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) &
+			    ~CPU_BASED_INTR_WINDOW_EXITING);
+		break;
 	case EXIT_REASON_CPUID:
 		lvd_exit_cpuid(regs);
 		break;

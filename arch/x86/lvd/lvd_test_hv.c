@@ -18,6 +18,9 @@
  *   domain     write "create": a domain with one page of RAM (read and
  *              write); "destroy": destroy it; read: "index N page PA" or
  *              "none"
+ *   cross      write a scenario: a fresh domain gets the test code below
+ *              and a data page, runs the scenario, and is destroyed; read:
+ *              its result (see lvd_test_cross_run())
  */
 
 #include <linux/cpu.h>
@@ -33,6 +36,7 @@
 #include <asm/asm.h>
 #include <lvd/domain.h>
 #include <lvd/hypercall.h>
+#include "vcpu.h"
 
 static struct dentry *lvd_test_dir;
 static DEFINE_MUTEX(lvd_test_lock);
@@ -294,6 +298,317 @@ static const struct file_operations lvd_test_domain_fops = {
 	.release = single_release,
 };
 
+/*
+ * Code for a test domain, on a page of its own: each function runs at
+ * CPL 3 in the domain and returns with RET, or breaks a rule.
+ */
+asm(".pushsection .rodata.lvd_test_domain, \"a\"\n"
+"	.balign 4096\n"
+"lvd_test_dom_code:\n"
+/* rdi * 3 + rsi + rdx + rcx + r8 + r9: every argument arrives */
+"lvd_test_dom_sum:\n"
+"	lea (%rdi, %rdi, 2), %rax\n"
+"	add %rsi, %rax\n"
+"	add %rdx, %rax\n"
+"	add %rcx, %rax\n"
+"	add %r8, %rax\n"
+"	add %r9, %rax\n"
+"	ret\n"
+/* Registers the domain sees at entry: OR of all but the arguments */
+"lvd_test_dom_leak:\n"
+"	mov %rbx, %rax\n"
+"	or %rbp, %rax\n"
+"	or %r10, %rax\n"
+"	or %r11, %rax\n"
+"	or %r12, %rax\n"
+"	or %r13, %rax\n"
+"	or %r14, %rax\n"
+"	or %r15, %rax\n"
+"	ret\n"
+"lvd_test_dom_load:\n"
+"	mov (%rdi), %rax\n"
+"	ret\n"
+"lvd_test_dom_store:\n"
+"	mov %rsi, (%rdi)\n"
+"	xor %eax, %eax\n"
+"	ret\n"
+"lvd_test_dom_jump:\n"
+"	jmp *%rdi\n"
+"lvd_test_dom_ud2:\n"
+"	ud2\n"
+"lvd_test_dom_hlt:\n"
+"	hlt\n"
+"	ret\n"
+"lvd_test_dom_cli:\n"
+"	cli\n"
+"	ret\n"
+"lvd_test_dom_vmcall:\n"
+"	vmcall\n"
+"	ret\n"
+"lvd_test_dom_syscall:\n"
+"	.byte 0x0f, 0x05\n"	/* SYSCALL */
+"	ret\n"
+"lvd_test_dom_write_cr3:\n"
+"	mov %rdi, %cr3\n"
+"	ret\n"
+/* VMFUNC 0 to index RSI, then load from RDI */
+"lvd_test_dom_vmfunc_load:\n"
+"	xor %eax, %eax\n"
+"	mov %esi, %ecx\n"
+"	.byte 0x0f, 0x01, 0xd4\n"
+"	mov (%rdi), %rax\n"
+"	ret\n"
+/* Load FS and GS with RDI's selector (clearing their bases), return 1 */
+"lvd_test_dom_segs:\n"
+"	mov %di, %fs\n"
+"	mov %di, %gs\n"
+"	mov %di, %ds\n"
+"	mov $1, %eax\n"
+"	ret\n"
+/* Uses SSE: the task's registers must stay out of reach */
+"lvd_test_dom_sse:\n"
+"	movq %xmm0, %rax\n"
+"	ret\n"
+"lvd_test_dom_recurse:\n"
+"	push %rax\n"
+"	jmp lvd_test_dom_recurse\n"
+"	.balign 4096, 0xcc\n"
+"	.popsection\n");
+
+extern const char lvd_test_dom_code[], lvd_test_dom_sum[], lvd_test_dom_leak[],
+	lvd_test_dom_load[], lvd_test_dom_store[], lvd_test_dom_jump[],
+	lvd_test_dom_ud2[], lvd_test_dom_hlt[], lvd_test_dom_cli[],
+	lvd_test_dom_vmcall[], lvd_test_dom_syscall[], lvd_test_dom_write_cr3[],
+	lvd_test_dom_vmfunc_load[], lvd_test_dom_segs[], lvd_test_dom_sse[],
+	lvd_test_dom_recurse[];
+
+static char lvd_test_cross_result[256];
+
+/* Exits of this CPU so far, kernel and user, all reasons: one more exit. */
+static u64 lvd_test_exits_here(struct lvd_exit_stats *s)
+{
+	u64 n = 0;
+	int i;
+
+	if (lvd_hypercall(LVD_HC_READ_STATS, __pa(s), sizeof(*s), 0).ret)
+		return 0;
+	for (i = 0; i < LVD_EXIT_REASONS; i++)
+		n += s->kernel[i] + s->user[i];
+	return n;
+}
+
+#define LVD_TEST_CALLS	1000
+
+/*
+ * VM exits of @n calls of @fn on this CPU, interrupts off: the exits
+ * between two reads of the counters, less those of two reads alone.
+ */
+static long lvd_test_exits_of_calls(struct lvd_domain *d, unsigned long fn,
+				    unsigned int n, struct lvd_exit_stats *s)
+{
+	unsigned long flags, ret;
+	u64 a, b, c;
+	unsigned int i;
+	long err = 0;
+
+	local_irq_save(flags);
+	a = lvd_test_exits_here(s);
+	b = lvd_test_exits_here(s);
+	for (i = 0; i < n && !err; i++)
+		err = lvd_domain_call(d, fn, NULL, &ret);
+	c = lvd_test_exits_here(s);
+	local_irq_restore(flags);
+	return err ?: (long)((c - b) - (b - a));
+}
+
+struct lvd_test_all {
+	struct lvd_domain *d;
+	atomic_t ok;
+};
+
+static void lvd_test_call_here(void *arg)
+{
+	struct lvd_test_all *all = arg;
+	unsigned long args[LVD_DOMAIN_ARGS] = { smp_processor_id(), 1, 2, 3, 4, 5 };
+	unsigned long ret;
+
+	if (!lvd_domain_call(all->d, (unsigned long)lvd_test_dom_sum, args, &ret) &&
+	    ret == args[0] * 3 + 15)
+		atomic_inc(&all->ok);
+}
+
+/* A call that must stop the domain: "fault V CPL C then E" */
+static void lvd_test_cross_fault(struct lvd_domain *d, const char *fn,
+				 unsigned long a0, unsigned long a1)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { a0, a1 }, ret = 0;
+	struct lvd_domain_fault f = { .vector = ~0U };
+	int err, again;
+
+	err = lvd_domain_call(d, (unsigned long)fn, args, &ret);
+	lvd_domain_stopped(d, &f);
+	again = lvd_domain_call(d, (unsigned long)lvd_test_dom_sum, args, &ret);
+	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+		 "err %d vector %u cpl %u then %d", err, f.vector, f.cpl, again);
+}
+
+static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
+				    unsigned long data)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { 1, 2, 3, 4, 5, 6 }, ret = 0;
+	char *r = lvd_test_cross_result;
+	size_t n = sizeof(lvd_test_cross_result);
+	struct lvd_exit_stats *s;
+	u16 fs, gs;
+	int err;
+
+	if (!strcmp(what, "sum")) {
+		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_sum, args, &ret);
+		snprintf(r, n, "err %d ret %lu", err, ret);
+	} else if (!strcmp(what, "leak")) {
+		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_leak, args, &ret);
+		snprintf(r, n, "err %d ret %#lx", err, ret);
+	} else if (!strcmp(what, "exits")) {
+		s = kzalloc(sizeof(*s), GFP_KERNEL);
+		snprintf(r, n, "calls %u exits %ld", LVD_TEST_CALLS,
+			 s ? lvd_test_exits_of_calls(d, (unsigned long)lvd_test_dom_sum,
+						     LVD_TEST_CALLS, s) : -ENOMEM);
+		kfree(s);
+	} else if (!strcmp(what, "all")) {
+		struct lvd_test_all all = { .d = d };
+
+		on_each_cpu(lvd_test_call_here, &all, 1);
+		snprintf(r, n, "ok %d of %u", atomic_read(&all.ok), num_online_cpus());
+	} else if (!strcmp(what, "data")) {
+		/* The domain writes its page, the kernel sees it, and back */
+		args[0] = data;
+		args[1] = 0x1234;
+		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_store, args, &ret);
+		WRITE_ONCE(*(unsigned long *)(data + 8), 0x5678);
+		args[0] = data + 8;
+		err = err ?: lvd_domain_call(d, (unsigned long)lvd_test_dom_load, args, &ret);
+		snprintf(r, n, "err %d kernel %#lx domain %#lx", err,
+			 READ_ONCE(*(unsigned long *)data), ret);
+	} else if (!strcmp(what, "segs")) {
+		/* The domain loads null selectors: the kernel gets its own back */
+		u64 fsb, gsb, fsb2, gsb2;
+		u16 fs2, gs2;
+
+		preempt_disable();
+		savesegment(fs, fs);
+		savesegment(gs, gs);
+		rdmsrl(MSR_FS_BASE, fsb);
+		rdmsrl(MSR_GS_BASE, gsb);
+		args[0] = 0;
+		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_segs, args, &ret);
+		savesegment(fs, fs2);
+		savesegment(gs, gs2);
+		rdmsrl(MSR_FS_BASE, fsb2);
+		rdmsrl(MSR_GS_BASE, gsb2);
+		preempt_enable();
+		snprintf(r, n, "err %d ret %lu same %d", err, ret,
+			 fs == fs2 && gs == gs2 && fsb == fsb2 && gsb == gsb2);
+	} else if (!strcmp(what, "ud2")) {
+		lvd_test_cross_fault(d, lvd_test_dom_ud2, 0, 0);
+	} else if (!strcmp(what, "hlt")) {
+		lvd_test_cross_fault(d, lvd_test_dom_hlt, 0, 0);
+	} else if (!strcmp(what, "cli")) {
+		lvd_test_cross_fault(d, lvd_test_dom_cli, 0, 0);
+	} else if (!strcmp(what, "vmcall")) {
+		lvd_test_cross_fault(d, lvd_test_dom_vmcall, 0, 0);
+	} else if (!strcmp(what, "syscall")) {
+		lvd_test_cross_fault(d, lvd_test_dom_syscall, 0, 0);
+	} else if (!strcmp(what, "cr3")) {
+		lvd_test_cross_fault(d, lvd_test_dom_write_cr3, __pa(data), 0);
+	} else if (!strcmp(what, "sse")) {
+		lvd_test_cross_fault(d, lvd_test_dom_sse, 0, 0);
+	} else if (!strcmp(what, "stack")) {
+		lvd_test_cross_fault(d, lvd_test_dom_recurse, 0, 0);
+	} else if (!strcmp(what, "read-kernel")) {
+		lvd_test_cross_fault(d, lvd_test_dom_load,
+				     (unsigned long)&lvd_test_cross_result, 0);
+	} else if (!strcmp(what, "write-code")) {
+		lvd_test_cross_fault(d, lvd_test_dom_store,
+				     (unsigned long)lvd_test_dom_code, 0);
+	} else if (!strcmp(what, "exec-data")) {
+		lvd_test_cross_fault(d, lvd_test_dom_jump, data, 0);
+	} else if (!strcmp(what, "exec-kernel")) {
+		lvd_test_cross_fault(d, lvd_test_dom_jump, (unsigned long)lvd_domain_call, 0);
+	} else if (!strcmp(what, "vmfunc-kernel")) {
+		lvd_test_cross_fault(d, lvd_test_dom_vmfunc_load,
+				     (unsigned long)&lvd_test_cross_result, 0);
+	} else {
+		snprintf(r, n, "unknown scenario");
+	}
+}
+
+/* A fresh domain: the test code, one page of data, and the scenario. */
+static int lvd_test_cross_run(const char *what)
+{
+	unsigned long data = get_zeroed_page(GFP_KERNEL);
+	struct lvd_domain *d;
+	int ret;
+
+	if (!data)
+		return -ENOMEM;
+	d = lvd_domain_create();
+	if (IS_ERR(d)) {
+		free_page(data);
+		return PTR_ERR(d);
+	}
+	ret = lvd_domain_give(d, (unsigned long)lvd_test_dom_code, PAGE_SIZE,
+			      LVD_DOMAIN_READ | LVD_DOMAIN_EXEC);
+	if (!ret)
+		ret = lvd_domain_give(d, data, PAGE_SIZE,
+				      LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
+	if (!ret)
+		lvd_test_cross_scenario(d, what, data);
+	lvd_domain_destroy(d);
+	free_page(data);
+	return ret;
+}
+
+static ssize_t lvd_test_cross_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	char buf[32];
+	int ret;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	strim(buf);
+	mutex_lock(&lvd_test_lock);
+	lvd_test_cross_result[0] = '\0';
+	ret = lvd_test_cross_run(buf);
+	mutex_unlock(&lvd_test_lock);
+	return ret ?: len;
+}
+
+static int lvd_test_cross_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&lvd_test_lock);
+	seq_printf(m, "%s\n", lvd_test_cross_result);
+	mutex_unlock(&lvd_test_lock);
+	return 0;
+}
+
+static int lvd_test_cross_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, lvd_test_cross_show, NULL);
+}
+
+static const struct file_operations lvd_test_cross_fops = {
+	.owner = THIS_MODULE,
+	.open = lvd_test_cross_open,
+	.read = seq_read,
+	.write = lvd_test_cross_write,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
 static int __init lvd_test_init(void)
 {
 	lvd_test_dir = debugfs_create_dir("lvd_test", NULL);
@@ -304,6 +619,7 @@ static int __init lvd_test_init(void)
 	debugfs_create_file("hidden", 0444, lvd_test_dir, NULL, &lvd_test_hidden_fops);
 	debugfs_create_file("oops", 0400, lvd_test_dir, NULL, &lvd_test_oops_fops);
 	debugfs_create_file("domain", 0600, lvd_test_dir, NULL, &lvd_test_domain_fops);
+	debugfs_create_file("cross", 0600, lvd_test_dir, NULL, &lvd_test_cross_fops);
 	return 0;
 }
 module_init(lvd_test_init);

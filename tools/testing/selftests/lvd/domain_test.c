@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Crossings into an LVD domain, for real: the lvd_test_hv module runs each
+ * scenario in a fresh domain (code of its own at CPL 3, one page of data)
+ * and says what happened. Calls come back with their results, with no VM
+ * exit, from every CPU; a domain that breaks a rule is stopped with the
+ * exception the CPU raised, and calls after that fail.
+ *
+ * Needs the hypervisor: run with LVD_EXPECT=available (the harness sets
+ * it when the CPU offers VMX).
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+#include "lvd_files.h"
+
+#define LVD_CROSS	"/sys/kernel/debug/lvd_test/cross"
+#define EFAULT_RET	(-14)
+#define ESHUTDOWN_RET	(-108)
+
+/* Exception vectors */
+#define UD	6
+#define NM	7
+#define GP	13
+#define PF	14
+
+static int hv_expected(void)
+{
+	const char *e = getenv("LVD_EXPECT"), *hv = getenv("LVD_EXPECT_HV");
+
+	return e && !strcmp(e, "available") && !(hv && !strcmp(hv, "off"));
+}
+
+/* Run a scenario; its result line goes to @buf. */
+static int cross(const char *scenario, char *buf, size_t size)
+{
+	int ret = write_text(LVD_CROSS, scenario);
+
+	if (ret)
+		return ret;
+	return read_text(LVD_CROSS, buf, size) > 0 ? 0 : -1;
+}
+
+FIXTURE(dom) {
+	char result[256];
+};
+
+FIXTURE_SETUP(dom)
+{
+	if (!hv_expected())
+		SKIP(return, "no VMX, or lvd=off: no domains");
+	if (access(LVD_CROSS, W_OK))
+		ASSERT_EQ(0, system("modprobe lvd_test_hv"));
+}
+
+FIXTURE_TEARDOWN(dom)
+{
+}
+
+/* Six arguments in, RAX out: 1 * 3 + 2 + 3 + 4 + 5 + 6 */
+TEST_F(dom, call_returns_its_result)
+{
+	ASSERT_EQ(0, cross("sum", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 23\n", self->result);
+}
+
+/* The registers that carry no argument arrive as zeros. */
+TEST_F(dom, kernel_registers_are_scrubbed)
+{
+	ASSERT_EQ(0, cross("leak", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 0x0\n", self->result);
+}
+
+/* 1000 calls, and not one VM exit between them. */
+TEST_F(dom, no_vm_exit_on_a_crossing)
+{
+	ASSERT_EQ(0, cross("exits", self->result, sizeof(self->result)));
+	ASSERT_STREQ("calls 1000 exits 0\n", self->result);
+}
+
+TEST_F(dom, every_cpu_calls_the_same_domain)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	char want[64];
+
+	ASSERT_EQ(0, cross("all", self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "ok %ld of %ld\n", cpus, cpus);
+	ASSERT_STREQ(want, self->result);
+}
+
+/* A page given to the domain: each side sees what the other wrote. */
+TEST_F(dom, shared_page)
+{
+	ASSERT_EQ(0, cross("data", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 kernel 0x1234 domain 0x5678\n", self->result);
+}
+
+/*
+ * The domain loads null FS, GS and DS: the kernel gets its selectors and
+ * FS and GS bases back (this process's TLS is in FS).
+ */
+TEST_F(dom, segments_are_restored)
+{
+	ASSERT_EQ(0, cross("segs", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 1 same 1\n", self->result);
+}
+
+/* What each forbidden act raises, and at which privilege level. */
+static const struct {
+	const char *scenario;
+	unsigned int vector, cpl;
+} faults[] = {
+	{ "ud2", UD, 3 },		/* an invalid opcode */
+	{ "hlt", GP, 3 },		/* privileged instructions */
+	{ "cli", GP, 3 },
+	{ "cr3", GP, 3 },		/* its own page tables */
+	{ "vmcall", UD, 3 },		/* hypercalls are the kernel's */
+	{ "syscall", PF, 0 },		/* the kernel's entry is not mapped */
+	{ "sse", NM, 3 },		/* the task's FPU registers */
+	{ "stack", PF, 3 },		/* overflowing its stack */
+	{ "read-kernel", PF, 3 },	/* kernel data */
+	{ "write-code", PF, 3 },	/* its own code */
+	{ "exec-data", PF, 3 },		/* its own data */
+	{ "exec-kernel", PF, 3 },	/* kernel text */
+	{ "vmfunc-kernel", PF, 3 },	/* kernel data, in the kernel's view */
+};
+
+/*
+ * Each is stopped with that exception (-EFAULT), and a call after it fails
+ * at once (-ESHUTDOWN). The kernel is still here to say so.
+ */
+TEST_F(dom, forbidden_acts_stop_the_domain)
+{
+	char want[128];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		ASSERT_EQ(0, cross(faults[i].scenario, self->result,
+				   sizeof(self->result)));
+		snprintf(want, sizeof(want), "err %d vector %u cpl %u then %d\n",
+			 EFAULT_RET, faults[i].vector, faults[i].cpl, ESHUTDOWN_RET);
+		EXPECT_STREQ(want, self->result)
+			TH_LOG("scenario %s", faults[i].scenario);
+	}
+	/* and a new domain works */
+	ASSERT_EQ(0, cross("sum", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 23\n", self->result);
+}
+
+TEST_HARNESS_MAIN
