@@ -17,11 +17,20 @@
 /* Arguments of a call into a domain: RDI, RSI, RDX, RCX, R8, R9 */
 #define LVD_DOMAIN_ARGS		6
 
+/* Why a domain was stopped, beyond the CPU's exception vectors */
+#define LVD_DOMAIN_FAULT_WATCHDOG	256	/* ran too long */
+#define LVD_DOMAIN_FAULT_BAD_CALL	257	/* called no kernel function */
+#define LVD_DOMAIN_FAULT_BAD_STACK	258	/* called with a stack not its own */
+
 struct lvd_domain;
+
+/* A kernel function a domain may call (lvd_domain_set_kcalls()) */
+typedef unsigned long (*lvd_kcall_fn)(struct lvd_domain *d,
+				      const unsigned long args[6]);
 
 /**
  * struct lvd_domain_fault - why a domain was stopped
- * @vector: the exception (or interrupt vector) it left with
+ * @vector: the exception it raised, or LVD_DOMAIN_FAULT_*
  * @error_code: the exception's error code
  * @rip: where the CPU was
  * @rsp: the stack pointer there
@@ -46,6 +55,8 @@ int lvd_domain_give(struct lvd_domain *d, unsigned long va, size_t size,
 		    unsigned int access);
 int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret);
+void lvd_domain_set_kcalls(struct lvd_domain *d, const lvd_kcall_fn *kcalls,
+			   unsigned int n);
 bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault);
 void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);

@@ -8,13 +8,16 @@
 #include <linux/build_bug.h>
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
+#include <linux/lockdep.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
+#include <linux/processor.h>
 #include <linux/stddef.h>
 #include <asm/cpu_entry_area.h>
 #include <asm/desc.h>
-#include <asm/processor.h>
+#include <asm/idtentry.h>
+#include <asm/irq_vectors.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
 #include "cross.h"
@@ -40,6 +43,8 @@ static void lvd_cross_check_layout(void)
 {
 	BUILD_BUG_ON(sizeof(struct lvd_cross_page) != PAGE_SIZE);
 	BUILD_BUG_ON(sizeof(struct lvd_cross_state) != LVD_CS_SIZE);
+	BUILD_BUG_ON(sizeof(struct lvd_cross_frame) != LVD_XF_SIZE);
+	BUILD_BUG_ON(offsetof(struct lvd_cross_frame, rip) != LVD_XF_IRET);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_rsp) != LVD_CS_KERNEL_RSP);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_cr3) != LVD_CS_KERNEL_CR3);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, domain_cr3) != LVD_CS_DOMAIN_CR3);
@@ -47,20 +52,15 @@ static void lvd_cross_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, fs_base) != LVD_CS_FS_BASE);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, index) != LVD_CS_INDEX);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_cr0) != LVD_CS_KERNEL_CR0);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, vector) != LVD_CS_VECTOR);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, error_code) != LVD_CS_ERROR_CODE);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, fault_rip) != LVD_CS_FAULT_RIP);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, fault_cs) != LVD_CS_FAULT_CS);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, fault_rsp) != LVD_CS_FAULT_RSP);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, fault_cr2) != LVD_CS_FAULT_CR2);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, ret) != LVD_CS_RET);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_idtr) != LVD_CS_KERNEL_IDTR);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, domain_idtr) != LVD_CS_DOMAIN_IDTR);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, selectors) != LVD_CS_SELECTORS);
 }
 
-/* The domains' IDT: every vector to its stub on IST 7; only the return
- * vector may be raised from CPL 3 (INT n to any other is a #GP).
+/*
+ * The domains' IDT: every vector to its stub on IST 7; only the return and
+ * call vectors may be raised from CPL 3 (INT n to any other is a #GP).
  */
 static int lvd_cross_build_idt(void)
 {
@@ -72,7 +72,8 @@ static int lvd_cross_build_idt(void)
 	for (v = 0; v < IDT_ENTRIES; v++)
 		pack_gate(&lvd_cross_idt[v], GATE_INTERRUPT,
 			  (unsigned long)lvd_cross_stubs + v * LVD_CROSS_STUB_SIZE,
-			  v == LVD_VECTOR_RETURN ? 3 : 0, LVD_CROSS_IST,
+			  v == LVD_VECTOR_RETURN || v == LVD_VECTOR_CALL ? 3 : 0,
+			  LVD_CROSS_IST,
 			  __KERNEL_CS);
 	lvd_cross_idtr.size = IDT_ENTRIES * sizeof(gate_desc) - 1;
 	lvd_cross_idtr.address = (unsigned long)lvd_cross_idt;
@@ -153,7 +154,7 @@ static int lvd_cross_cpu_pages(lvd_cross_page_fn fn, void *arg,
 }
 
 /**
- * lvd_cross_for_each_page() - the kernel pages a domain must map
+ * lvd_cross_walk_pages() - the kernel pages a domain must map
  * @fn: called with each page's address, physical address and LVD_PT_*
  *	access (supervisor only unless LVD_PT_USER)
  * @arg: for @fn
@@ -164,7 +165,7 @@ static int lvd_cross_cpu_pages(lvd_cross_page_fn fn, void *arg,
  *
  * Return: 0, or the first error @fn returned.
  */
-int lvd_cross_for_each_page(lvd_cross_page_fn fn, void *arg)
+int lvd_cross_walk_pages(lvd_cross_page_fn fn, void *arg)
 {
 	unsigned int cpu;
 	int ret;
@@ -179,23 +180,24 @@ int lvd_cross_for_each_page(lvd_cross_page_fn fn, void *arg)
 }
 
 /**
- * lvd_cross_run() - call into a domain on this CPU
+ * lvd_cross_run() - enter a domain on this CPU until it leaves
  * @domain_cr3: the domain's page tables
  * @index: its EPTP-list index
- * @call: the function, stack and arguments
- * @result: where to copy the crossing state when the domain left
+ * @in: its registers and interrupt frame to enter with
+ * @out: where to store them as it left, with the vector (may be @in)
+ * @cr2: where to store CR2 as it left
  *
- * Preemption must be off. Interrupts are off while the CPU is in the
- * domain.
+ * Preemption and interrupts must be off: what the domain left with is only
+ * on this CPU's IST page until it is copied to @out.
  */
 void lvd_cross_run(u64 domain_cr3, unsigned int index,
-		   const struct lvd_cross_call *call,
-		   struct lvd_cross_state *result)
+		   const struct lvd_cross_frame *in, struct lvd_cross_frame *out,
+		   unsigned long *cr2)
 {
-	struct lvd_cross_state *st = &this_cpu_read(lvd_cross_pages)->st;
-	unsigned long flags;
+	struct lvd_cross_page *p = this_cpu_read(lvd_cross_pages);
+	struct lvd_cross_state *st = &p->st;
 
-	local_irq_save(flags);
+	lockdep_assert_irqs_disabled();
 	st->kernel_cr3 = __native_read_cr3();
 	if (cr4_read_shadow() & X86_CR4_PCIDE)
 		st->kernel_cr3 |= X86_CR3_PCID_NOFLUSH;
@@ -204,8 +206,33 @@ void lvd_cross_run(u64 domain_cr3, unsigned int index,
 	st->domain_cr3 = domain_cr3;
 	st->domain_idtr = lvd_cross_idtr;
 	st->index = index;
-	st->vector = ~0ULL;
-	lvd_cross_enter(st, call);
-	*result = *st;
-	local_irq_restore(flags);
+	lvd_cross_enter(st, in);
+	*out = *(struct lvd_cross_frame *)((void *)st - sizeof(*out));
+	*cr2 = st->fault_cr2;
+}
+
+/**
+ * lvd_cross_deliver() - the kernel takes an interrupt or NMI a domain got
+ * @vector: the vector, 32 or above, or NMI_VECTOR
+ * @f: the domain's frame (not shown to the handlers)
+ *
+ * The handler runs as if it had interrupted the kernel here: an interrupt
+ * through the kernel's IDT, an NMI through exc_nmi(). Interrupts off.
+ */
+void lvd_cross_deliver(unsigned int vector, const struct lvd_cross_frame *f)
+{
+	struct desc_ptr idt;
+	struct pt_regs regs = {
+		.ip = (unsigned long)lvd_cross_deliver, .cs = __KERNEL_CS,
+		.flags = X86_EFLAGS_FIXED, .ss = __KERNEL_DS,
+		.sp = current_stack_pointer,
+	};
+
+	lockdep_assert_irqs_disabled();
+	if (vector == NMI_VECTOR) {
+		exc_nmi(&regs);
+		return;
+	}
+	store_idt(&idt);
+	lvd_cross_call_handler(gate_offset((gate_desc *)idt.address + vector));
 }

@@ -7,6 +7,11 @@
  * tables and EPTs: its top holds the CPU's crossing state, and below it is
  * the stack (IST 7 of the CPU's TSS) on which every event that leaves a
  * domain arrives. A domain runs at CPL 3, so it can touch neither.
+ *
+ * Right below the state, the stub of the event and the trampoline leave a
+ * struct lvd_cross_frame: the domain's registers, the vector, the error
+ * code and the CPU's interrupt frame. Entering a domain is the reverse:
+ * the trampoline copies a frame there and pops it.
  */
 #ifndef _ARCH_X86_LVD_CROSS_H
 #define _ARCH_X86_LVD_CROSS_H
@@ -19,39 +24,30 @@
 #define LVD_CS_FS_BASE		32
 #define LVD_CS_INDEX		40
 #define LVD_CS_KERNEL_CR0	48
-#define LVD_CS_VECTOR		56
-#define LVD_CS_ERROR_CODE	64
-#define LVD_CS_FAULT_RIP	72
-#define LVD_CS_FAULT_CS		80
-#define LVD_CS_FAULT_RSP	88
-#define LVD_CS_FAULT_CR2	96
-#define LVD_CS_RET		104
-#define LVD_CS_KERNEL_IDTR	112	/* 2-byte limit, 8-byte base */
-#define LVD_CS_DOMAIN_IDTR	128
-#define LVD_CS_SELECTORS	144	/* DS, ES, FS, GS: 2 bytes each */
-#define LVD_CS_SIZE		160
+#define LVD_CS_FAULT_CR2	56
+#define LVD_CS_KERNEL_IDTR	64	/* 2-byte limit, 8-byte base */
+#define LVD_CS_DOMAIN_IDTR	80
+#define LVD_CS_SELECTORS	96	/* DS, ES, FS, GS: 2 bytes each */
+#define LVD_CS_SIZE		112
 
-/*
- * What an exit stub leaves below the state: the vector, the error code
- * (0 when the vector has none) and the CPU's frame (RIP, CS, RFLAGS, RSP,
- * SS). The state starts right above.
- */
-#define LVD_XF_VECTOR		0
-#define LVD_XF_ERROR_CODE	8
-#define LVD_XF_RIP		16
-#define LVD_XF_CS		24
-#define LVD_XF_RSP		40
-#define LVD_XF_STATE		56
+/* struct lvd_cross_frame: 15 registers, vector, error code, CPU frame */
+#define LVD_XF_SIZE		(22 * 8)
+#define LVD_XF_IRET		(17 * 8)	/* RIP, CS, RFLAGS, RSP, SS */
 
 /* The domains' IDT: a stub of this size per vector, all on IST 7 */
 #define LVD_CROSS_STUB_SIZE	16
 #define LVD_CROSS_IST		7
 
-/* The software interrupt a domain's code returns to the kernel with */
-#define LVD_VECTOR_RETURN	0x80
+/*
+ * Software interrupts a domain raises: returning to the kernel, and
+ * calling it. Vectors Intel reserves: neither an exception nor a device
+ * interrupt ever uses them.
+ */
+#define LVD_VECTOR_CALL		0x1b
+#define LVD_VECTOR_RETURN	0x1f
 
-/* Domain-entry RFLAGS: reserved bit 1 only (IF clear: no interrupts yet) */
-#define LVD_DOMAIN_RFLAGS	0x2
+/* Vectors for which the CPU pushes an error code: 8, 10-14, 17, 21, 29, 30 */
+#define LVD_ERROR_CODE_VECTORS	0x60227d00
 
 #ifndef __ASSEMBLY__
 
@@ -67,13 +63,7 @@
  * @fs_base: the current task's FS base
  * @index: the domain's EPTP-list index
  * @kernel_cr0: CR0 to return to (the domain runs with CR0.TS set)
- * @vector: how the domain left: LVD_VECTOR_RETURN, or the exception
- * @error_code: the exception's error code
- * @fault_rip: RIP where the domain left
- * @fault_cs: CS there (3 in its low bits: CPL 3)
- * @fault_rsp: the domain's RSP then
- * @fault_cr2: CR2 when it left (for a page fault)
- * @ret: the domain's RAX when it left: its return value
+ * @fault_cr2: CR2 when the domain left (for a page fault)
  * @kernel_idtr: the kernel's IDT
  * @domain_idtr: the domains' IDT
  * @selectors: DS, ES, FS and GS at the call
@@ -86,13 +76,7 @@ struct lvd_cross_state {
 	u64 fs_base;
 	u64 index;
 	u64 kernel_cr0;
-	u64 vector;
-	u64 error_code;
-	u64 fault_rip;
-	u64 fault_cs;
-	u64 fault_rsp;
 	u64 fault_cr2;
-	u64 ret;
 	struct desc_ptr kernel_idtr;
 	u8 pad0[16 - sizeof(struct desc_ptr)];
 	struct desc_ptr domain_idtr;
@@ -102,20 +86,40 @@ struct lvd_cross_state {
 } __aligned(16);
 
 /**
- * struct lvd_cross_call - where and how a call enters a domain
- * @rip: the domain function
- * @rsp: the domain stack pointer, a return address to the domain's exit
- *	 code already pushed
- * @args: RDI, RSI, RDX, RCX, R8 and R9 for the function
+ * struct lvd_cross_frame - a domain's CPU state, as it left or will enter
+ * @r15: general-purpose registers, in the order the trampoline pushes them
+ * @r14: "
+ * @r13: "
+ * @r12: "
+ * @rbp: "
+ * @rbx: "
+ * @r11: "
+ * @r10: "
+ * @r9: "
+ * @r8: "
+ * @rax: "
+ * @rcx: "
+ * @rdx: "
+ * @rsi: "
+ * @rdi: "
+ * @vector: how it left (an exception, an interrupt, LVD_VECTOR_*)
+ * @error_code: the exception's error code, else 0
+ * @rip: the CPU's interrupt frame
+ * @cs: "
+ * @rflags: "
+ * @rsp: "
+ * @ss: "
  */
-struct lvd_cross_call {
-	u64 rip;
-	u64 rsp;
-	u64 args[6];
+struct lvd_cross_frame {
+	u64 r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8;
+	u64 rax, rcx, rdx, rsi, rdi;
+	u64 vector, error_code;
+	u64 rip, cs, rflags, rsp, ss;
 };
 
 void lvd_cross_enter(struct lvd_cross_state *st,
-		     const struct lvd_cross_call *call);
+		     const struct lvd_cross_frame *frame);
+void lvd_cross_call_handler(unsigned long handler);
 
 extern const char __lvd_cross_text_start[];
 extern const char lvd_cross_stubs[], lvd_cross_domain_exit[];
@@ -128,10 +132,11 @@ typedef int (*lvd_cross_page_fn)(void *arg, unsigned long va, phys_addr_t pa,
 				 unsigned int access);
 
 int lvd_cross_init(void);
-int lvd_cross_for_each_page(lvd_cross_page_fn fn, void *arg);
+int lvd_cross_walk_pages(lvd_cross_page_fn fn, void *arg);
 void lvd_cross_run(u64 domain_cr3, unsigned int index,
-		   const struct lvd_cross_call *call,
-		   struct lvd_cross_state *result);
+		   const struct lvd_cross_frame *in, struct lvd_cross_frame *out,
+		   unsigned long *cr2);
+void lvd_cross_deliver(unsigned int vector, const struct lvd_cross_frame *f);
 
 #endif /* __ASSEMBLY__ */
 #endif /* _ARCH_X86_LVD_CROSS_H */

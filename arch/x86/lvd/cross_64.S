@@ -10,12 +10,14 @@
  * the instruction a domain function returns to.
  *
  * Between the LIDT of the domains' IDT and the LIDT of the kernel's, the
- * hypervisor holds back NMIs: nothing here runs in NMI context.
+ * hypervisor holds back NMIs while the CPU runs at CPL 0, that is, here:
+ * an NMI reaches a stub only from a domain's code, like an interrupt.
  */
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/ibt.h>
 #include <asm/msr-index.h>
+#include <asm/nospec-branch.h>
 #include <asm/page_types.h>
 #include <asm/processor-flags.h>
 #include <asm/segment.h>
@@ -25,8 +27,45 @@
 /* VMFUNC: binutils may lack the mnemonic */
 #define VMFUNC	.byte 0x0f, 0x01, 0xd4
 
-/* Vectors for which the CPU pushes an error code: 8, 10-14, 17, 21, 29, 30 */
-#define LVD_ERROR_CODE_VECTORS	0x60227d00
+/* A field of this CPU's crossing state, once a whole frame is on IST 7 */
+#define ST(field)	(LVD_XF_SIZE + (field))(%rsp)
+
+/* The registers of struct lvd_cross_frame, R15 at the lowest address */
+.macro LVD_PUSH_DOMAIN_REGS
+	push %rdi
+	push %rsi
+	push %rdx
+	push %rcx
+	push %rax
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+.endm
+
+.macro LVD_POP_DOMAIN_REGS
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rax
+	pop %rcx
+	pop %rdx
+	pop %rsi
+	pop %rdi
+.endm
 
 	.section .noinstr.text, "ax"
 	.balign PAGE_SIZE
@@ -40,81 +79,72 @@ SYM_CODE_START(lvd_cross_stubs)
 	vector = 0
 	.rept 256
 	UNWIND_HINT_UNDEFINED
-0:	ENDBR
-	.if ((LVD_ERROR_CODE_VECTORS >> vector) & 1) == 0 || vector > 31
+	ENDBR
+	.if vector < 32
+	.if ((LVD_ERROR_CODE_VECTORS >> vector) & 1) == 0
+	pushq $0
+	.endif
+	.else
 	pushq $0
 	.endif
 	pushq $vector
 	/* JMP rel32, spelt out so that every stub has a known size */
 	.byte 0xe9
 	.long lvd_cross_exit - (. + 4)
-	.if . - 0b > LVD_CROSS_STUB_SIZE
-	.error "LVD IDT stub too long"
-	.endif
 	.balign LVD_CROSS_STUB_SIZE, 0xcc
 	vector = vector + 1
 	.endr
 SYM_CODE_END(lvd_cross_stubs)
 
 /*
- * Out of the domain, whichever way it left: a return, an exception, or a
- * VMFUNC of its own followed by either. RSP is this CPU's IST 7 stack,
- * which holds the vector, the error code and the CPU's frame, with the
- * CPU's crossing state right above. Only that state is trusted: GS,
- * every register and the view the CPU is in are the domain's.
+ * Out of the domain, whichever way it left: a return, a call to the
+ * kernel, an interrupt, an exception, or a VMFUNC of its own followed by
+ * any of those. RSP is this CPU's IST 7 stack, which holds the vector,
+ * the error code and the CPU's frame, with the CPU's crossing state right
+ * above. Only that state is trusted: GS, every register and the view the
+ * CPU is in are the domain's. The registers complete the frame, for the
+ * kernel to read and, after an interrupt or a call, to enter again.
  */
 SYM_CODE_START_LOCAL(lvd_cross_exit)
 	UNWIND_HINT_UNDEFINED
-	mov %rax, LVD_XF_STATE + LVD_CS_RET(%rsp)
-	/* To the kernel's EPT (index 0), from any view. */
+	LVD_PUSH_DOMAIN_REGS
+	/* To the kernel's EPT (index 0), from any view */
 	xor %eax, %eax
 	xor %ecx, %ecx
 	VMFUNC
 	test %ecx, %ecx
 	jnz .Lnot_kernel_index
 
-	mov LVD_XF_STATE + LVD_CS_KERNEL_CR3(%rsp), %rax
+	mov ST(LVD_CS_KERNEL_CR3), %rax
 	mov %rax, %cr3
 	/* Clears CR0.TS: the task's FPU registers are usable again. */
-	mov LVD_XF_STATE + LVD_CS_KERNEL_CR0(%rsp), %rax
+	mov ST(LVD_CS_KERNEL_CR0), %rax
 	mov %rax, %cr0
 
 	/*
 	 * The selectors the domain may have loaded, then the FS and GS bases
 	 * (loading FS or GS clears them).
 	 */
-	movw LVD_XF_STATE + LVD_CS_SELECTORS(%rsp), %ds
-	movw LVD_XF_STATE + LVD_CS_SELECTORS + 2(%rsp), %es
-	movw LVD_XF_STATE + LVD_CS_SELECTORS + 4(%rsp), %fs
-	movw LVD_XF_STATE + LVD_CS_SELECTORS + 6(%rsp), %gs
+	movw ST(LVD_CS_SELECTORS), %ds
+	movw ST(LVD_CS_SELECTORS + 2), %es
+	movw ST(LVD_CS_SELECTORS + 4), %fs
+	movw ST(LVD_CS_SELECTORS + 6), %gs
 	mov $MSR_FS_BASE, %ecx
-	mov LVD_XF_STATE + LVD_CS_FS_BASE(%rsp), %eax
-	mov LVD_XF_STATE + LVD_CS_FS_BASE + 4(%rsp), %edx
+	mov ST(LVD_CS_FS_BASE), %eax
+	mov ST(LVD_CS_FS_BASE + 4), %edx
 	wrmsr
 	mov $MSR_GS_BASE, %ecx
-	mov LVD_XF_STATE + LVD_CS_GS_BASE(%rsp), %eax
-	mov LVD_XF_STATE + LVD_CS_GS_BASE + 4(%rsp), %edx
+	mov ST(LVD_CS_GS_BASE), %eax
+	mov ST(LVD_CS_GS_BASE + 4), %edx
 	wrmsr
-
-	/* How the domain left */
 	mov %cr2, %rax
-	mov %rax, LVD_XF_STATE + LVD_CS_FAULT_CR2(%rsp)
-	mov LVD_XF_VECTOR(%rsp), %rax
-	mov %rax, LVD_XF_STATE + LVD_CS_VECTOR(%rsp)
-	mov LVD_XF_ERROR_CODE(%rsp), %rax
-	mov %rax, LVD_XF_STATE + LVD_CS_ERROR_CODE(%rsp)
-	mov LVD_XF_RIP(%rsp), %rax
-	mov %rax, LVD_XF_STATE + LVD_CS_FAULT_RIP(%rsp)
-	mov LVD_XF_CS(%rsp), %rax
-	mov %rax, LVD_XF_STATE + LVD_CS_FAULT_CS(%rsp)
-	mov LVD_XF_RSP(%rsp), %rax
-	mov %rax, LVD_XF_STATE + LVD_CS_FAULT_RSP(%rsp)
+	mov %rax, ST(LVD_CS_FAULT_CR2)
 
 	/* The kernel's IDT last: from here on, NMIs are delivered again. */
-	lidt LVD_XF_STATE + LVD_CS_KERNEL_IDTR(%rsp)
+	lidt ST(LVD_CS_KERNEL_IDTR)
 
 	/* The kernel's stack pointer comes from the state, never the domain. */
-	mov LVD_XF_STATE + LVD_CS_KERNEL_RSP(%rsp), %rsp
+	mov ST(LVD_CS_KERNEL_RSP), %rsp
 	xor %eax, %eax
 	xor %ecx, %ecx
 	xor %edx, %edx
@@ -133,13 +163,15 @@ SYM_CODE_END(lvd_cross_exit)
 
 /*
  * void lvd_cross_enter(struct lvd_cross_state *st,
- *			const struct lvd_cross_call *call)
+ *			const struct lvd_cross_frame *frame)
  *
- * Call into a domain on this CPU, interrupts off. @st is this CPU's state,
- * which the caller has filled with the kernel's CR3, CR0 and IDT and the
- * domain's CR3, IDT and index. Returns (through lvd_cross_exit) when the
- * domain leaves, with the way it left in @st; RAX and the other
- * caller-saved registers are zero, the callee-saved ones are the caller's.
+ * Enter a domain on this CPU with the registers and interrupt frame of
+ * @frame (its vector and error code are ignored), interrupts off. @st is
+ * this CPU's state, which the caller has filled with the kernel's CR3, CR0
+ * and IDT and the domain's CR3, IDT and index. Returns (through
+ * lvd_cross_exit) when the domain leaves, with the frame it left with
+ * right below @st; the caller-saved registers are zero, the callee-saved
+ * ones the caller's.
  */
 SYM_FUNC_START(lvd_cross_enter)
 	push %rbp
@@ -182,25 +214,14 @@ SYM_FUNC_START(lvd_cross_enter)
 	mov %rax, %cr0
 
 	/*
-	 * The IRET frame, on this CPU's IST page (which the domain's page
-	 * tables map, unlike the kernel stack), right below the state.
+	 * The frame goes right below the state, on this CPU's IST page,
+	 * which the domain's page tables map (unlike the kernel stack).
 	 */
-	lea -40(%r12), %rsp
-	mov (%r13), %rax
-	mov %rax, (%rsp)
-	movq $__USER_CS, 8(%rsp)
-	movq $LVD_DOMAIN_RFLAGS, 16(%rsp)
-	mov 8(%r13), %rax
-	mov %rax, 24(%rsp)
-	movq $__USER_DS, 32(%rsp)
-
-	/* The arguments; the fourth goes to RCX after the VMFUNC. */
-	mov 16(%r13), %rdi
-	mov 24(%r13), %rsi
-	mov 32(%r13), %rdx
-	mov 40(%r13), %r11
-	mov 48(%r13), %r8
-	mov 56(%r13), %r9
+	lea -LVD_XF_SIZE(%r12), %rdi
+	mov %r13, %rsi
+	mov $(LVD_XF_SIZE / 8), %ecx
+	rep movsq
+	lea -LVD_XF_SIZE(%r12), %rsp
 
 	/* The domain's page tables map this page: execution goes on. */
 	mov LVD_CS_DOMAIN_CR3(%r12), %rax
@@ -210,23 +231,14 @@ SYM_FUNC_START(lvd_cross_enter)
 	xor %eax, %eax
 	VMFUNC
 	cmp LVD_CS_INDEX(%r12), %ecx
-	jne .Lnot_domain_index
-
-	/* Nothing of the kernel's in the registers the domain sees */
-	mov %r11, %rcx
-	xor %eax, %eax
-	xor %ebx, %ebx
-	xor %ebp, %ebp
-	xor %r10d, %r10d
-	xor %r11d, %r11d
-	xor %r12d, %r12d
-	xor %r13d, %r13d
-	xor %r14d, %r14d
-	xor %r15d, %r15d
-	iretq
-
-.Lnot_domain_index:
+	je .Lin_domain_view
 	ud2
+.Lin_domain_view:
+	/* The frame's registers replace every one of the kernel's. */
+	LVD_POP_DOMAIN_REGS
+	add $16, %rsp		/* vector and error code */
+	iretq
+	ud2			/* objtool: IRET does not fall through */
 
 SYM_INNER_LABEL(lvd_cross_returned, SYM_L_LOCAL)
 	/* From lvd_cross_exit: the stack as the pushes above left it */
@@ -254,3 +266,27 @@ SYM_CODE_START(lvd_cross_domain_exit)
 SYM_CODE_END(lvd_cross_domain_exit)
 	.balign PAGE_SIZE, 0xcc
 SYM_INNER_LABEL(__lvd_cross_text_end, SYM_L_GLOBAL)
+
+	.text
+/*
+ * void lvd_cross_call_handler(unsigned long handler)
+ *
+ * Run the kernel's IDT handler for an interrupt that came while the CPU
+ * was in a domain, as if it had interrupted this function: a kernel-mode
+ * interrupt frame (SS, RSP aligned as the CPU aligns it, RFLAGS with
+ * interrupts off, CS), then a call, which pushes the RIP that the
+ * handler's IRET comes back to. Interrupts off.
+ */
+SYM_FUNC_START(lvd_cross_call_handler)
+	push %rbp
+	mov %rsp, %rbp
+	and $-16, %rsp
+	push $__KERNEL_DS
+	push %rbp
+	pushf
+	push $__KERNEL_CS
+	CALL_NOSPEC rdi
+	/* The IRET restored RSP already; LEAVE says so to objtool too. */
+	leave
+	RET
+SYM_FUNC_END(lvd_cross_call_handler)

@@ -9,13 +9,17 @@
 #define pr_fmt(fmt) "lvd: " fmt
 
 #include <linux/atomic.h>
+#include <linux/cpumask.h>
+#include <linux/jiffies.h>
 #include <linux/err.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
-#include <asm/io.h>
+#include <asm/irq_vectors.h>
+#include <asm/segment.h>
 #include <asm/set_memory.h>
 #include <lvd/domain.h>
 #include <lvd/hypercall.h>
@@ -23,6 +27,13 @@
 #include "domain_pt.h"
 
 #define LVD_DOMAIN_STACK_ORDER	1
+/* A call back into a domain leaves its caller's red zone alone ... */
+#define LVD_DOMAIN_RED_ZONE	128
+/* ... and needs this much of its stack left */
+#define LVD_DOMAIN_NEST_MIN	1024
+
+/* How long a domain may run without returning or calling the kernel */
+static unsigned long lvd_domain_timeout = HZ / 10;
 
 /**
  * struct lvd_domain - a domain, as the kernel knows it
@@ -31,15 +42,23 @@
  * @pt: its page tables
  * @pt_in_ept: how many of @pt's tables its EPT maps (read-only)
  * @stacks: one domain stack per possible CPU
+ * @tops: per CPU, where the stack of the next call into it starts
+ * @kcalls: the kernel functions it may call
+ * @nr_kcalls: how many
+ * @inside: the CPUs running in it
  * @stopped: set once, when the domain broke a rule
  * @fault: why it was stopped
  */
 struct lvd_domain {
 	unsigned int index;
-	struct mutex lock;
+	struct mutex lock;	/* serialises changes to @pt */
 	struct lvd_pt pt;
 	unsigned int pt_in_ept;
 	struct page **stacks;
+	unsigned long *tops;
+	const lvd_kcall_fn *kcalls;
+	unsigned int nr_kcalls;
+	struct cpumask inside;
 	atomic_t stopped;
 	struct lvd_domain_fault fault;
 };
@@ -104,10 +123,12 @@ static int lvd_domain_map_page_at(void *arg, unsigned long va, phys_addr_t pa,
 static int lvd_domain_alloc_stacks(struct lvd_domain *d)
 {
 	unsigned int cpu, i;
+	unsigned long va;
 	int ret;
 
 	d->stacks = kcalloc(nr_cpu_ids, sizeof(*d->stacks), GFP_KERNEL);
-	if (!d->stacks)
+	d->tops = kcalloc(nr_cpu_ids, sizeof(*d->tops), GFP_KERNEL);
+	if (!d->stacks || !d->tops)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
 		struct page *page = alloc_pages_node(cpu_to_node(cpu),
@@ -117,11 +138,12 @@ static int lvd_domain_alloc_stacks(struct lvd_domain *d)
 		if (!page)
 			return -ENOMEM;
 		d->stacks[cpu] = page;
+		d->tops[cpu] = (unsigned long)page_address(page) +
+			       (PAGE_SIZE << LVD_DOMAIN_STACK_ORDER);
 		for (i = 0; i < 1U << LVD_DOMAIN_STACK_ORDER; i++) {
-			ret = lvd_domain_map_page_at(d,
-					(unsigned long)page_address(page + i),
-					page_to_phys(page + i),
-					LVD_PT_USER | LVD_PT_WRITE);
+			va = (unsigned long)page_address(page + i);
+			ret = lvd_domain_map_page_at(d, va, page_to_phys(page + i),
+						     LVD_PT_USER | LVD_PT_WRITE);
 			if (ret)
 				return ret;
 		}
@@ -133,6 +155,7 @@ static void lvd_domain_free_stacks(struct lvd_domain *d)
 {
 	unsigned int cpu;
 
+	kfree(d->tops);
 	if (!d->stacks)
 		return;
 	for_each_possible_cpu(cpu)
@@ -150,7 +173,7 @@ static int lvd_domain_prepare(struct lvd_domain *d)
 	if (!ret)
 		ret = lvd_pt_init(&d->pt);
 	if (!ret)
-		ret = lvd_cross_for_each_page(lvd_domain_map_page_at, d);
+		ret = lvd_cross_walk_pages(lvd_domain_map_page_at, d);
 	if (!ret)
 		ret = lvd_domain_alloc_stacks(d);
 	return ret;
@@ -269,20 +292,115 @@ int lvd_domain_give(struct lvd_domain *d, unsigned long va, size_t size,
 }
 EXPORT_SYMBOL_GPL(lvd_domain_give);
 
-/* The domain broke a rule: it stays stopped; the first fault is kept. */
-static void lvd_domain_stop(struct lvd_domain *d,
-			    const struct lvd_cross_state *st, unsigned int cpu)
+/*
+ * The domain broke a rule: it stays stopped, the first fault is kept, and
+ * the other CPUs inside it are interrupted, which brings them out.
+ */
+static void lvd_domain_stop(struct lvd_domain *d, unsigned int why,
+			    const struct lvd_cross_frame *f, unsigned long cr2)
 {
+	unsigned int cpu = smp_processor_id(), other;
+
 	if (atomic_cmpxchg(&d->stopped, 0, 1))
 		return;
 	d->fault = (struct lvd_domain_fault) {
-		.vector = st->vector, .error_code = st->error_code,
-		.rip = st->fault_rip, .rsp = st->fault_rsp,
-		.cr2 = st->fault_cr2, .cpl = st->fault_cs & 3, .cpu = cpu,
+		.vector = why, .error_code = f->error_code, .rip = f->rip,
+		.rsp = f->rsp, .cr2 = cr2, .cpl = f->cs & 3, .cpu = cpu,
 	};
 	pr_warn("domain %u stopped: vector %u error %#lx at %#lx (CPL %u) rsp %#lx cr2 %#lx on CPU %u\n",
-		d->index, d->fault.vector, d->fault.error_code, d->fault.rip,
-		d->fault.cpl, d->fault.rsp, d->fault.cr2, cpu);
+		d->index, why, d->fault.error_code, d->fault.rip, d->fault.cpl,
+		d->fault.rsp, cr2, cpu);
+	for_each_cpu(other, &d->inside)
+		if (other != cpu)
+			arch_smp_send_reschedule(other);
+}
+
+/* The frame of a call: the arguments, nothing else of the kernel's. */
+static void lvd_domain_call_frame(struct lvd_cross_frame *f, unsigned long fn,
+				  const unsigned long *args, unsigned long sp,
+				  unsigned long flags)
+{
+	*f = (struct lvd_cross_frame) {
+		.rip = fn, .cs = __USER_CS, .rsp = sp, .ss = __USER_DS,
+		/* Interrupts in the domain only if the caller takes them */
+		.rflags = X86_EFLAGS_FIXED | (flags & X86_EFLAGS_IF),
+	};
+	if (args) {
+		f->rdi = args[0];
+		f->rsi = args[1];
+		f->rdx = args[2];
+		f->rcx = args[3];
+		f->r8 = args[4];
+		f->r9 = args[5];
+	}
+}
+
+/*
+ * A call from the domain to the kernel: RAX numbers one of its kernel
+ * calls, RDI to R9 are the arguments, and RAX gets the result. A call
+ * back into the domain from there uses its stack below the caller's, so
+ * that stack pointer must be inside this CPU's domain stack.
+ */
+static int lvd_domain_kcall(struct lvd_domain *d, struct lvd_cross_frame *f,
+			    unsigned long *flags)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = {
+		f->rdi, f->rsi, f->rdx, f->rcx, f->r8, f->r9,
+	};
+	unsigned int cpu = smp_processor_id();
+	unsigned long base = (unsigned long)page_address(d->stacks[cpu]);
+	unsigned long old_top = d->tops[cpu];
+
+	if (f->rax >= d->nr_kcalls)
+		return LVD_DOMAIN_FAULT_BAD_CALL;
+	if (f->rsp < base + LVD_DOMAIN_NEST_MIN || f->rsp > old_top)
+		return LVD_DOMAIN_FAULT_BAD_STACK;
+	d->tops[cpu] = ALIGN_DOWN(f->rsp - LVD_DOMAIN_RED_ZONE, 16);
+	local_irq_restore(*flags);
+	f->rax = d->kcalls[f->rax](d, args);
+	local_irq_save(*flags);
+	d->tops[cpu] = old_top;
+	return 0;
+}
+
+/* Enter the domain with @f until its function returns or it breaks a rule. */
+static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
+			  unsigned long *flags)
+{
+	unsigned long start = jiffies, cr2;
+	unsigned int v;
+	int why;
+
+	for (;;) {
+		lvd_cross_run(__pa(d->pt.root), d->index, f, f, &cr2);
+		v = f->vector;
+		if (v >= FIRST_EXTERNAL_VECTOR || v == NMI_VECTOR) {
+			/* Exitless: the kernel takes it, then the domain goes on. */
+			lvd_cross_deliver(v, f);
+			if (atomic_read(&d->stopped))
+				return -ESHUTDOWN;
+			if (time_after(jiffies, start + lvd_domain_timeout)) {
+				lvd_domain_stop(d, LVD_DOMAIN_FAULT_WATCHDOG, f, cr2);
+				return -ETIMEDOUT;
+			}
+			continue;
+		}
+		if ((f->cs & 3) != 3)
+			why = v;
+		else if (v == LVD_VECTOR_RETURN)
+			return 0;
+		else if (v == LVD_VECTOR_CALL)
+			why = lvd_domain_kcall(d, f, flags);
+		else
+			why = v;
+		if (atomic_read(&d->stopped))
+			return -ESHUTDOWN;
+		if (why) {
+			lvd_domain_stop(d, why, f, cr2);
+			return -EFAULT;
+		}
+		start = jiffies;
+	}
 }
 
 /**
@@ -292,47 +410,72 @@ static void lvd_domain_stop(struct lvd_domain *d,
  * @args: its six arguments (RDI, RSI, RDX, RCX, R8, R9), or NULL for zeros
  * @ret: where to store its return value (RAX)
  *
- * The function runs at CPL 3, on the domain's stack for this CPU, with
- * interrupts off, and returns with RET. The CPU switches EPTs with VMFUNC
- * both ways, without a VM exit. If the domain raises an exception or
- * breaks out in any other way, it is stopped and the call fails.
+ * The function runs at CPL 3, on the domain's stack for this CPU, and
+ * returns with RET; interrupts reach the kernel while it runs if they are
+ * on here. The CPU switches EPTs with VMFUNC both ways, without a VM exit.
+ * Its calls to the kernel (lvd_domain_set_kcalls()) may call into it
+ * again. If the domain raises an exception, runs longer than the watchdog
+ * allows without calling the kernel, or breaks out in any other way, it is
+ * stopped, for good, and the calls in it fail.
  *
- * Return: 0; -EFAULT when the domain was stopped during this call;
- * -ESHUTDOWN when it had been stopped before; -ENODEV when this CPU does
- * not run under LVD.
+ * Context: any; preemption is off while the domain runs.
+ * Return: 0; -EFAULT when the domain broke a rule during this call;
+ * -ETIMEDOUT when the watchdog stopped it; -ESHUTDOWN when it is stopped
+ * (before the call or, by another CPU, during it); -ENODEV when this CPU
+ * does not run under LVD.
  */
 int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret)
 {
-	struct lvd_cross_call call = { .rip = fn };
-	struct lvd_cross_state st;
-	unsigned long *top;
+	struct lvd_cross_frame f;
+	unsigned long flags, *top;
 	unsigned int cpu;
+	bool outer;
+	int err;
 
 	if (atomic_read(&d->stopped))
 		return -ESHUTDOWN;
-	if (args)
-		memcpy(call.args, args, sizeof(call.args));
 	cpu = get_cpu();
 	if (!lvd_cpu_virtualized()) {
 		put_cpu();
 		return -ENODEV;
 	}
-	/* The return address: the domains' exit page, which raises the return vector. */
-	top = page_address(d->stacks[cpu]) + (PAGE_SIZE << LVD_DOMAIN_STACK_ORDER);
+	local_irq_save(flags);
+	/* The return address: the domains' exit page raises the return vector. */
+	top = (unsigned long *)d->tops[cpu];
 	top[-1] = (unsigned long)lvd_cross_domain_exit;
-	call.rsp = (unsigned long)&top[-1];
-	lvd_cross_run(__pa(d->pt.root), d->index, &call, &st);
+	lvd_domain_call_frame(&f, fn, args, (unsigned long)&top[-1], flags);
+	outer = !cpumask_test_cpu(cpu, &d->inside);
+	cpumask_set_cpu(cpu, &d->inside);
+	err = lvd_domain_run(d, &f, &flags);
+	if (outer)
+		cpumask_clear_cpu(cpu, &d->inside);
+	local_irq_restore(flags);
 	put_cpu();
-
-	if (st.vector == LVD_VECTOR_RETURN && (st.fault_cs & 3) == 3) {
-		*ret = st.ret;
-		return 0;
-	}
-	lvd_domain_stop(d, &st, cpu);
-	return -EFAULT;
+	if (!err)
+		*ret = f.rax;
+	return err;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_call);
+
+/**
+ * lvd_domain_set_kcalls() - the kernel functions a domain may call
+ * @d: the domain
+ * @kcalls: the table; the domain calls entry N with RAX = N
+ * @n: its size
+ *
+ * A domain calls the kernel with INT 0x1b (LVD_VECTOR_CALL); a number
+ * beyond the table stops it. The functions run with preemption off, with
+ * the caller's interrupt state, and must treat every argument as hostile.
+ * Set before the first call.
+ */
+void lvd_domain_set_kcalls(struct lvd_domain *d, const lvd_kcall_fn *kcalls,
+			   unsigned int n)
+{
+	d->kcalls = kcalls;
+	d->nr_kcalls = n;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_set_kcalls);
 
 /**
  * lvd_domain_stopped() - was the domain stopped, and why?

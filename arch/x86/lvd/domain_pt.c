@@ -7,7 +7,7 @@
 
 #include <linux/gfp.h>
 #include <linux/mm.h>
-#include <asm/pgtable.h>
+#include <linux/pgtable.h>
 #include "domain_pt.h"
 
 #define LVD_PT_ENTRIES		512

@@ -197,16 +197,16 @@ void lvd_redeliver_event(void)
 }
 
 /*
- * Between its LIDT of the domains' IDT and its LIDT of the kernel's, the
- * CPU is in a crossing or in a domain (cross_64.S): no NMI there. Both run
- * with interrupts off, so the NMI waits for an interrupt window: the
- * kernel's, after the crossing.
+ * With the domains' IDT loaded at CPL 0, the CPU is in the trampoline
+ * (cross_64.S), which runs with interrupts off and takes no NMI: the NMI
+ * waits for an interrupt window, in the domain (whose stub takes it to
+ * the kernel) or in the kernel after the crossing.
  */
 static bool lvd_hold_nmi_in_crossing(u32 ctl)
 {
 	unsigned long idt = READ_ONCE(lvd_cross_idt_base);
 
-	if (!idt || lvd_vmread(GUEST_IDTR_BASE) != idt)
+	if (!idt || lvd_vmread(GUEST_IDTR_BASE) != idt || lvd_guest_cpl())
 		return false;
 	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL, ctl | CPU_BASED_INTR_WINDOW_EXITING);
 	return true;

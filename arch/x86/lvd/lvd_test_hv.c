@@ -23,8 +23,10 @@
  *              its result (see lvd_test_cross_run())
  */
 
+#include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/debugfs.h>
+#include <linux/hrtimer.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -372,15 +374,98 @@ asm(".pushsection .rodata.lvd_test_domain, \"a\"\n"
 "lvd_test_dom_recurse:\n"
 "	push %rax\n"
 "	jmp lvd_test_dom_recurse\n"
+/* Never returns */
+"lvd_test_dom_spin:\n"
+"	jmp lvd_test_dom_spin\n"
+/* Waits until the kernel writes the word at RDI, which only a timer does */
+"lvd_test_dom_wait:\n"
+"	mov (%rdi), %rax\n"
+"	test %rax, %rax\n"
+"	jz lvd_test_dom_wait\n"
+"	ret\n"
+/* Kernel call 0 with RDI and RSI, plus one */
+"lvd_test_dom_kcall:\n"
+"	xor %eax, %eax\n"
+"	int $0x1b\n"
+"	inc %rax\n"
+"	ret\n"
+/* Kernel call 1 (which calls lvd_test_dom_sum), plus one */
+"lvd_test_dom_nest:\n"
+"	mov $1, %eax\n"
+"	int $0x1b\n"
+"	inc %rax\n"
+"	ret\n"
+"lvd_test_dom_bad_kcall:\n"
+"	mov $99, %eax\n"
+"	int $0x1b\n"
+"	ret\n"
+/* A kernel call with RSP at RDI */
+"lvd_test_dom_bad_stack:\n"
+"	mov %rdi, %rsp\n"
+"	mov $1, %eax\n"
+"	int $0x1b\n"
+"	ret\n"
 "	.balign 4096, 0xcc\n"
 "	.popsection\n");
 
-extern const char lvd_test_dom_code[], lvd_test_dom_sum[], lvd_test_dom_leak[],
-	lvd_test_dom_load[], lvd_test_dom_store[], lvd_test_dom_jump[],
-	lvd_test_dom_ud2[], lvd_test_dom_hlt[], lvd_test_dom_cli[],
-	lvd_test_dom_vmcall[], lvd_test_dom_syscall[], lvd_test_dom_write_cr3[],
-	lvd_test_dom_vmfunc_load[], lvd_test_dom_segs[], lvd_test_dom_sse[],
-	lvd_test_dom_recurse[];
+/* Declared as functions: the kernel only takes their addresses. */
+#define LVD_TEST_DOM(name)	void lvd_test_dom_##name(void)
+LVD_TEST_DOM(code);
+LVD_TEST_DOM(sum);
+LVD_TEST_DOM(leak);
+LVD_TEST_DOM(load);
+LVD_TEST_DOM(store);
+LVD_TEST_DOM(jump);
+LVD_TEST_DOM(ud2);
+LVD_TEST_DOM(hlt);
+LVD_TEST_DOM(cli);
+LVD_TEST_DOM(vmcall);
+LVD_TEST_DOM(syscall);
+LVD_TEST_DOM(write_cr3);
+LVD_TEST_DOM(vmfunc_load);
+LVD_TEST_DOM(segs);
+LVD_TEST_DOM(sse);
+LVD_TEST_DOM(recurse);
+LVD_TEST_DOM(spin);
+LVD_TEST_DOM(wait);
+LVD_TEST_DOM(kcall);
+LVD_TEST_DOM(nest);
+LVD_TEST_DOM(bad_kcall);
+LVD_TEST_DOM(bad_stack);
+
+static struct {
+	struct hrtimer timer;
+	unsigned long *word;
+} lvd_test_wake;
+
+/* In the interrupt that came while the domain waited */
+static enum hrtimer_restart lvd_test_wake_up(struct hrtimer *t)
+{
+	WRITE_ONCE(*lvd_test_wake.word, 0x11);
+	return HRTIMER_NORESTART;
+}
+
+/* Kernel call 0 */
+static unsigned long lvd_test_kcall_add(struct lvd_domain *d,
+					const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return args[0] + 2 * args[1];
+}
+
+/* Kernel call 1: back into the domain, which returns 23 */
+static unsigned long lvd_test_kcall_nest(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	unsigned long in[LVD_DOMAIN_ARGS] = { 1, 2, 3, 4, 5, 6 }, ret;
+
+	if (lvd_domain_call(d, (unsigned long)lvd_test_dom_sum, in, &ret))
+		return -1UL;
+	return ret;
+}
+
+static const lvd_kcall_fn lvd_test_kcalls[] = {
+	lvd_test_kcall_add, lvd_test_kcall_nest,
+};
 
 static char lvd_test_cross_result[256];
 
@@ -438,7 +523,7 @@ static void lvd_test_call_here(void *arg)
 }
 
 /* A call that must stop the domain: "fault V CPL C then E" */
-static void lvd_test_cross_fault(struct lvd_domain *d, const char *fn,
+static void lvd_test_cross_fault(struct lvd_domain *d, void (*fn)(void),
 				 unsigned long a0, unsigned long a1)
 {
 	unsigned long args[LVD_DOMAIN_ARGS] = { a0, a1 }, ret = 0;
@@ -452,6 +537,61 @@ static void lvd_test_cross_fault(struct lvd_domain *d, const char *fn,
 		 "err %d vector %u cpl %u then %d", err, f.vector, f.cpl, again);
 }
 
+struct lvd_test_spinner {
+	struct lvd_domain *d;
+	struct completion started, done;
+	int err;
+};
+
+static int lvd_test_spin_thread(void *arg)
+{
+	struct lvd_test_spinner *sp = arg;
+	unsigned long ret;
+
+	complete(&sp->started);
+	sp->err = lvd_domain_call(sp->d, (unsigned long)lvd_test_dom_spin, NULL, &ret);
+	complete(&sp->done);
+	return 0;
+}
+
+/*
+ * A thread spins in the domain on another CPU; this CPU makes the domain
+ * fault: the spinner comes out stopped, long before the watchdog would
+ * have stopped it. "fault E other E2 ms M"
+ */
+static void lvd_test_bring_out(struct lvd_domain *d)
+{
+	struct lvd_test_spinner sp = { .d = d };
+	unsigned int cpu = get_cpu(), other = cpumask_any_but(cpu_online_mask, cpu);
+	struct task_struct *t;
+	unsigned long ret, t0;
+	int err;
+
+	put_cpu();
+	if (other >= nr_cpu_ids) {
+		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+			 "one CPU");
+		return;
+	}
+	init_completion(&sp.started);
+	init_completion(&sp.done);
+	t = kthread_create_on_cpu(lvd_test_spin_thread, &sp, other, "lvd_spin/%u");
+	if (IS_ERR(t)) {
+		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+			 "err %ld", PTR_ERR(t));
+		return;
+	}
+	wake_up_process(t);
+	wait_for_completion(&sp.started);
+	msleep(20);
+	t0 = jiffies;
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_ud2, NULL, &ret);
+	wait_for_completion(&sp.done);
+	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+		 "fault %d other %d ms %u", err, sp.err,
+		 jiffies_to_msecs(jiffies - t0));
+}
+
 static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 				    unsigned long data)
 {
@@ -459,6 +599,7 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 	char *r = lvd_test_cross_result;
 	size_t n = sizeof(lvd_test_cross_result);
 	struct lvd_exit_stats *s;
+	u64 a, b, c;
 	u16 fs, gs;
 	int err;
 
@@ -508,6 +649,49 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 		preempt_enable();
 		snprintf(r, n, "err %d ret %lu same %d", err, ret,
 			 fs == fs2 && gs == gs2 && fsb == fsb2 && gsb == gsb2);
+	} else if (!strcmp(what, "irq")) {
+		/*
+		 * The domain waits for a word of its page that a timer
+		 * writes 10 ms later: the interrupt reaches the kernel, its
+		 * handler runs, the domain goes on, and nothing exits.
+		 */
+		s = kzalloc(sizeof(*s), GFP_KERNEL);
+		if (!s) {
+			snprintf(r, n, "err %d", -ENOMEM);
+			return;
+		}
+		lvd_test_wake.word = (unsigned long *)data;
+		hrtimer_init(&lvd_test_wake.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+		lvd_test_wake.timer.function = lvd_test_wake_up;
+		preempt_disable();
+		a = lvd_test_exits_here(s);
+		b = lvd_test_exits_here(s);
+		hrtimer_start(&lvd_test_wake.timer, ms_to_ktime(10), HRTIMER_MODE_REL_HARD);
+		args[0] = data;
+		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_wait, args, &ret);
+		c = lvd_test_exits_here(s);
+		preempt_enable();
+		hrtimer_cancel(&lvd_test_wake.timer);
+		kfree(s);
+		snprintf(r, n, "err %d ret %#lx exits %lld", err, ret,
+			 (long long)((c - b) - (b - a)));
+	} else if (!strcmp(what, "kcall")) {
+		args[0] = 10;
+		args[1] = 20;
+		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_kcall, args, &ret);
+		snprintf(r, n, "err %d ret %lu", err, ret);
+	} else if (!strcmp(what, "nest")) {
+		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_nest, args, &ret);
+		snprintf(r, n, "err %d ret %lu", err, ret);
+	} else if (!strcmp(what, "spin")) {
+		lvd_test_cross_fault(d, lvd_test_dom_spin, 0, 0);
+	} else if (!strcmp(what, "bad-kcall")) {
+		lvd_test_cross_fault(d, lvd_test_dom_bad_kcall, 0, 0);
+	} else if (!strcmp(what, "bad-stack")) {
+		lvd_test_cross_fault(d, lvd_test_dom_bad_stack,
+				     (unsigned long)&lvd_test_cross_result[128], 0);
+	} else if (!strcmp(what, "bring-out")) {
+		lvd_test_bring_out(d);
 	} else if (!strcmp(what, "ud2")) {
 		lvd_test_cross_fault(d, lvd_test_dom_ud2, 0, 0);
 	} else if (!strcmp(what, "hlt")) {
@@ -556,6 +740,7 @@ static int lvd_test_cross_run(const char *what)
 		free_page(data);
 		return PTR_ERR(d);
 	}
+	lvd_domain_set_kcalls(d, lvd_test_kcalls, ARRAY_SIZE(lvd_test_kcalls));
 	ret = lvd_domain_give(d, (unsigned long)lvd_test_dom_code, PAGE_SIZE,
 			      LVD_DOMAIN_READ | LVD_DOMAIN_EXEC);
 	if (!ret)

@@ -21,6 +21,12 @@
 #define LVD_CROSS	"/sys/kernel/debug/lvd_test/cross"
 #define EFAULT_RET	(-14)
 #define ESHUTDOWN_RET	(-108)
+#define ETIMEDOUT_RET	(-110)
+
+/* Why a domain was stopped, beyond exceptions (include/lvd/domain.h) */
+#define FAULT_WATCHDOG	256
+#define FAULT_BAD_CALL	257
+#define FAULT_BAD_STACK	258
 
 /* Exception vectors */
 #define UD	6
@@ -109,6 +115,48 @@ TEST_F(dom, segments_are_restored)
 	ASSERT_STREQ("err 0 ret 1 same 1\n", self->result);
 }
 
+/*
+ * The domain waits for a word that a timer's handler writes: the timer
+ * interrupt reaches the kernel while the CPU is in the domain, the kernel
+ * handles it in its own view, the domain goes on, and nothing exits.
+ */
+TEST_F(dom, interrupts_reach_the_kernel_without_exits)
+{
+	ASSERT_EQ(0, cross("irq", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 0x11 exits 0\n", self->result);
+}
+
+/* The domain calls the kernel (10 + 2 * 20), and adds one. */
+TEST_F(dom, domain_calls_the_kernel)
+{
+	ASSERT_EQ(0, cross("kcall", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 51\n", self->result);
+}
+
+/* kernel -> domain -> kernel -> domain (23), and back, plus one */
+TEST_F(dom, nested_calls)
+{
+	ASSERT_EQ(0, cross("nest", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 24\n", self->result);
+}
+
+/* One CPU stops the domain: another CPU spinning in it comes out too. */
+TEST_F(dom, other_cpus_are_brought_out)
+{
+	unsigned int ms;
+	int fault, other, n;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one CPU");
+	ASSERT_EQ(0, cross("bring-out", self->result, sizeof(self->result)));
+	n = sscanf(self->result, "fault %d other %d ms %u", &fault, &other, &ms);
+	ASSERT_EQ(3, n) TH_LOG("%s", self->result);
+	ASSERT_EQ(EFAULT_RET, fault);
+	ASSERT_EQ(ESHUTDOWN_RET, other);
+	/* well before the watchdog's 100 ms */
+	ASSERT_GT(100, ms);
+}
+
 /* What each forbidden act raises, and at which privilege level. */
 static const struct {
 	const char *scenario;
@@ -127,6 +175,8 @@ static const struct {
 	{ "exec-data", PF, 3 },		/* its own data */
 	{ "exec-kernel", PF, 3 },	/* kernel text */
 	{ "vmfunc-kernel", PF, 3 },	/* kernel data, in the kernel's view */
+	{ "bad-kcall", FAULT_BAD_CALL, 3 },	/* a kernel call it was not given */
+	{ "bad-stack", FAULT_BAD_STACK, 3 },	/* a call with a forged stack */
 };
 
 /*
@@ -138,7 +188,7 @@ TEST_F(dom, forbidden_acts_stop_the_domain)
 	char want[128];
 	unsigned int i;
 
-	for (i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(faults); i++) {
 		ASSERT_EQ(0, cross(faults[i].scenario, self->result,
 				   sizeof(self->result)));
 		snprintf(want, sizeof(want), "err %d vector %u cpl %u then %d\n",
@@ -146,6 +196,11 @@ TEST_F(dom, forbidden_acts_stop_the_domain)
 		EXPECT_STREQ(want, self->result)
 			TH_LOG("scenario %s", faults[i].scenario);
 	}
+	/* A domain that never returns: the watchdog stops it. */
+	ASSERT_EQ(0, cross("spin", self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err %d vector %u cpl 3 then %d\n",
+		 ETIMEDOUT_RET, FAULT_WATCHDOG, ESHUTDOWN_RET);
+	EXPECT_STREQ(want, self->result);
 	/* and a new domain works */
 	ASSERT_EQ(0, cross("sum", self->result, sizeof(self->result)));
 	ASSERT_STREQ("err 0 ret 23\n", self->result);

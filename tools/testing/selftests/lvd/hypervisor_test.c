@@ -203,7 +203,7 @@ TEST_F(hv, vmcall_from_user_space_is_ud)
  * VMFUNC 0 to @index in a child, which then writes to @fresh, a page it
  * has never touched (NULL: no write), and exits with 7.
  */
-static int vmfunc_child_touch(unsigned int index, volatile char *fresh)
+static int vmfunc_child_touch(unsigned int index, char *fresh)
 {
 	int status;
 	pid_t pid = fork();
@@ -214,7 +214,7 @@ static int vmfunc_child_touch(unsigned int index, volatile char *fresh)
 		/* VMFUNC: binutils may lack the mnemonic */
 		asm volatile(".byte 0x0f, 0x01, 0xd4" : : "a" (0), "c" (index) : "memory");
 		if (fresh)
-			*fresh = 1;
+			asm volatile("movb $1, (%0)" : : "r" (fresh) : "memory");
 		_exit(7);
 	}
 	if (waitpid(pid, &status, 0) != pid)
