@@ -27,7 +27,7 @@ export OUT KSRC BOOT CPUS BOOTS TIMEOUT JOBS
 H := $(CURDIR)/harness
 
 .PHONY: help deps base overlay kernel initramfs nested run shell test \
-	test-nested patches checkpatch check clean distclean
+	test-nested bench patches checkpatch check clean distclean
 
 help:
 	@sed -n '/^## /s/^## //p' README
@@ -55,6 +55,10 @@ run: initramfs $(if $(filter nested,$(BOOT)),nested)
 
 test:
 	@$(H)/test.sh
+
+# The benchmark: one Bochs boot, figures in emulated instructions.
+bench: initramfs
+	@$(H)/bench.sh
 
 # make test with only the nested boot (QEMU+KVM inside Bochs).
 test-nested:

@@ -6,7 +6,7 @@ source "$(dirname "$0")/common.sh"
 
 root=$OUT/initramfs
 rm -rf "$root" "$OUT/selftests"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,lvd/selftests} "$OUT/selftests"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,lvd/selftests,lvd/bin} "$OUT/selftests"
 
 note "building the lvd kselftests (static)"
 make -s -C "$KTREE/tools/testing/selftests/lvd" OUTPUT="$OUT/selftests" \
@@ -19,6 +19,8 @@ MK
 ); do
 	cp "$t" "$root/lvd/selftests/"
 done
+# Built with them, run by make bench only
+cp "$OUT/selftests/lvd_bench" "$root/lvd/bin/"
 
 install_busybox "$root"
 install -m 0755 "$LVD_TOP/harness/initramfs/init" "$root/init"

@@ -6,6 +6,7 @@
  */
 
 #include <linux/build_bug.h>
+#include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/irqflags.h>
 #include <linux/lockdep.h>
@@ -56,6 +57,7 @@ static void lvd_cross_check_layout(void)
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_idtr) != LVD_CS_KERNEL_IDTR);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, domain_idtr) != LVD_CS_DOMAIN_IDTR);
 	BUILD_BUG_ON(offsetof(struct lvd_cross_state, selectors) != LVD_CS_SELECTORS);
+	BUILD_BUG_ON(offsetof(struct lvd_cross_state, vmfuncs) != LVD_CS_VMFUNCS);
 }
 
 /*
@@ -122,6 +124,21 @@ int lvd_cross_init(void)
 	mutex_unlock(&lvd_cross_init_lock);
 	return ret;
 }
+
+/**
+ * lvd_cross_vmfuncs() - VMFUNCs the trampoline executed on this CPU
+ *
+ * Counted next to each VMFUNC, both ways. Preemption must be off.
+ *
+ * Return: the count since the first domain, 0 before it.
+ */
+u64 lvd_cross_vmfuncs(void)
+{
+	struct lvd_cross_page *p = this_cpu_read(lvd_cross_pages);
+
+	return p ? p->st.vmfuncs : 0;
+}
+EXPORT_SYMBOL_GPL(lvd_cross_vmfuncs);
 
 static int lvd_cross_text_pages(lvd_cross_page_fn fn, void *arg)
 {

@@ -28,6 +28,7 @@
 #define LVD_CS_KERNEL_IDTR	64	/* 2-byte limit, 8-byte base */
 #define LVD_CS_DOMAIN_IDTR	80
 #define LVD_CS_SELECTORS	96	/* DS, ES, FS, GS: 2 bytes each */
+#define LVD_CS_VMFUNCS		104
 #define LVD_CS_SIZE		112
 
 /* struct lvd_cross_frame: 15 registers, vector, error code, CPU frame */
@@ -67,6 +68,7 @@
  * @kernel_idtr: the kernel's IDT
  * @domain_idtr: the domains' IDT
  * @selectors: DS, ES, FS and GS at the call
+ * @vmfuncs: how many VMFUNCs the trampoline executed on this CPU
  */
 struct lvd_cross_state {
 	u64 kernel_rsp;
@@ -82,7 +84,7 @@ struct lvd_cross_state {
 	struct desc_ptr domain_idtr;
 	u8 pad1[16 - sizeof(struct desc_ptr)];
 	u16 selectors[4];
-	u8 pad2[8];
+	u64 vmfuncs;
 } __aligned(16);
 
 /**
@@ -132,6 +134,7 @@ typedef int (*lvd_cross_page_fn)(void *arg, unsigned long va, phys_addr_t pa,
 				 unsigned int access);
 
 int lvd_cross_init(void);
+u64 lvd_cross_vmfuncs(void);
 int lvd_cross_walk_pages(lvd_cross_page_fn fn, void *arg);
 void lvd_cross_run(u64 domain_cr3, unsigned int index,
 		   const struct lvd_cross_frame *in, struct lvd_cross_frame *out,

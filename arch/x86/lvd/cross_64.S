@@ -114,6 +114,7 @@ SYM_CODE_START_LOCAL(lvd_cross_exit)
 	VMFUNC
 	test %ecx, %ecx
 	jnz .Lnot_kernel_index
+	incq ST(LVD_CS_VMFUNCS)
 
 	mov ST(LVD_CS_KERNEL_CR3), %rax
 	mov %rax, %cr3
@@ -234,6 +235,7 @@ SYM_FUNC_START(lvd_cross_enter)
 	je .Lin_domain_view
 	ud2
 .Lin_domain_view:
+	incq LVD_CS_VMFUNCS(%r12)
 	/* The frame's registers replace every one of the kernel's. */
 	LVD_POP_DOMAIN_REGS
 	add $16, %rsp		/* vector and error code */

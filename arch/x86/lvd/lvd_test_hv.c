@@ -20,7 +20,9 @@
  *              "none"
  *   cross      write a scenario: a fresh domain gets the test code below
  *              and a data page, runs the scenario, and is destroyed; read:
- *              its result (see lvd_test_cross_run())
+ *              its result (see lvd_test_cross_scenario())
+ *   bench      write the unit of TSC ticks ("instructions" under Bochs);
+ *              read: the benchmark's figures, "lvd-bench NAME VALUE UNIT"
  */
 
 #include <linux/completion.h>
@@ -29,6 +31,7 @@
 #include <linux/hrtimer.h>
 #include <linux/delay.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
@@ -38,11 +41,27 @@
 #include <asm/asm.h>
 #include <lvd/domain.h>
 #include <lvd/hypercall.h>
+#include "cross.h"
 #include "vcpu.h"
 
 static struct dentry *lvd_test_dir;
 static DEFINE_MUTEX(lvd_test_lock);
 static struct lvd_hc_result lvd_test_last;
+
+/* A debugfs file: lvd_test_NAME_show() to read, lvd_test_NAME_write() to write */
+#define LVD_TEST_RW_FILE(name)						\
+static int lvd_test_##name##_open(struct inode *inode, struct file *file) \
+{									\
+	return single_open(file, lvd_test_##name##_show, NULL);		\
+}									\
+static const struct file_operations lvd_test_##name##_fops = {		\
+	.owner = THIS_MODULE,						\
+	.open = lvd_test_##name##_open,					\
+	.read = seq_read,						\
+	.write = lvd_test_##name##_write,				\
+	.llseek = seq_lseek,						\
+	.release = single_release,					\
+}
 
 struct lvd_ping {
 	u64 cookie;
@@ -118,19 +137,7 @@ static int lvd_test_hypercall_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int lvd_test_hypercall_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, lvd_test_hypercall_show, NULL);
-}
-
-static const struct file_operations lvd_test_hypercall_fops = {
-	.owner = THIS_MODULE,
-	.open = lvd_test_hypercall_open,
-	.read = seq_read,
-	.write = lvd_test_hypercall_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+LVD_TEST_RW_FILE(hypercall);
 
 /* VMXON on a page of zeroes: under LVD it must exit and come back as #UD. */
 static int lvd_test_vmxon_show(struct seq_file *m, void *unused)
@@ -286,19 +293,7 @@ static int lvd_test_domain_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int lvd_test_domain_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, lvd_test_domain_show, NULL);
-}
-
-static const struct file_operations lvd_test_domain_fops = {
-	.owner = THIS_MODULE,
-	.open = lvd_test_domain_open,
-	.read = seq_read,
-	.write = lvd_test_domain_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+LVD_TEST_RW_FILE(domain);
 
 /*
  * Code for a test domain, on a page of its own: each function runs at
@@ -374,6 +369,15 @@ asm(".pushsection .rodata.lvd_test_domain, \"a\"\n"
 "lvd_test_dom_recurse:\n"
 "	push %rax\n"
 "	jmp lvd_test_dom_recurse\n"
+"lvd_test_dom_null:\n"
+"	ret\n"
+/* RDI calls to kernel call 2, which does nothing */
+"lvd_test_dom_kcalls:\n"
+"	mov $2, %eax\n"
+"	int $0x1b\n"
+"	dec %rdi\n"
+"	jnz lvd_test_dom_kcalls\n"
+"	ret\n"
 /* Never returns */
 "lvd_test_dom_spin:\n"
 "	jmp lvd_test_dom_spin\n"
@@ -426,6 +430,8 @@ LVD_TEST_DOM(vmfunc_load);
 LVD_TEST_DOM(segs);
 LVD_TEST_DOM(sse);
 LVD_TEST_DOM(recurse);
+LVD_TEST_DOM(null);
+LVD_TEST_DOM(kcalls);
 LVD_TEST_DOM(spin);
 LVD_TEST_DOM(wait);
 LVD_TEST_DOM(kcall);
@@ -463,8 +469,15 @@ static unsigned long lvd_test_kcall_nest(struct lvd_domain *d,
 	return ret;
 }
 
+/* Kernel call 2: nothing, for the benchmark */
+static unsigned long lvd_test_kcall_null(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return 0;
+}
+
 static const lvd_kcall_fn lvd_test_kcalls[] = {
-	lvd_test_kcall_add, lvd_test_kcall_nest,
+	lvd_test_kcall_add, lvd_test_kcall_nest, lvd_test_kcall_null,
 };
 
 static char lvd_test_cross_result[256];
@@ -726,8 +739,8 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 	}
 }
 
-/* A fresh domain: the test code, one page of data, and the scenario. */
-static int lvd_test_cross_run(const char *what)
+/* A fresh domain with the test code, its kernel calls and a page of data */
+static int lvd_test_cross_domain(struct lvd_domain **dp, unsigned long *datap)
 {
 	unsigned long data = get_zeroed_page(GFP_KERNEL);
 	struct lvd_domain *d;
@@ -746,12 +759,198 @@ static int lvd_test_cross_run(const char *what)
 	if (!ret)
 		ret = lvd_domain_give(d, data, PAGE_SIZE,
 				      LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
-	if (!ret)
-		lvd_test_cross_scenario(d, what, data);
+	if (ret) {
+		lvd_domain_destroy(d);
+		free_page(data);
+		return ret;
+	}
+	*dp = d;
+	*datap = data;
+	return 0;
+}
+
+/* A fresh domain runs the scenario, then goes. */
+static int lvd_test_cross_run(const char *what)
+{
+	unsigned long data;
+	struct lvd_domain *d;
+	int ret;
+
+	ret = lvd_test_cross_domain(&d, &data);
+	if (ret)
+		return ret;
+	lvd_test_cross_scenario(d, what, data);
 	lvd_domain_destroy(d);
 	free_page(data);
-	return ret;
+	return 0;
 }
+
+/* A word written to a file, without surrounding spaces: 0 or -errno */
+static int lvd_test_copy_word(char *buf, size_t size, const char __user *ubuf,
+			      size_t len)
+{
+	char *word;
+
+	if (len >= size)
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	word = strim(buf);
+	memmove(buf, word, strlen(word) + 1);
+	return 0;
+}
+
+/*
+ * The benchmark (make bench): TSC ticks per operation, which Bochs with
+ * clock sync=none turns into emulated instructions; the unit is written to
+ * the bench file first. One "lvd-bench NAME VALUE UNIT" line per figure.
+ */
+#define LVD_BENCH_CALLS		10000
+#define LVD_BENCH_EXIT_CALLS	100000
+
+static char lvd_bench_unit[16] = "cycles";
+static char lvd_bench_out[1024];
+
+static noinline void lvd_bench_nop(void)
+{
+	barrier();
+}
+
+typedef void (*lvd_bench_fn)(void);
+static lvd_bench_fn lvd_bench_target = lvd_bench_nop;
+
+/* TSC ticks of @n null calls into the domain, interrupts off */
+static u64 lvd_bench_round_trips(struct lvd_domain *d, unsigned int n)
+{
+	unsigned long flags, ret;
+	unsigned int i;
+	u64 t;
+
+	local_irq_save(flags);
+	t = rdtsc_ordered();
+	for (i = 0; i < n; i++)
+		lvd_domain_call(d, (unsigned long)lvd_test_dom_null, NULL, &ret);
+	t = rdtsc_ordered() - t;
+	local_irq_restore(flags);
+	return t;
+}
+
+/* Ticks of one call in which the domain makes @n kernel calls */
+static u64 lvd_bench_kcalls(struct lvd_domain *d, unsigned int n)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { n }, flags, ret;
+	u64 t;
+
+	local_irq_save(flags);
+	t = rdtsc_ordered();
+	lvd_domain_call(d, (unsigned long)lvd_test_dom_kcalls, args, &ret);
+	t = rdtsc_ordered() - t;
+	local_irq_restore(flags);
+	return t;
+}
+
+static u64 lvd_bench_indirect(unsigned int n)
+{
+	lvd_bench_fn fn = READ_ONCE(lvd_bench_target);
+	unsigned long flags;
+	unsigned int i;
+	u64 t;
+
+	local_irq_save(flags);
+	t = rdtsc_ordered();
+	for (i = 0; i < n; i++)
+		fn();
+	t = rdtsc_ordered() - t;
+	local_irq_restore(flags);
+	return t;
+}
+
+/* VM exits per million round trips, interrupts on; -1 when unreadable */
+static long long lvd_bench_exits(struct lvd_domain *d, unsigned int n)
+{
+	struct lvd_exit_stats *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	unsigned long ret;
+	unsigned int i;
+	u64 a, b, c;
+
+	if (!s)
+		return -1;
+	preempt_disable();
+	a = lvd_test_exits_here(s);
+	b = lvd_test_exits_here(s);
+	for (i = 0; i < n; i++)
+		lvd_domain_call(d, (unsigned long)lvd_test_dom_null, NULL, &ret);
+	c = lvd_test_exits_here(s);
+	preempt_enable();
+	kfree(s);
+	return div64_u64(((c - b) - (b - a)) * 1000000, n);
+}
+
+static void lvd_bench_run(struct lvd_domain *d)
+{
+	const char *u = lvd_bench_unit;
+	u64 rt, kc, ind, v;
+	size_t len = 0;
+
+	lvd_bench_round_trips(d, 100);		/* warm the caches and TLB */
+	preempt_disable();
+	v = lvd_cross_vmfuncs();
+	rt = lvd_bench_round_trips(d, LVD_BENCH_CALLS);
+	v = lvd_cross_vmfuncs() - v;
+	kc = lvd_bench_kcalls(d, LVD_BENCH_CALLS);
+	ind = lvd_bench_indirect(LVD_BENCH_CALLS);
+	preempt_enable();
+	rt = div64_u64(rt, LVD_BENCH_CALLS);
+	/* the domain's kernel calls, less the one call around them */
+	kc = div64_u64(kc > rt ? kc - rt : 0, LVD_BENCH_CALLS);
+	len += scnprintf(lvd_bench_out + len, sizeof(lvd_bench_out) - len,
+			 "lvd-bench kernel_domain_kernel_null %llu %s\n"
+			 "lvd-bench domain_kernel_domain_null %llu %s\n"
+			 "lvd-bench indirect_call %llu %s\n"
+			 "lvd-bench vmfuncs_per_round_trip %llu.%02llu vmfuncs\n",
+			 rt, u, kc, u, div64_u64(ind, LVD_BENCH_CALLS), u,
+			 div64_u64(v, LVD_BENCH_CALLS),
+			 div64_u64(v * 100, LVD_BENCH_CALLS) % 100);
+	scnprintf(lvd_bench_out + len, sizeof(lvd_bench_out) - len,
+		  "lvd-bench vm_exits_per_million_round_trips %lld exits\n",
+		  lvd_bench_exits(d, LVD_BENCH_EXIT_CALLS));
+}
+
+/* Write the unit ("instructions" or "cycles"); read the figures. */
+static ssize_t lvd_test_bench_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	unsigned long data;
+	struct lvd_domain *d;
+	char buf[16];
+	int ret;
+
+	ret = lvd_test_copy_word(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
+	mutex_lock(&lvd_test_lock);
+	strscpy(lvd_bench_unit, buf, sizeof(lvd_bench_unit));
+	lvd_bench_out[0] = '\0';
+	ret = lvd_test_cross_domain(&d, &data);
+	if (!ret) {
+		lvd_bench_run(d);
+		lvd_domain_destroy(d);
+		free_page(data);
+	}
+	mutex_unlock(&lvd_test_lock);
+	return ret ?: len;
+}
+
+static int lvd_test_bench_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&lvd_test_lock);
+	seq_puts(m, lvd_bench_out);
+	mutex_unlock(&lvd_test_lock);
+	return 0;
+}
+
+LVD_TEST_RW_FILE(bench);
 
 static ssize_t lvd_test_cross_write(struct file *file, const char __user *ubuf,
 				    size_t len, loff_t *ppos)
@@ -759,12 +958,9 @@ static ssize_t lvd_test_cross_write(struct file *file, const char __user *ubuf,
 	char buf[32];
 	int ret;
 
-	if (len >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, len))
-		return -EFAULT;
-	buf[len] = '\0';
-	strim(buf);
+	ret = lvd_test_copy_word(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
 	mutex_lock(&lvd_test_lock);
 	lvd_test_cross_result[0] = '\0';
 	ret = lvd_test_cross_run(buf);
@@ -780,19 +976,7 @@ static int lvd_test_cross_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
-static int lvd_test_cross_open(struct inode *inode, struct file *file)
-{
-	return single_open(file, lvd_test_cross_show, NULL);
-}
-
-static const struct file_operations lvd_test_cross_fops = {
-	.owner = THIS_MODULE,
-	.open = lvd_test_cross_open,
-	.read = seq_read,
-	.write = lvd_test_cross_write,
-	.llseek = seq_lseek,
-	.release = single_release,
-};
+LVD_TEST_RW_FILE(cross);
 
 static int __init lvd_test_init(void)
 {
@@ -805,6 +989,7 @@ static int __init lvd_test_init(void)
 	debugfs_create_file("oops", 0400, lvd_test_dir, NULL, &lvd_test_oops_fops);
 	debugfs_create_file("domain", 0600, lvd_test_dir, NULL, &lvd_test_domain_fops);
 	debugfs_create_file("cross", 0600, lvd_test_dir, NULL, &lvd_test_cross_fops);
+	debugfs_create_file("bench", 0600, lvd_test_dir, NULL, &lvd_test_bench_fops);
 	return 0;
 }
 module_init(lvd_test_init);
