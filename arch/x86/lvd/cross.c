@@ -34,6 +34,9 @@ struct lvd_cross_page {
 	struct lvd_cross_state st;
 };
 
+/* The stubs: mapped for CPL 0 in every domain (tests jump there from CPL 3) */
+EXPORT_SYMBOL_GPL(lvd_cross_stubs);
+
 static DEFINE_PER_CPU(struct lvd_cross_page *, lvd_cross_pages);
 static gate_desc *lvd_cross_idt;
 static struct desc_ptr lvd_cross_idtr;

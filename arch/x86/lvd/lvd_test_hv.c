@@ -409,6 +409,51 @@ asm(".pushsection .rodata.lvd_test_domain, \"a\"\n"
 "	mov $1, %eax\n"
 "	int $0x1b\n"
 "	ret\n"
+/* Privileged instructions the threat model names, one each */
+"lvd_test_dom_wrmsr:\n"
+"	mov $0xc0000082, %ecx\n"	/* LSTAR */
+"	xor %eax, %eax\n"
+"	xor %edx, %edx\n"
+"	wrmsr\n"
+"	ret\n"
+"lvd_test_dom_lidt:\n"
+"	lidt (%rdi)\n"
+"	ret\n"
+"lvd_test_dom_mov_dr7:\n"
+"	mov %rdi, %dr7\n"
+"	ret\n"
+"lvd_test_dom_xsetbv:\n"
+"	xor %ecx, %ecx\n"
+"	mov $1, %eax\n"
+"	xor %edx, %edx\n"
+"	xsetbv\n"
+"	ret\n"
+"lvd_test_dom_wbinvd:\n"
+"	wbinvd\n"
+"	ret\n"
+"lvd_test_dom_outb:\n"
+"	mov $0x80, %dx\n"
+"	out %al, %dx\n"
+"	ret\n"
+"lvd_test_dom_int3:\n"
+"	int3\n"
+"	ret\n"
+/* FS and GS bases of the domain's choice (WRFSBASE/WRGSBASE), return 1 */
+"lvd_test_dom_bases:\n"
+"	wrfsbase %rdi\n"
+"	wrgsbase %rdi\n"
+"	mov $1, %eax\n"
+"	ret\n"
+/*
+ * RSP in kernel memory (RDI) while an interrupt comes: wait for the word
+ * at RSI that a timer writes, then return through that stack.
+ */
+"lvd_test_dom_irq_stack:\n"
+"	mov %rdi, %rsp\n"
+"0:	mov (%rsi), %rax\n"
+"	test %rax, %rax\n"
+"	jz 0b\n"
+"	ret\n"
 "	.balign 4096, 0xcc\n"
 "	.popsection\n");
 
@@ -433,6 +478,15 @@ LVD_TEST_DOM(recurse);
 LVD_TEST_DOM(null);
 LVD_TEST_DOM(kcalls);
 LVD_TEST_DOM(spin);
+LVD_TEST_DOM(wrmsr);
+LVD_TEST_DOM(lidt);
+LVD_TEST_DOM(mov_dr7);
+LVD_TEST_DOM(xsetbv);
+LVD_TEST_DOM(wbinvd);
+LVD_TEST_DOM(outb);
+LVD_TEST_DOM(int3);
+LVD_TEST_DOM(bases);
+LVD_TEST_DOM(irq_stack);
 LVD_TEST_DOM(wait);
 LVD_TEST_DOM(kcall);
 LVD_TEST_DOM(nest);
@@ -535,19 +589,68 @@ static void lvd_test_call_here(void *arg)
 		atomic_inc(&all->ok);
 }
 
-/* A call that must stop the domain: "fault V CPL C then E" */
+static int lvd_test_cross_domain(struct lvd_domain **dp, unsigned long *datap);
+
+/* Canary data, which no domain is given */
+static u64 lvd_test_canary[PAGE_SIZE / sizeof(u64)] __aligned(PAGE_SIZE);
+
+static void lvd_test_canary_fill(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_test_canary); i++)
+		lvd_test_canary[i] = 0x4c56444341524159ULL ^ i;
+}
+
+static bool lvd_test_canary_intact(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_test_canary); i++)
+		if (lvd_test_canary[i] != (0x4c56444341524159ULL ^ i))
+			return false;
+	return true;
+}
+
+/* A new domain runs a call: the reload works. Its result, or -errno. */
+static long lvd_test_reload(void)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { 1, 2, 3, 4, 5, 6 }, data, ret;
+	struct lvd_domain *d;
+	int err;
+
+	err = lvd_test_cross_domain(&d, &data);
+	if (err)
+		return err;
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_sum, args, &ret);
+	lvd_domain_destroy(d);
+	free_page(data);
+	return err ?: ret;
+}
+
+/*
+ * A call that must stop the domain, and what must hold after it:
+ * "err E vector V cpl C then E2 kernel same|changed canary intact|changed
+ * reload R" (E2: a second call; R: a new domain's call, 23)
+ */
 static void lvd_test_cross_fault(struct lvd_domain *d, void (*fn)(void),
 				 unsigned long a0, unsigned long a1)
 {
 	unsigned long args[LVD_DOMAIN_ARGS] = { a0, a1 }, ret = 0;
 	struct lvd_domain_fault f = { .vector = ~0U };
+	u64 sum = lvd_kernel_image_sum();
 	int err, again;
 
+	lvd_test_canary_fill();
 	err = lvd_domain_call(d, (unsigned long)fn, args, &ret);
 	lvd_domain_stopped(d, &f);
 	again = lvd_domain_call(d, (unsigned long)lvd_test_dom_sum, args, &ret);
 	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
-		 "err %d vector %u cpl %u then %d", err, f.vector, f.cpl, again);
+		 "err %d vector %u cpl %u then %d kernel %s canary %s reload %ld",
+		 err, f.vector, f.cpl, again,
+		 sum == lvd_kernel_image_sum() ? "same" : "changed",
+		 lvd_test_canary_intact() ? "intact" : "changed",
+		 lvd_test_reload());
 }
 
 struct lvd_test_spinner {
@@ -603,6 +706,77 @@ static void lvd_test_bring_out(struct lvd_domain *d)
 	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
 		 "fault %d other %d ms %u", err, sp.err,
 		 jiffies_to_msecs(jiffies - t0));
+}
+
+/*
+ * VMFUNC to another live domain's index, then a load: the domain's own
+ * page tables and code are not in the other's EPT.
+ */
+static void lvd_test_other_domain(struct lvd_domain *d, unsigned long data)
+{
+	struct lvd_domain *other = lvd_domain_create();
+
+	if (IS_ERR(other)) {
+		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+			 "err %ld", PTR_ERR(other));
+		return;
+	}
+	lvd_test_cross_fault(d, lvd_test_dom_vmfunc_load, data,
+			     lvd_domain_index(other));
+	lvd_domain_destroy(other);
+}
+
+/*
+ * The domain sets FS and GS bases of its own choice (kernel-looking ones):
+ * the kernel's are back after the call. "err E ret R same S"
+ */
+static void lvd_test_bases(struct lvd_domain *d)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { 0xffff888000001000UL }, ret = 0;
+	u64 fsb, gsb, fsb2, gsb2;
+	int err;
+
+	if (!(cr4_read_shadow() & X86_CR4_FSGSBASE)) {
+		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+			 "no FSGSBASE");
+		return;
+	}
+	preempt_disable();
+	rdmsrl(MSR_FS_BASE, fsb);
+	rdmsrl(MSR_GS_BASE, gsb);
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_bases, args, &ret);
+	rdmsrl(MSR_FS_BASE, fsb2);
+	rdmsrl(MSR_GS_BASE, gsb2);
+	preempt_enable();
+	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+		 "err %d ret %lu same %d", err, ret, fsb == fsb2 && gsb == gsb2);
+}
+
+/*
+ * RSP at a kernel word while a timer interrupt comes: the interrupt's
+ * frame goes to IST 7, not there; the domain's RET from that stack then
+ * faults. "err E vector V word W"
+ */
+static void lvd_test_irq_stack(struct lvd_domain *d, unsigned long data)
+{
+	static unsigned long canary[4] = { 0x1111, 0x2222, 0x3333, 0x4444 };
+	unsigned long args[LVD_DOMAIN_ARGS] = {
+		(unsigned long)&canary[2], data,
+	}, ret;
+	struct lvd_domain_fault f = { .vector = ~0U };
+	int err;
+
+	lvd_test_wake.word = (unsigned long *)data;
+	hrtimer_init(&lvd_test_wake.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
+	lvd_test_wake.timer.function = lvd_test_wake_up;
+	hrtimer_start(&lvd_test_wake.timer, ms_to_ktime(10), HRTIMER_MODE_REL_HARD);
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_irq_stack, args, &ret);
+	hrtimer_cancel(&lvd_test_wake.timer);
+	lvd_domain_stopped(d, &f);
+	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+		 "err %d vector %u canary %s", err, f.vector,
+		 canary[0] == 0x1111 && canary[1] == 0x2222 &&
+		 canary[2] == 0x3333 && canary[3] == 0x4444 ? "intact" : "changed");
 }
 
 static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
@@ -734,6 +908,32 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 	} else if (!strcmp(what, "vmfunc-kernel")) {
 		lvd_test_cross_fault(d, lvd_test_dom_vmfunc_load,
 				     (unsigned long)&lvd_test_cross_result, 0);
+	} else if (!strcmp(what, "vmfunc-empty")) {
+		/* A slot no domain uses: the VMFUNC exits, #UD */
+		lvd_test_cross_fault(d, lvd_test_dom_vmfunc_load, data, 511);
+	} else if (!strcmp(what, "vmfunc-other")) {
+		lvd_test_other_domain(d, data);
+	} else if (!strcmp(what, "exec-trampoline")) {
+		lvd_test_cross_fault(d, lvd_test_dom_jump,
+				     (unsigned long)lvd_cross_stubs, 0);
+	} else if (!strcmp(what, "wrmsr")) {
+		lvd_test_cross_fault(d, lvd_test_dom_wrmsr, 0, 0);
+	} else if (!strcmp(what, "lidt")) {
+		lvd_test_cross_fault(d, lvd_test_dom_lidt, data, 0);
+	} else if (!strcmp(what, "mov-dr7")) {
+		lvd_test_cross_fault(d, lvd_test_dom_mov_dr7, 0x3ff, 0);
+	} else if (!strcmp(what, "xsetbv")) {
+		lvd_test_cross_fault(d, lvd_test_dom_xsetbv, 0, 0);
+	} else if (!strcmp(what, "wbinvd")) {
+		lvd_test_cross_fault(d, lvd_test_dom_wbinvd, 0, 0);
+	} else if (!strcmp(what, "outb")) {
+		lvd_test_cross_fault(d, lvd_test_dom_outb, 0, 0);
+	} else if (!strcmp(what, "int3")) {
+		lvd_test_cross_fault(d, lvd_test_dom_int3, 0, 0);
+	} else if (!strcmp(what, "bases")) {
+		lvd_test_bases(d);
+	} else if (!strcmp(what, "irq-stack")) {
+		lvd_test_irq_stack(d, data);
 	} else {
 		snprintf(r, n, "unknown scenario");
 	}

@@ -157,6 +157,33 @@ TEST_F(dom, other_cpus_are_brought_out)
 	ASSERT_GT(100, ms);
 }
 
+/*
+ * With FSGSBASE, the domain writes FS and GS bases of its choice: the
+ * kernel's are back after the call.
+ */
+TEST_F(dom, forged_fs_gs_bases_are_undone)
+{
+	ASSERT_EQ(0, cross("bases", self->result, sizeof(self->result)));
+	if (!strcmp(self->result, "no FSGSBASE\n"))
+		SKIP(return, "the CPU has no FSGSBASE");
+	ASSERT_STREQ("err 0 ret 1 same 1\n", self->result);
+}
+
+/*
+ * The domain points RSP at kernel data while a timer interrupt comes: the
+ * interrupt's frame goes to the CPU's IST page, the kernel data is
+ * untouched, and the domain's RET from there stops it.
+ */
+TEST_F(dom, interrupt_with_rsp_in_kernel_memory)
+{
+	char want[64];
+
+	ASSERT_EQ(0, cross("irq-stack", self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err %d vector %u canary intact\n",
+		 EFAULT_RET, PF);
+	ASSERT_STREQ(want, self->result);
+}
+
 /* What each forbidden act raises, and at which privilege level. */
 static const struct {
 	const char *scenario;
@@ -177,11 +204,23 @@ static const struct {
 	{ "vmfunc-kernel", PF, 3 },	/* kernel data, in the kernel's view */
 	{ "bad-kcall", FAULT_BAD_CALL, 3 },	/* a kernel call it was not given */
 	{ "bad-stack", FAULT_BAD_STACK, 3 },	/* a call with a forged stack */
+	{ "exec-trampoline", PF, 3 },	/* into the trampoline's stubs */
+	{ "vmfunc-empty", UD, 3 },	/* VMFUNC to a slot no domain uses */
+	{ "vmfunc-other", GP, 3 },	/* VMFUNC to another domain's view */
+	{ "wrmsr", GP, 3 },		/* LSTAR */
+	{ "lidt", GP, 3 },
+	{ "mov-dr7", GP, 3 },
+	{ "xsetbv", GP, 3 },
+	{ "wbinvd", GP, 3 },
+	{ "outb", GP, 3 },		/* I/O to a port it was not given */
+	{ "int3", GP, 3 },		/* only two vectors may be raised */
 };
 
 /*
  * Each is stopped with that exception (-EFAULT), and a call after it fails
- * at once (-ESHUTDOWN). The kernel is still here to say so.
+ * at once (-ESHUTDOWN); the kernel is still here to say so, the checksum
+ * of its text and read-only data and a canary page are unchanged, and a
+ * new domain works (23).
  */
 TEST_F(dom, forbidden_acts_stop_the_domain)
 {
@@ -191,14 +230,16 @@ TEST_F(dom, forbidden_acts_stop_the_domain)
 	for (i = 0; i < ARRAY_SIZE(faults); i++) {
 		ASSERT_EQ(0, cross(faults[i].scenario, self->result,
 				   sizeof(self->result)));
-		snprintf(want, sizeof(want), "err %d vector %u cpl %u then %d\n",
+		snprintf(want, sizeof(want),
+			 "err %d vector %u cpl %u then %d kernel same canary intact reload 23\n",
 			 EFAULT_RET, faults[i].vector, faults[i].cpl, ESHUTDOWN_RET);
 		EXPECT_STREQ(want, self->result)
 			TH_LOG("scenario %s", faults[i].scenario);
 	}
 	/* A domain that never returns: the watchdog stops it. */
 	ASSERT_EQ(0, cross("spin", self->result, sizeof(self->result)));
-	snprintf(want, sizeof(want), "err %d vector %u cpl 3 then %d\n",
+	snprintf(want, sizeof(want),
+		 "err %d vector %u cpl 3 then %d kernel same canary intact reload 23\n",
 		 ETIMEDOUT_RET, FAULT_WATCHDOG, ESHUTDOWN_RET);
 	EXPECT_STREQ(want, self->result);
 	/* and a new domain works */
