@@ -57,6 +57,10 @@ int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret);
 void lvd_domain_set_kcalls(struct lvd_domain *d, const lvd_kcall_fn *kcalls,
 			   unsigned int n);
+int lvd_domain_copy_from(struct lvd_domain *d, void *dst, unsigned long src,
+			 size_t len);
+int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
+		       size_t len);
 bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault);
 void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);

@@ -293,6 +293,73 @@ int lvd_domain_give(struct lvd_domain *d, unsigned long va, size_t size,
 EXPORT_SYMBOL_GPL(lvd_domain_give);
 
 /*
+ * Can the domain's code at CPL 3 read (or, with @write, write) every byte
+ * of [va, va + len)? Its page tables say so, and nothing else does.
+ */
+static bool lvd_domain_may_access(struct lvd_domain *d, unsigned long va,
+				  size_t len, bool write)
+{
+	unsigned long end = va + len, page;
+	u64 need = _PAGE_PRESENT | _PAGE_USER | (write ? _PAGE_RW : 0), e;
+
+	if (end < va)
+		return false;
+	for (page = va & PAGE_MASK; page < end; page += PAGE_SIZE) {
+		if (lvd_pt_lookup(&d->pt, page, &e) == (phys_addr_t)-1 ||
+		    (e & need) != need)
+			return false;
+		if (page + PAGE_SIZE < page)
+			break;
+	}
+	return true;
+}
+
+/**
+ * lvd_domain_copy_from() - copy from a domain's memory, for a kernel call
+ * @d: the domain
+ * @dst: kernel buffer
+ * @src: address in the domain, as its code gave it
+ * @len: bytes
+ *
+ * A kernel call gets its arguments from the domain, which may lie: a
+ * kernel address, a length that runs past its memory or wraps around.
+ * Only memory the domain's code can read itself is copied. Copy once and
+ * use the copy: the domain may change its memory meanwhile, on another CPU.
+ *
+ * Return: 0, or -EFAULT when some byte is not the domain's to read.
+ */
+int lvd_domain_copy_from(struct lvd_domain *d, void *dst, unsigned long src,
+			 size_t len)
+{
+	if (!lvd_domain_may_access(d, src, len, false))
+		return -EFAULT;
+	memcpy(dst, (const void *)src, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_copy_from);
+
+/**
+ * lvd_domain_copy_to() - copy into a domain's memory, for a kernel call
+ * @d: the domain
+ * @dst: address in the domain, as its code gave it
+ * @src: kernel buffer
+ * @len: bytes
+ *
+ * Only memory the domain's code can write itself is written.
+ *
+ * Return: 0, or -EFAULT when some byte is not the domain's to write.
+ */
+int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
+		       size_t len)
+{
+	if (!lvd_domain_may_access(d, dst, len, true))
+		return -EFAULT;
+	memcpy((void *)dst, src, len);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_copy_to);
+
+/*
  * The domain broke a rule: it stays stopped, the first fault is kept, and
  * the other CPUs inside it are interrupted, which brings them out.
  */

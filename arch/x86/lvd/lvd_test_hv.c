@@ -378,6 +378,11 @@ asm(".pushsection .rodata.lvd_test_domain, \"a\"\n"
 "	dec %rdi\n"
 "	jnz lvd_test_dom_kcalls\n"
 "	ret\n"
+/* Kernel call 3 with RDI and RSI: the sum of the bytes at RDI, RSI long */
+"lvd_test_dom_sum_buf:\n"
+"	mov $3, %eax\n"
+"	int $0x1b\n"
+"	ret\n"
 /* Never returns */
 "lvd_test_dom_spin:\n"
 "	jmp lvd_test_dom_spin\n"
@@ -477,6 +482,7 @@ LVD_TEST_DOM(sse);
 LVD_TEST_DOM(recurse);
 LVD_TEST_DOM(null);
 LVD_TEST_DOM(kcalls);
+LVD_TEST_DOM(sum_buf);
 LVD_TEST_DOM(spin);
 LVD_TEST_DOM(wrmsr);
 LVD_TEST_DOM(lidt);
@@ -530,8 +536,32 @@ static unsigned long lvd_test_kcall_null(struct lvd_domain *d,
 	return 0;
 }
 
+/*
+ * Kernel call 3: the sum of the bytes of a buffer the domain names, as
+ * glue would read it: through lvd_domain_copy_from(), a piece at a time.
+ * -EFAULT when the buffer is not all the domain's.
+ */
+static unsigned long lvd_test_kcall_sum_buf(struct lvd_domain *d,
+					    const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	unsigned long src = args[0], len = args[1], sum = 0, n, i;
+	u8 piece[64];
+
+	while (len) {
+		n = min(len, sizeof(piece));
+		if (lvd_domain_copy_from(d, piece, src, n))
+			return -EFAULT;
+		for (i = 0; i < n; i++)
+			sum += piece[i];
+		src += n;
+		len -= n;
+	}
+	return sum;
+}
+
 static const lvd_kcall_fn lvd_test_kcalls[] = {
 	lvd_test_kcall_add, lvd_test_kcall_nest, lvd_test_kcall_null,
+	lvd_test_kcall_sum_buf,
 };
 
 static char lvd_test_cross_result[256];
@@ -706,6 +736,34 @@ static void lvd_test_bring_out(struct lvd_domain *d)
 	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
 		 "fault %d other %d ms %u", err, sp.err,
 		 jiffies_to_msecs(jiffies - t0));
+}
+
+/*
+ * Hostile values through a kernel call (kernel call 3): its own page
+ * (ok), a kernel pointer, a length past its memory, a range that wraps.
+ * The call is refused, the domain goes on, the kernel's data is not read.
+ * "err E ret R canary intact|changed"
+ */
+static void lvd_test_glue(struct lvd_domain *d, const char *how,
+			  unsigned long data)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { data, PAGE_SIZE }, ret = 0;
+	int err;
+
+	memset((void *)data, 1, PAGE_SIZE);
+	lvd_test_canary_fill();
+	if (!strcmp(how, "kernel-pointer"))
+		args[0] = (unsigned long)lvd_test_canary;
+	else if (!strcmp(how, "huge-length"))
+		args[1] = 1UL << 40;
+	else if (!strcmp(how, "wrapping"))
+		args[1] = -data;
+	else if (strcmp(how, "ok"))
+		args[1] = 0;
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_sum_buf, args, &ret);
+	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+		 "err %d ret %ld canary %s", err, (long)ret,
+		 lvd_test_canary_intact() ? "intact" : "changed");
 }
 
 /*
@@ -908,6 +966,8 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 	} else if (!strcmp(what, "vmfunc-kernel")) {
 		lvd_test_cross_fault(d, lvd_test_dom_vmfunc_load,
 				     (unsigned long)&lvd_test_cross_result, 0);
+	} else if (!strncmp(what, "glue-", 5)) {
+		lvd_test_glue(d, what + 5, data);
 	} else if (!strcmp(what, "vmfunc-empty")) {
 		/* A slot no domain uses: the VMFUNC exits, #UD */
 		lvd_test_cross_fault(d, lvd_test_dom_vmfunc_load, data, 511);
