@@ -10,7 +10,6 @@
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
-#include <linux/jiffies.h>
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/mm.h>
@@ -25,15 +24,13 @@
 #include <lvd/hypercall.h>
 #include "cross.h"
 #include "domain_pt.h"
+#include "domain_watchdog.h"
 
 #define LVD_DOMAIN_STACK_ORDER	1
 /* A call back into a domain leaves its caller's red zone alone ... */
 #define LVD_DOMAIN_RED_ZONE	128
 /* ... and needs this much of its stack left */
 #define LVD_DOMAIN_NEST_MIN	1024
-
-/* How long a domain may run without returning or calling the kernel */
-static unsigned long lvd_domain_timeout = HZ / 10;
 
 /**
  * struct lvd_domain - a domain, as the kernel knows it
@@ -170,6 +167,8 @@ static int lvd_domain_prepare(struct lvd_domain *d)
 	int ret;
 
 	ret = lvd_cross_init();
+	if (!ret)
+		ret = lvd_watchdog_start();
 	if (!ret)
 		ret = lvd_pt_init(&d->pt);
 	if (!ret)
@@ -434,19 +433,22 @@ static int lvd_domain_kcall(struct lvd_domain *d, struct lvd_cross_frame *f,
 static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
 			  unsigned long *flags)
 {
-	unsigned long start = jiffies, cr2;
+	u64 start = lvd_watchdog_now();
+	unsigned long cr2;
 	unsigned int v;
 	int why;
 
 	for (;;) {
+		lvd_watchdog_watch(start);
 		lvd_cross_run(__pa(d->pt.root), d->index, f, f, &cr2);
+		lvd_watchdog_watch(0);
 		v = f->vector;
 		if (v >= FIRST_EXTERNAL_VECTOR || v == NMI_VECTOR) {
 			/* Exitless: the kernel takes it, then the domain goes on. */
 			lvd_cross_deliver(v, f);
 			if (atomic_read(&d->stopped))
 				return -ESHUTDOWN;
-			if (time_after(jiffies, start + lvd_domain_timeout)) {
+			if (lvd_watchdog_expired(start)) {
 				lvd_domain_stop(d, LVD_DOMAIN_FAULT_WATCHDOG, f, cr2);
 				return -ETIMEDOUT;
 			}
@@ -466,7 +468,7 @@ static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
 			lvd_domain_stop(d, why, f, cr2);
 			return -EFAULT;
 		}
-		start = jiffies;
+		start = lvd_watchdog_now();
 	}
 }
 

@@ -739,6 +739,30 @@ static void lvd_test_bring_out(struct lvd_domain *d)
 }
 
 /*
+ * A domain that never returns, called with interrupts off: only the NMI
+ * that the watchdog's timer sends from another CPU can stop it.
+ * "err E vector V"
+ */
+static void lvd_test_spin_irqs_off(struct lvd_domain *d)
+{
+	struct lvd_domain_fault f = { .vector = ~0U };
+	unsigned long flags, ret;
+	int err;
+
+	if (num_online_cpus() < 2) {
+		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+			 "one CPU");
+		return;
+	}
+	local_irq_save(flags);
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_spin, NULL, &ret);
+	local_irq_restore(flags);
+	lvd_domain_stopped(d, &f);
+	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+		 "err %d vector %u", err, f.vector);
+}
+
+/*
  * Hostile values through a kernel call (kernel call 3): its own page
  * (ok), a kernel pointer, a length past its memory, a range that wraps.
  * The call is refused, the domain goes on, the kernel's data is not read.
@@ -930,6 +954,8 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 		snprintf(r, n, "err %d ret %lu", err, ret);
 	} else if (!strcmp(what, "spin")) {
 		lvd_test_cross_fault(d, lvd_test_dom_spin, 0, 0);
+	} else if (!strcmp(what, "spin-irqs-off")) {
+		lvd_test_spin_irqs_off(d);
 	} else if (!strcmp(what, "bad-kcall")) {
 		lvd_test_cross_fault(d, lvd_test_dom_bad_kcall, 0, 0);
 	} else if (!strcmp(what, "bad-stack")) {

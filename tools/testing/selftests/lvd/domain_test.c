@@ -158,6 +158,22 @@ TEST_F(dom, other_cpus_are_brought_out)
 }
 
 /*
+ * A domain that never returns, called with interrupts off: the watchdog's
+ * NMI from another CPU brings the CPU out, and the domain is stopped.
+ */
+TEST_F(dom, watchdog_stops_a_domain_called_with_interrupts_off)
+{
+	char want[64];
+
+	ASSERT_EQ(0, cross("spin-irqs-off", self->result, sizeof(self->result)));
+	if (!strcmp(self->result, "one CPU\n"))
+		SKIP(return, "needs a second CPU for the watchdog's timer");
+	snprintf(want, sizeof(want), "err %d vector %u\n", ETIMEDOUT_RET,
+		 FAULT_WATCHDOG);
+	ASSERT_STREQ(want, self->result);
+}
+
+/*
  * A kernel call reads a buffer the domain names, the way glue must: its
  * own page is summed (4096 bytes of 1); a kernel pointer, a length past
  * its memory and a range that wraps around are refused with -EFAULT, the

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The watchdog of CPUs in domains. A domain that runs too long without
+ * returning or calling the kernel is stopped at the next interrupt that
+ * reaches the kernel (domain.c). A call made with interrupts off gets
+ * none: a timer on another CPU sends such a CPU an NMI, which a domain
+ * cannot block, and which reaches the kernel through the domains' IDT.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/nmi.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <linux/timekeeping.h>
+#include <linux/timer.h>
+#include <asm/apic.h>
+#include <asm/irq_vectors.h>
+#include "domain_watchdog.h"
+
+/* How long a domain may run without returning or calling the kernel */
+#define LVD_WATCHDOG_NS		(100 * NSEC_PER_MSEC)
+/* How often the timer looks at the other CPUs */
+#define LVD_WATCHDOG_PERIOD	(HZ / 20)
+
+/* Since when this CPU runs in a domain (ns, odd), or 0 */
+static DEFINE_PER_CPU(u64, lvd_watchdog_since);
+/* The timer sent this CPU an NMI that is the watchdog's */
+static DEFINE_PER_CPU(bool, lvd_watchdog_nmi);
+static struct timer_list lvd_watchdog_timer;
+static DEFINE_MUTEX(lvd_watchdog_lock);
+static bool lvd_watchdog_started;
+
+/**
+ * lvd_watchdog_now() - the watchdog's clock
+ *
+ * Return: nanoseconds, from a clock that any CPU may read in any context.
+ */
+u64 lvd_watchdog_now(void)
+{
+	return ktime_get_mono_fast_ns();
+}
+
+/**
+ * lvd_watchdog_expired() - has a domain run too long?
+ * @since: lvd_watchdog_now() when it was last entered
+ *
+ * Return: true after 100 ms.
+ */
+bool lvd_watchdog_expired(u64 since)
+{
+	return lvd_watchdog_now() - since > LVD_WATCHDOG_NS;
+}
+
+/**
+ * lvd_watchdog_watch() - this CPU enters a domain, or leaves it
+ * @since: lvd_watchdog_now() when the domain was last entered, 0 on leaving
+ */
+void lvd_watchdog_watch(u64 since)
+{
+	this_cpu_write(lvd_watchdog_since, since ? since | 1 : 0);
+}
+
+static void lvd_watchdog_tick(struct timer_list *t)
+{
+	unsigned int cpu, self = smp_processor_id();
+	u64 since;
+
+	for_each_online_cpu(cpu) {
+		since = READ_ONCE(per_cpu(lvd_watchdog_since, cpu));
+		if (cpu == self || !since || !lvd_watchdog_expired(since))
+			continue;
+		/* One NMI at a time: the CPU takes it in the domain's stead. */
+		if (!xchg(&per_cpu(lvd_watchdog_nmi, cpu), true))
+			__apic_send_IPI(cpu, NMI_VECTOR);
+	}
+	mod_timer(t, jiffies + LVD_WATCHDOG_PERIOD);
+}
+
+static int lvd_watchdog_on_nmi(unsigned int type, struct pt_regs *regs)
+{
+	return this_cpu_xchg(lvd_watchdog_nmi, false) ? NMI_HANDLED : NMI_DONE;
+}
+
+/**
+ * lvd_watchdog_start() - start the timer, once
+ *
+ * Return: 0, or the error of registering its NMI handler.
+ */
+int lvd_watchdog_start(void)
+{
+	int ret = 0;
+
+	mutex_lock(&lvd_watchdog_lock);
+	if (!lvd_watchdog_started) {
+		ret = register_nmi_handler(NMI_LOCAL, lvd_watchdog_on_nmi, 0,
+					   "lvd_watchdog");
+		if (!ret) {
+			timer_setup(&lvd_watchdog_timer, lvd_watchdog_tick, 0);
+			mod_timer(&lvd_watchdog_timer, jiffies + LVD_WATCHDOG_PERIOD);
+			lvd_watchdog_started = true;
+		}
+	}
+	mutex_unlock(&lvd_watchdog_lock);
+	return ret;
+}

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The watchdog of CPUs in domains (domain_watchdog.c).
+ */
+#ifndef _ARCH_X86_LVD_DOMAIN_WATCHDOG_H
+#define _ARCH_X86_LVD_DOMAIN_WATCHDOG_H
+
+#include <linux/types.h>
+
+u64 lvd_watchdog_now(void);
+bool lvd_watchdog_expired(u64 since);
+void lvd_watchdog_watch(u64 since);
+int lvd_watchdog_start(void);
+
+#endif /* _ARCH_X86_LVD_DOMAIN_WATCHDOG_H */
