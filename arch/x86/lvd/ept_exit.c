@@ -13,6 +13,7 @@
 #include <asm/traps.h>
 #include <asm/vmx.h>
 
+#include "cross.h"
 #include "hv.h"
 #include "root.h"
 #include "vcpu.h"
@@ -36,19 +37,26 @@ static u32 lvd_ept_pf_error(unsigned long qual)
 }
 
 /*
- * A violation in a domain's view. Until domains run code, the only way
- * there is VMFUNC outside a crossing, which user space can execute: the CPU
- * goes back to the kernel's view, and the event it was delivering is
- * delivered again there, or the culprit gets #GP (SIGSEGV in user space).
- * The domain itself is not touched.
+ * A violation in a domain's view. Outside a crossing the only way there is
+ * VMFUNC, which user space can execute: the CPU goes back to the kernel's
+ * view, and the culprit gets #GP (SIGSEGV in user space). An event that
+ * came first does not spare user space the #GP: its delivery, through the
+ * kernel's IDT, faulted in the domain's view, and the event waits until
+ * the #GP is delivered (lvd_hold_event()). For the kernel, and in a
+ * crossing (the domains' IDT), the event is delivered again in the
+ * kernel's view instead (lvd_handle_exit() does it). The domain itself is
+ * not touched.
  */
 static void lvd_ept_violation_in_domain(struct lvd_vcpu *vcpu, u32 vectoring)
 {
 	vcpu->stats.ept_domain++;
 	lvd_vmwrite(EPT_POINTER, lvd_hv.kernel_eptp);
-	/* An event being delivered goes again (lvd_handle_exit() does it). */
-	if (!(vectoring & VECTORING_INFO_VALID_MASK))
-		lvd_inject_exception(X86_TRAP_GP, true, 0);
+	if ((vectoring & VECTORING_INFO_VALID_MASK) &&
+	    (!lvd_guest_cpl() ||
+	     lvd_vmread(GUEST_IDTR_BASE) == READ_ONCE(lvd_cross_idt_base) ||
+	     !lvd_hold_event(vcpu, vectoring)))
+		return;
+	lvd_inject_exception(X86_TRAP_GP, true, 0);
 }
 
 /**

@@ -196,6 +196,52 @@ void lvd_redeliver_event(void)
 		    lvd_vmread(VM_EXIT_INSTRUCTION_LEN));
 }
 
+/**
+ * lvd_hold_event() - deliver the event the CPU was delivering later
+ * @vcpu: this CPU
+ * @vectoring: its IDT-vectoring information
+ *
+ * For an exit that injects an exception of its own in place of the event
+ * that the exit interrupted: an external interrupt waits for the next
+ * interrupt window, an NMI for the NMI window; an exception is dropped, as
+ * the injected one stops the instruction that raised it. A machine check
+ * is not held (nor dropped), nor a second interrupt while one waits.
+ *
+ * Return: true when the caller may inject its exception, false when the
+ * event must be delivered again now (lvd_redeliver_event()).
+ */
+bool lvd_hold_event(struct lvd_vcpu *vcpu, u32 vectoring)
+{
+	switch (vectoring & INTR_INFO_INTR_TYPE_MASK) {
+	case INTR_TYPE_EXT_INTR:
+		if (vcpu->held_intr)
+			return false;
+		vcpu->held_intr = vectoring & (VECTORING_INFO_VALID_MASK |
+					       INTR_INFO_INTR_TYPE_MASK |
+					       VECTORING_INFO_VECTOR_MASK);
+		lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+			    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) |
+			    CPU_BASED_INTR_WINDOW_EXITING);
+		return true;
+	case INTR_TYPE_NMI_INTR:
+		vcpu->nmi_pending = true;	/* lvd_deliver_nmi() waits */
+		return true;
+	case INTR_TYPE_HARD_EXCEPTION:
+		return (vectoring & VECTORING_INFO_VECTOR_MASK) != X86_TRAP_MC;
+	}
+	return true;
+}
+
+/* The interrupt lvd_hold_event() put off, now that the guest can take it. */
+static void lvd_deliver_held_intr(struct lvd_vcpu *vcpu)
+{
+	if (!vcpu->held_intr ||
+	    (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
+		return;
+	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, vcpu->held_intr);
+	vcpu->held_intr = 0;
+}
+
 /*
  * With the domains' IDT loaded at CPL 0, the CPU is in the trampoline
  * (cross_64.S), which runs with interrupts off and takes no NMI: the NMI
@@ -299,10 +345,14 @@ static int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
 	case EXIT_REASON_NMI_WINDOW:
 		break;	/* lvd_deliver_nmi() does it */
 	case EXIT_REASON_INTERRUPT_WINDOW:
-		/* Out of a crossing that held an NMI (lvd_deliver_nmi()) */
+		/*
+		 * Out of a crossing that held an NMI (lvd_deliver_nmi()), or
+		 * an interrupt put off by lvd_hold_event()
+		 */
 		lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
 			    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) &
 			    ~CPU_BASED_INTR_WINDOW_EXITING);
+		lvd_deliver_held_intr(vcpu);
 		break;
 	case EXIT_REASON_CPUID:
 		lvd_exit_cpuid(regs);

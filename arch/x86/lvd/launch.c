@@ -191,6 +191,8 @@ static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 
 	lvd_save_kernel(&k);
 	vcpu->launched = false;
+	/* An interrupt held back when the CPU last left VMX went down with it. */
+	vcpu->held_intr = 0;
 	ret = lvd_vmx_launch(GUEST_RSP, GUEST_RIP);
 	if (!ret)
 		return 0;	/* VMX non-root mode from here on */

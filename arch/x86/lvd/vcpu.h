@@ -76,6 +76,8 @@ struct lvd_root {
  * @launched: VMLAUNCH succeeded: the CPU runs the kernel in non-root mode
  * @launch_failed_entry: the launch ended in a failed-entry VM exit
  * @nmi_pending: an NMI arrived in root mode or exited; inject it
+ * @held_intr: an external interrupt whose delivery the hypervisor put off
+ *	(its IDT-vectoring information), injected at the next interrupt window
  * @entry_error: VM-instruction error of a failed VMLAUNCH/VMRESUME
  * @exit_reason: the last exit's full reason field
  * @exit_qual: the last failed entry's exit qualification
@@ -91,6 +93,7 @@ struct lvd_vcpu {
 	bool launched;
 	bool launch_failed_entry;
 	bool nmi_pending;
+	u32 held_intr;
 	u32 entry_error;
 	u32 exit_reason;
 	unsigned long exit_qual;
