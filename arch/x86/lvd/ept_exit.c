@@ -44,13 +44,18 @@ static u32 lvd_ept_pf_error(unsigned long qual)
  * kernel's IDT, faulted in the domain's view, and the event waits until
  * the #GP is delivered (lvd_hold_event()). For the kernel, and in a
  * crossing (the domains' IDT), the event is delivered again in the
- * kernel's view instead (lvd_handle_exit() does it). The domain itself is
- * not touched.
+ * kernel's view instead (lvd_handle_exit() does it). The kernel at CPL 0
+ * without an event got there from user space that switched views (by
+ * SYSCALL, say): it did nothing wrong, and goes on in its own view, where
+ * a #GP would have hit its entry code on the user's stack and GS. The
+ * domain itself is not touched.
  */
 static void lvd_ept_violation_in_domain(struct lvd_vcpu *vcpu, u32 vectoring)
 {
 	vcpu->stats.ept_domain++;
 	lvd_vmwrite(EPT_POINTER, lvd_hv.kernel_eptp);
+	if (!lvd_guest_cpl() && !(vectoring & VECTORING_INFO_VALID_MASK))
+		return;
 	if ((vectoring & VECTORING_INFO_VALID_MASK) &&
 	    (!lvd_guest_cpl() ||
 	     lvd_vmread(GUEST_IDTR_BASE) == READ_ONCE(lvd_cross_idt_base) ||
