@@ -579,28 +579,38 @@ static u64 lvd_test_exits_here(struct lvd_exit_stats *s)
 	return n;
 }
 
+/*
+ * Start counting this CPU's exits: the count now plus what one more read
+ * of the counters costs, so that lvd_test_exits_here() less this is the
+ * exits of the work in between. Preemption must be off.
+ */
+static u64 lvd_test_exits_start(struct lvd_exit_stats *s)
+{
+	u64 a = lvd_test_exits_here(s), b = lvd_test_exits_here(s);
+
+	return b + (b - a);
+}
+
 #define LVD_TEST_CALLS	1000
 
 /*
- * VM exits of @n calls of @fn on this CPU, interrupts off: the exits
- * between two reads of the counters, less those of two reads alone.
+ * VM exits of @n calls of @fn on this CPU, interrupts off.
  */
 static long lvd_test_exits_of_calls(struct lvd_domain *d, unsigned long fn,
 				    unsigned int n, struct lvd_exit_stats *s)
 {
 	unsigned long flags, ret;
-	u64 a, b, c;
 	unsigned int i;
 	long err = 0;
+	u64 start, exits;
 
 	local_irq_save(flags);
-	a = lvd_test_exits_here(s);
-	b = lvd_test_exits_here(s);
+	start = lvd_test_exits_start(s);
 	for (i = 0; i < n && !err; i++)
 		err = lvd_domain_call(d, fn, NULL, &ret);
-	c = lvd_test_exits_here(s);
+	exits = lvd_test_exits_here(s) - start;
 	local_irq_restore(flags);
-	return err ?: (long)((c - b) - (b - a));
+	return err ?: (long)exits;
 }
 
 struct lvd_test_all {
@@ -868,7 +878,7 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 	char *r = lvd_test_cross_result;
 	size_t n = sizeof(lvd_test_cross_result);
 	struct lvd_exit_stats *s;
-	u64 a, b, c;
+	u64 start, exits;
 	u16 fs, gs;
 	int err;
 
@@ -933,17 +943,15 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 		hrtimer_init(&lvd_test_wake.timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL_HARD);
 		lvd_test_wake.timer.function = lvd_test_wake_up;
 		preempt_disable();
-		a = lvd_test_exits_here(s);
-		b = lvd_test_exits_here(s);
+		start = lvd_test_exits_start(s);
 		hrtimer_start(&lvd_test_wake.timer, ms_to_ktime(10), HRTIMER_MODE_REL_HARD);
 		args[0] = data;
 		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_wait, args, &ret);
-		c = lvd_test_exits_here(s);
+		exits = lvd_test_exits_here(s) - start;
 		preempt_enable();
 		hrtimer_cancel(&lvd_test_wake.timer);
 		kfree(s);
-		snprintf(r, n, "err %d ret %#lx exits %lld", err, ret,
-			 (long long)((c - b) - (b - a)));
+		snprintf(r, n, "err %d ret %#lx exits %lld", err, ret, (long long)exits);
 	} else if (!strcmp(what, "kcall")) {
 		args[0] = 10;
 		args[1] = 20;
@@ -1158,19 +1166,18 @@ static long long lvd_bench_exits(struct lvd_domain *d, unsigned int n)
 	struct lvd_exit_stats *s = kzalloc(sizeof(*s), GFP_KERNEL);
 	unsigned long ret;
 	unsigned int i;
-	u64 a, b, c;
+	u64 start, exits;
 
 	if (!s)
 		return -1;
 	preempt_disable();
-	a = lvd_test_exits_here(s);
-	b = lvd_test_exits_here(s);
+	start = lvd_test_exits_start(s);
 	for (i = 0; i < n; i++)
 		lvd_domain_call(d, (unsigned long)lvd_test_dom_null, NULL, &ret);
-	c = lvd_test_exits_here(s);
+	exits = lvd_test_exits_here(s) - start;
 	preempt_enable();
 	kfree(s);
-	return div64_u64(((c - b) - (b - a)) * 1000000, n);
+	return div64_u64(exits * 1000000, n);
 }
 
 static void lvd_bench_run(struct lvd_domain *d)

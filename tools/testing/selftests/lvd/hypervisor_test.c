@@ -201,13 +201,26 @@ TEST_F(hv, vmcall_from_user_space_is_ud)
 	ASSERT_EQ(before + 1, exits_of("VMCALL", 1));
 }
 
-/* VMFUNC 0 (EPTP switching) from user space: no exit for a valid index. */
+/* What a child does right after its VMFUNC */
+enum vmfunc_then {
+	THEN_EXIT,	/* nothing more */
+	THEN_WRITE,	/* write to a page it has never touched */
+	THEN_INT3,	/* raise #BP */
+	/*
+	 * SYSCALL (read(-1): -EBADF). If it runs at all (under nested KVM it
+	 * may, from a translation cached before the switch), the kernel's
+	 * entry comes in the domain's view: the kernel must go on in its own.
+	 */
+	THEN_SYSCALL,
+};
+
 /*
- * VMFUNC 0 to @index in a child, which then writes to @fresh, a page it
- * has never touched (NULL: no write), and exits with 7.
+ * VMFUNC 0 to @index in a child, which then does @then (THEN_WRITE writes
+ * to @fresh) and exits with 7. Returns its wait status.
  */
-static int vmfunc_child_touch(unsigned int index, char *fresh)
+static int vmfunc_child_then(unsigned int index, enum vmfunc_then then, char *fresh)
 {
+	unsigned long rax = 0, rcx = index;
 	int status;
 	pid_t pid = fork();
 
@@ -215,9 +228,23 @@ static int vmfunc_child_touch(unsigned int index, char *fresh)
 		return -1;
 	if (pid == 0) {
 		/* VMFUNC: binutils may lack the mnemonic */
-		asm volatile(".byte 0x0f, 0x01, 0xd4" : : "a" (0), "c" (index) : "memory");
-		if (fresh)
-			asm volatile("movb $1, (%0)" : : "r" (fresh) : "memory");
+		switch (then) {
+		case THEN_EXIT:
+		case THEN_WRITE:
+			asm volatile(".byte 0x0f, 0x01, 0xd4" : : "a" (0), "c" (index) : "memory");
+			if (then == THEN_WRITE)
+				asm volatile("movb $1, (%0)" : : "r" (fresh) : "memory");
+			break;
+		case THEN_INT3:
+			asm volatile(".byte 0x0f, 0x01, 0xd4\n\tint3"
+				     : : "a" (0), "c" (index) : "memory");
+			break;
+		case THEN_SYSCALL:
+			asm volatile(".byte 0x0f, 0x01, 0xd4\n\tsyscall"
+				     : "+a" (rax), "+c" (rcx)
+				     : "D" (-1L), "S" (0L), "d" (0L) : "r11", "memory");
+			break;
+		}
 		_exit(7);
 	}
 	if (waitpid(pid, &status, 0) != pid)
@@ -227,52 +254,10 @@ static int vmfunc_child_touch(unsigned int index, char *fresh)
 
 static int vmfunc_child(unsigned int index)
 {
-	return vmfunc_child_touch(index, NULL);
+	return vmfunc_child_then(index, THEN_EXIT, NULL);
 }
 
-/* VMFUNC 0 to @index in a child, which then raises #BP, and exits with 7. */
-static int vmfunc_child_int3(unsigned int index)
-{
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		asm volatile(".byte 0x0f, 0x01, 0xd4\n\tint3"
-			     : : "a" (0), "c" (index) : "memory");
-		_exit(7);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return status;
-}
-
-/*
- * VMFUNC 0 to @index in a child, then SYSCALL (read(-1): -EBADF), then exit
- * with 7. If the SYSCALL runs at all (under nested KVM it may, from a
- * translation cached before the switch), the kernel's entry comes in the
- * domain's view: the kernel must go on in its own.
- */
-static int vmfunc_child_syscall(unsigned int index)
-{
-	unsigned long rax = 0, rcx = index;
-	int status;
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		asm volatile(".byte 0x0f, 0x01, 0xd4\n\tsyscall"
-			     : "+a" (rax), "+c" (rcx)
-			     : "D" (-1L), "S" (0L), "d" (0L) : "r11", "memory");
-		_exit(7);
-	}
-	if (waitpid(pid, &status, 0) != pid)
-		return -1;
-	return status;
-}
-
+/* VMFUNC 0 (EPTP switching) from user space: no exit for a valid index. */
 TEST_F(hv, vmfunc_from_user_space)
 {
 	long long before = exits_of("VMFUNC", 1);
@@ -538,8 +523,8 @@ TEST_F(hv, domain_lifecycle)
 	ASSERT_NE(MAP_FAILED, fresh);
 	before = exits_of("EPT_IN_DOMAIN_VIEW", 0);
 	for (i = 0; i < VMFUNC_CHILDREN; i++) {
-		status = i & 1 ? vmfunc_child_int3(index) :
-				 vmfunc_child_touch(index, fresh);
+		status = vmfunc_child_then(index, i & 1 ? THEN_INT3 : THEN_WRITE,
+					   fresh);
 		if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGSEGV)
 			break;
 	}
@@ -556,7 +541,7 @@ TEST_F(hv, domain_lifecycle)
 	 * SYSCALL ran, back in the kernel's view (exit 7); the kernel lives.
 	 */
 	for (i = 0; i < 4; i++) {
-		status = vmfunc_child_syscall(index);
+		status = vmfunc_child_then(index, THEN_SYSCALL, NULL);
 		ASSERT_TRUE((WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) ||
 			    (WIFEXITED(status) && WEXITSTATUS(status) == 7))
 			TH_LOG("SYSCALL child %d: status %#x", i, status);
