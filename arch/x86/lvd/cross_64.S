@@ -108,6 +108,12 @@ SYM_CODE_END(lvd_cross_stubs)
 SYM_CODE_START_LOCAL(lvd_cross_exit)
 	UNWIND_HINT_UNDEFINED
 	LVD_PUSH_DOMAIN_REGS
+	/*
+	 * Event delivery leaves DF and AC as the domain set them: the kernel
+	 * needs DF clear (string instructions) and AC clear (SMAP).
+	 */
+	pushq $X86_EFLAGS_FIXED
+	popfq
 	/* To the kernel's EPT (index 0), from any view */
 	xor %eax, %eax
 	xor %ecx, %ecx

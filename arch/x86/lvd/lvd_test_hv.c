@@ -355,6 +355,17 @@ asm(".pushsection .rodata.lvd_test_domain, \"a\"\n"
 "	.byte 0x0f, 0x01, 0xd4\n"
 "	mov (%rdi), %rax\n"
 "	ret\n"
+/*
+ * DF and AC set (POPF may set both at CPL 3), then kernel call 4, which
+ * returns the kernel's flags there
+ */
+"lvd_test_dom_flags:\n"
+"	pushfq\n"
+"	orq $0x40400, (%rsp)\n"
+"	popfq\n"
+"	mov $4, %eax\n"
+"	int $0x1b\n"
+"	ret\n"
 /* Load FS and GS with RDI's selector (clearing their bases), return 1 */
 "lvd_test_dom_segs:\n"
 "	mov %di, %fs\n"
@@ -478,6 +489,7 @@ LVD_TEST_DOM(syscall);
 LVD_TEST_DOM(write_cr3);
 LVD_TEST_DOM(vmfunc_load);
 LVD_TEST_DOM(segs);
+LVD_TEST_DOM(flags);
 LVD_TEST_DOM(sse);
 LVD_TEST_DOM(recurse);
 LVD_TEST_DOM(null);
@@ -559,9 +571,16 @@ static unsigned long lvd_test_kcall_sum_buf(struct lvd_domain *d,
 	return sum;
 }
 
+/* Kernel call 4: the kernel's DF and AC flags, as the call runs */
+static unsigned long lvd_test_kcall_flags(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return native_save_fl() & (X86_EFLAGS_DF | X86_EFLAGS_AC);
+}
+
 static const lvd_kcall_fn lvd_test_kcalls[] = {
 	lvd_test_kcall_add, lvd_test_kcall_nest, lvd_test_kcall_null,
-	lvd_test_kcall_sum_buf,
+	lvd_test_kcall_sum_buf, lvd_test_kcall_flags,
 };
 
 static char lvd_test_cross_result[256];
@@ -928,6 +947,11 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 		preempt_enable();
 		snprintf(r, n, "err %d ret %lu same %d", err, ret,
 			 fs == fs2 && gs == gs2 && fsb == fsb2 && gsb == gsb2);
+	} else if (!strcmp(what, "flags")) {
+		/* The domain sets DF and AC: the kernel runs with both clear */
+		err = lvd_domain_call(d, (unsigned long)lvd_test_dom_flags, args, &ret);
+		snprintf(r, n, "err %d in-call %#lx after %#lx", err, ret,
+			 native_save_fl() & (X86_EFLAGS_DF | X86_EFLAGS_AC));
 	} else if (!strcmp(what, "irq")) {
 		/*
 		 * The domain waits for a word of its page that a timer

@@ -116,6 +116,17 @@ TEST_F(dom, segments_are_restored)
 }
 
 /*
+ * The domain sets DF and AC, which POPF allows at CPL 3, then calls the
+ * kernel and returns: the kernel runs with both clear (string instructions
+ * would copy backwards; SMAP would be off).
+ */
+TEST_F(dom, flags_are_the_kernels)
+{
+	ASSERT_EQ(0, cross("flags", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 in-call 0x0 after 0x0\n", self->result);
+}
+
+/*
  * The domain waits for a word that a timer's handler writes: the timer
  * interrupt reaches the kernel while the CPU is in the domain, the kernel
  * handles it in its own view, the domain goes on, and nothing exits.
