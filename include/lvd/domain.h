@@ -22,6 +22,9 @@
 #define LVD_DOMAIN_FAULT_BAD_CALL	257	/* called no kernel function */
 #define LVD_DOMAIN_FAULT_BAD_STACK	258	/* called with a stack not its own */
 
+/* The longest name of a domain, with its NUL */
+#define LVD_DOMAIN_NAME_LEN	56
+
 struct lvd_domain;
 
 /* A kernel function a domain may call (lvd_domain_set_kcalls()) */
@@ -48,6 +51,16 @@ struct lvd_domain_fault {
 	unsigned int cpu;
 };
 
+/**
+ * struct lvd_domain_fn - a function pointer a domain handed the kernel
+ * @d: the domain it runs in
+ * @fn: its address there
+ */
+struct lvd_domain_fn {
+	struct lvd_domain *d;
+	unsigned long fn;
+};
+
 struct lvd_domain *lvd_domain_create(void);
 int lvd_domain_map(struct lvd_domain *d, phys_addr_t pa, size_t size,
 		   unsigned int access);
@@ -59,10 +72,22 @@ void lvd_domain_set_kcalls(struct lvd_domain *d, const lvd_kcall_fn *kcalls,
 			   unsigned int n);
 int lvd_domain_copy_from(struct lvd_domain *d, void *dst, unsigned long src,
 			 size_t len);
+ssize_t lvd_domain_copy_string(struct lvd_domain *d, char *dst,
+			       unsigned long src, size_t size);
 int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
 		       size_t len);
 bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault);
 void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);
+/* For LVD's tests: a checksum of the kernel's text and read-only data */
+u64 lvd_kernel_image_sum(void);
+
+void lvd_domain_set_name(struct lvd_domain *d, const char *name);
+const char *lvd_domain_name(const struct lvd_domain *d);
+int lvd_domain_fn_bind(struct lvd_domain_fn *f, struct lvd_domain *d,
+		       unsigned long fn);
+int lvd_domain_fn_call(const struct lvd_domain_fn *f,
+		       const unsigned long args[LVD_DOMAIN_ARGS],
+		       unsigned long *ret);
 
 #endif /* _LVD_DOMAIN_H */

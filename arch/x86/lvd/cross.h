@@ -136,8 +136,6 @@ typedef int (*lvd_cross_page_fn)(void *arg, unsigned long va, phys_addr_t pa,
 int lvd_cross_init(void);
 u64 lvd_cross_vmfuncs(void);
 
-/* For LVD's tests (image_sum.c) */
-u64 lvd_kernel_image_sum(void);
 int lvd_cross_walk_pages(lvd_cross_page_fn fn, void *arg);
 void lvd_cross_run(u64 domain_cr3, unsigned int index,
 		   const struct lvd_cross_frame *in, struct lvd_cross_frame *out,

@@ -45,6 +45,7 @@
  * @inside: the CPUs running in it
  * @stopped: set once, when the domain broke a rule
  * @fault: why it was stopped
+ * @name: what it runs, for messages
  */
 struct lvd_domain {
 	unsigned int index;
@@ -58,6 +59,7 @@ struct lvd_domain {
 	struct cpumask inside;
 	atomic_t stopped;
 	struct lvd_domain_fault fault;
+	char name[LVD_DOMAIN_NAME_LEN];
 };
 
 /* A hypercall on this CPU, or -ENODEV when it does not run under LVD. */
@@ -301,6 +303,9 @@ static bool lvd_domain_may_access(struct lvd_domain *d, unsigned long va,
 	unsigned long end = va + len, page;
 	u64 need = _PAGE_PRESENT | _PAGE_USER | (write ? _PAGE_RW : 0), e;
 
+	if (!len)
+		return true;
+
 	if (end < va)
 		return false;
 	for (page = va & PAGE_MASK; page < end; page += PAGE_SIZE) {
@@ -338,6 +343,38 @@ int lvd_domain_copy_from(struct lvd_domain *d, void *dst, unsigned long src,
 EXPORT_SYMBOL_GPL(lvd_domain_copy_from);
 
 /**
+ * lvd_domain_copy_string() - copy a NUL-terminated string from a domain
+ * @d: the domain
+ * @dst: kernel buffer
+ * @src: address in the domain, as its code gave it
+ * @size: size of @dst; a longer string is cut to @size - 1 bytes
+ *
+ * Return: the length copied (without the NUL, which @dst always gets), or
+ * -EFAULT when the string runs into memory that is not the domain's.
+ */
+ssize_t lvd_domain_copy_string(struct lvd_domain *d, char *dst,
+			       unsigned long src, size_t size)
+{
+	size_t n = 0;
+	char c;
+
+	if (!size)
+		return -EINVAL;
+	for (; n < size - 1; n++, src++) {
+		if ((n == 0 || !(src & ~PAGE_MASK)) &&
+		    !lvd_domain_may_access(d, src, 1, false))
+			return -EFAULT;
+		c = READ_ONCE(*(const char *)src);
+		if (!c)
+			break;
+		dst[n] = c;
+	}
+	dst[n] = 0;
+	return n;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_copy_string);
+
+/**
  * lvd_domain_copy_to() - copy into a domain's memory, for a kernel call
  * @d: the domain
  * @dst: address in the domain, as its code gave it
@@ -373,8 +410,8 @@ static void lvd_domain_stop(struct lvd_domain *d, unsigned int why,
 		.vector = why, .error_code = f->error_code, .rip = f->rip,
 		.rsp = f->rsp, .cr2 = cr2, .cpl = f->cs & 3, .cpu = cpu,
 	};
-	pr_warn("domain %u stopped: vector %u error %#lx at %#lx (CPL %u) rsp %#lx cr2 %#lx on CPU %u\n",
-		d->index, why, d->fault.error_code, d->fault.rip, d->fault.cpl,
+	pr_warn("domain %u (%s) stopped: vector %u error %#lx at %#lx (CPL %u) rsp %#lx cr2 %#lx on CPU %u\n",
+		d->index, d->name, why, d->fault.error_code, d->fault.rip, d->fault.cpl,
 		d->fault.rsp, cr2, cpu);
 	for_each_cpu(other, &d->inside)
 		if (other != cpu)
@@ -593,3 +630,72 @@ unsigned int lvd_domain_index(const struct lvd_domain *d)
 	return d->index;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_index);
+
+/**
+ * lvd_domain_set_name() - name a domain after what it runs, for messages
+ * @d: the domain
+ * @name: a module's name, say; cut to LVD_DOMAIN_NAME_LEN - 1 bytes
+ */
+void lvd_domain_set_name(struct lvd_domain *d, const char *name)
+{
+	strscpy(d->name, name, sizeof(d->name));
+}
+EXPORT_SYMBOL_GPL(lvd_domain_set_name);
+
+/**
+ * lvd_domain_name() - the name of a domain
+ * @d: the domain
+ *
+ * Return: what lvd_domain_set_name() gave it, or "".
+ */
+const char *lvd_domain_name(const struct lvd_domain *d)
+{
+	return d->name;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_name);
+
+/**
+ * lvd_domain_fn_bind() - check a function pointer a domain hands the kernel
+ * @f: the wrapped pointer to fill
+ * @d: the domain
+ * @fn: the pointer, as the domain gave it (in an ops table, say)
+ *
+ * The kernel never jumps to a domain's pointer: it calls it in the domain
+ * with lvd_domain_fn_call(). The pointer must be code the domain's own
+ * code may execute; anything else is refused here rather than found out
+ * at the call.
+ *
+ * Return: 0, or -EINVAL when @fn is not executable by the domain at CPL 3.
+ */
+int lvd_domain_fn_bind(struct lvd_domain_fn *f, struct lvd_domain *d,
+		       unsigned long fn)
+{
+	u64 e;
+
+	if (lvd_pt_lookup(&d->pt, fn & PAGE_MASK, &e) == (phys_addr_t)-1 ||
+	    !(e & _PAGE_USER) || (e & _PAGE_NX))
+		return -EINVAL;
+	f->d = d;
+	f->fn = fn;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_fn_bind);
+
+/**
+ * lvd_domain_fn_call() - call a wrapped function pointer in its domain
+ * @f: as lvd_domain_fn_bind() filled it
+ * @args: the six arguments, or NULL for zeros
+ * @ret: where to store the return value
+ *
+ * Context: as lvd_domain_call().
+ * Return: as lvd_domain_call(); -ENOENT when @f was never bound.
+ */
+int lvd_domain_fn_call(const struct lvd_domain_fn *f,
+		       const unsigned long args[LVD_DOMAIN_ARGS],
+		       unsigned long *ret)
+{
+	if (!f->d)
+		return -ENOENT;
+	return lvd_domain_call(f->d, f->fn, args, ret);
+}
+EXPORT_SYMBOL_GPL(lvd_domain_fn_call);

@@ -9,7 +9,7 @@
 #include <linux/processor.h>
 #include <linux/types.h>
 #include <asm/sections.h>
-#include "cross.h"
+#include <lvd/domain.h>
 
 /**
  * lvd_kernel_image_sum() - checksum the kernel's text and read-only data

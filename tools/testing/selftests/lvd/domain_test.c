@@ -16,30 +16,10 @@
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
+#include "lvd_domain_faults.h"
 #include "lvd_files.h"
 
 #define LVD_CROSS	"/sys/kernel/debug/lvd_test/cross"
-#define EFAULT_RET	(-14)
-#define ESHUTDOWN_RET	(-108)
-#define ETIMEDOUT_RET	(-110)
-
-/* Why a domain was stopped, beyond exceptions (include/lvd/domain.h) */
-#define FAULT_WATCHDOG	256
-#define FAULT_BAD_CALL	257
-#define FAULT_BAD_STACK	258
-
-/* Exception vectors */
-#define UD	6
-#define NM	7
-#define GP	13
-#define PF	14
-
-static int hv_expected(void)
-{
-	const char *e = getenv("LVD_EXPECT"), *hv = getenv("LVD_EXPECT_HV");
-
-	return e && !strcmp(e, "available") && !(hv && !strcmp(hv, "off"));
-}
 
 /* Run a scenario; its result line goes to @buf. */
 static int cross(const char *scenario, char *buf, size_t size)

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Glue for printk(): an isolated module's messages, formatted by the
+ * kernel from what the domain passes, which may be anything.
+ *
+ * The format is copied out of the domain and walked here: each conversion
+ * is checked (flags, width, precision, length, then one of d i u x X c s p
+ * or %) and rebuilt before it reaches the kernel's vsnprintf(), with an
+ * argument of the type it names. %s strings are copied from the domain;
+ * %p prints the value, hashed, and never dereferences it. Only the five
+ * arguments that come in registers are used.
+ */
+
+#include <linux/kernel.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <lvd/glue.h>
+
+#define LVD_PRINTK_MAX		256
+#define LVD_PRINTK_STRING_MAX	64
+#define LVD_PRINTK_ARGS		(LVD_DOMAIN_ARGS - 1)
+
+/* What may come between '%' and the conversion */
+static const char lvd_printk_spec_chars[] = "-+ #0123456789.hlzjt";
+
+/* One argument of the domain's, formatted by @conv into @out */
+static int lvd_printk_one(struct lvd_domain *d, char *out, size_t size,
+			  const char *flags, size_t nflags, bool wide,
+			  char conv, unsigned long arg)
+{
+	char spec[24], str[LVD_PRINTK_STRING_MAX];
+	size_t n = 0;
+
+	spec[n++] = '%';
+	memcpy(spec + n, flags, nflags);
+	n += nflags;
+	if (wide && conv != 's' && conv != 'p' && conv != 'c') {
+		spec[n++] = 'l';
+		spec[n++] = 'l';
+	}
+	spec[n++] = conv;
+	spec[n] = 0;
+
+	switch (conv) {
+	case 's':
+		if (lvd_domain_copy_string(d, str, arg, sizeof(str)) < 0)
+			strscpy(str, "(efault)", sizeof(str));
+		return scnprintf(out, size, spec, str);
+	case 'p':
+		return scnprintf(out, size, spec, (void *)arg);
+	case 'c':
+		return scnprintf(out, size, spec, (int)arg);
+	case 'd':
+	case 'i':
+		return wide ? scnprintf(out, size, spec, (long long)arg) :
+			      scnprintf(out, size, spec, (int)arg);
+	default:
+		return wide ? scnprintf(out, size, spec, (unsigned long long)arg) :
+			      scnprintf(out, size, spec, (unsigned int)arg);
+	}
+}
+
+/* The domain's @fmt with @args, into @out; bad conversions print as "%?" */
+static void lvd_printk_format(struct lvd_domain *d, char *out, size_t size,
+			      const char *fmt, const unsigned long *args)
+{
+	unsigned int used = 0;
+	size_t len = 0, n, i;
+	bool wide;
+	char conv;
+
+	while (*fmt && len < size - 1) {
+		if (*fmt != '%') {
+			out[len++] = *fmt++;
+			continue;
+		}
+		n = strspn(fmt + 1, lvd_printk_spec_chars);
+		conv = fmt[1 + n];
+		if (conv == '%' && !n) {
+			out[len++] = '%';
+			fmt += 2;
+			continue;
+		}
+		if (!conv || n > 8 || !strchr("diuxXcsp", conv) ||
+		    used == LVD_PRINTK_ARGS) {
+			len += scnprintf(out + len, size - len, "%%?");
+			fmt += 1 + n + !!conv;
+			continue;
+		}
+		/* Length modifiers are dropped: they only say how wide */
+		wide = false;
+		for (i = 0; i < n; i++)
+			wide |= !!strchr("lzjt", fmt[1 + i]);
+		n = strspn(fmt + 1, "-+ #0123456789.");
+		len += lvd_printk_one(d, out + len, size - len, fmt + 1, n, wide,
+				      conv, args[used++]);
+		fmt += 1 + strspn(fmt + 1, lvd_printk_spec_chars) + 1;
+	}
+	out[len] = 0;
+}
+
+/* _printk(fmt, ...): the message, prefixed with the module's name */
+static unsigned long lvd_glue_printk(struct lvd_domain *d,
+				     const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	char fmt[LVD_PRINTK_MAX], out[LVD_PRINTK_MAX];
+	const char *name = lvd_domain_name(d), *prefix = ": ", *text;
+	size_t len = strlen(name);
+	int level;
+
+	if (lvd_domain_copy_string(d, fmt, args[0], sizeof(fmt)) < 0)
+		return -EFAULT;
+	level = printk_get_level(fmt);
+	text = printk_skip_level(fmt);
+	lvd_printk_format(d, out, sizeof(out), text, args + 1);
+	/* Its name first, unless the module put it there itself */
+	if (!strncmp(out, name, len) && out[len] == ':')
+		name = prefix = "";
+	/* A continuation would append to someone else's line */
+	if (level && level != 'c')
+		printk("%c%c%s%s%s", KERN_SOH_ASCII, level, name, prefix, out);
+	else
+		printk("%s%s%s", name, prefix, out);
+	return strlen(out);
+}
+
+static const struct lvd_glue lvd_glue_printk_syms[] = {
+	{ "_printk", lvd_glue_printk },
+};
+
+static struct lvd_glue_set lvd_glue_printk_set = {
+	.owner = THIS_MODULE,
+	.glue = lvd_glue_printk_syms,
+	.n = ARRAY_SIZE(lvd_glue_printk_syms),
+};
+
+static int __init lvd_glue_printk_init(void)
+{
+	return lvd_glue_register(&lvd_glue_printk_set);
+}
+late_initcall(lvd_glue_printk_init);

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LVD's test driver. Its Kconfig option LVD_TEST_DRIVER_LVD_ISOLATED builds
+ * it to run isolated in an LVD domain; nothing in this file knows that. It
+ * registers with its kernel side (lvd_test_host.c) through glue, and does
+ * what that side asks: ordinary work, misuse of its glue, and the attacks
+ * of the isolation selftests (Documentation/lvd/security.rst), each one
+ * really executed here.
+ */
+
+#define pr_fmt(fmt) "lvd_test_driver: " fmt
+
+#include <linux/module.h>
+#include <linux/printk.h>
+#include <lvd/test_driver.h>
+
+static long lvd_td_handle;
+static unsigned long lvd_td_calls;
+static u8 lvd_td_buf[64];
+static const char lvd_td_name[] = "isolated";
+/* Code-like bytes in its data: RET */
+static u8 lvd_td_data_code[16] = { 0xc3 };
+
+/* The legal acts, and misuse of the glue that the glue must refuse */
+static long lvd_td_work(unsigned long act, unsigned long arg);
+
+static const struct lvd_test_driver_ops lvd_td_ops = {
+	.act = lvd_td_work,
+};
+
+static long lvd_td_glue_misuse(unsigned long act, unsigned long arg)
+{
+	struct lvd_test_driver_ops forged = {
+		.act = (long (*)(unsigned long, unsigned long))arg,
+	};
+	long old = lvd_td_handle, ret;
+
+	switch (act) {
+	case LVD_TEST_ACT_REENTER:
+		return lvd_test_driver_register(&lvd_td_ops);
+	case LVD_TEST_ACT_STALE_HANDLE:
+		ret = lvd_test_driver_unregister(old);
+		if (ret)
+			return ret;
+		lvd_td_handle = lvd_test_driver_register(&lvd_td_ops);
+		return lvd_test_driver_sum(old, lvd_td_buf, sizeof(lvd_td_buf));
+	case LVD_TEST_ACT_FORGED_HANDLE:
+		return lvd_test_driver_sum(arg, lvd_td_buf, sizeof(lvd_td_buf));
+	case LVD_TEST_ACT_FORGED_OPS:
+		return lvd_test_driver_register(&forged);
+	default: /* LVD_TEST_ACT_SUM_KERNEL */
+		return lvd_test_driver_sum(lvd_td_handle, (const void *)arg, 64);
+	}
+}
+
+/* Breaks the rule @act names: none of these returns */
+static long lvd_td_attack(unsigned long act, unsigned long arg);
+
+static long lvd_td_work(unsigned long act, unsigned long arg)
+{
+	unsigned int i;
+
+	lvd_td_calls++;
+	switch (act) {
+	case LVD_TEST_ACT_PING:
+		return arg + lvd_td_calls;
+	case LVD_TEST_ACT_SUM:
+		for (i = 0; i < sizeof(lvd_td_buf); i++)
+			lvd_td_buf[i] = i;
+		return lvd_test_driver_sum(lvd_td_handle, lvd_td_buf,
+					   sizeof(lvd_td_buf));
+	case LVD_TEST_ACT_PRINT:
+		pr_info("%s: act %lu, arg %#lx, %d calls, %c%%\n", lvd_td_name,
+			act, arg, (int)lvd_td_calls, 'x');
+		return 0;
+	case LVD_TEST_ACT_REENTER ... LVD_TEST_ACT_SUM_KERNEL:
+		return lvd_td_glue_misuse(act, arg);
+	default:
+		return lvd_td_attack(act, arg);
+	}
+}
+
+static long lvd_td_attack(unsigned long act, unsigned long arg)
+{
+	switch (act) {
+	case LVD_TEST_ACT_READ_KERNEL:
+		return *(volatile unsigned long *)arg;
+	case LVD_TEST_ACT_WRITE_KERNEL:
+		*(volatile unsigned long *)arg = 0xbad;
+		break;
+	case LVD_TEST_ACT_WRITE_TEXT:
+		*(volatile u8 *)lvd_td_work = 0xcc;
+		break;
+	case LVD_TEST_ACT_WRITE_RODATA:
+		*(volatile char *)lvd_td_name = 'X';
+		break;
+	case LVD_TEST_ACT_WRITE_GLUE:
+		*(volatile u8 *)lvd_test_driver_sum = 0xcc;
+		break;
+	case LVD_TEST_ACT_WRITE_MODULE:
+		*(volatile unsigned long *)THIS_MODULE = 0;
+		break;
+	case LVD_TEST_ACT_EXEC_DATA:
+		((void (*)(void))lvd_td_data_code)();
+		break;
+	case LVD_TEST_ACT_EXEC_KERNEL:
+		((void (*)(void))arg)();
+		break;
+	case LVD_TEST_ACT_UD2:
+		asm volatile("ud2");
+		break;
+	case LVD_TEST_ACT_HLT:
+		asm volatile("hlt");
+		break;
+	case LVD_TEST_ACT_CLI:
+		asm volatile("cli");
+		break;
+	case LVD_TEST_ACT_WRITE_CR3:
+		asm volatile("mov %0, %%cr3" : : "r" (arg));
+		break;
+	case LVD_TEST_ACT_WRMSR:	/* LSTAR: the kernel's system call entry */
+		asm volatile("wrmsr" : : "c" (0xc0000082), "a" (0), "d" (0));
+		break;
+	case LVD_TEST_ACT_LIDT:
+		asm volatile("lidt (%0)" : : "r" (lvd_td_buf) : "memory");
+		break;
+	case LVD_TEST_ACT_MOV_DR7:
+		asm volatile("mov %0, %%dr7" : : "r" (0x3ffUL));
+		break;
+	case LVD_TEST_ACT_XSETBV:
+		asm volatile("xsetbv" : : "c" (0), "a" (1), "d" (0));
+		break;
+	case LVD_TEST_ACT_WBINVD:
+		asm volatile("wbinvd");
+		break;
+	case LVD_TEST_ACT_OUTB:
+		asm volatile("outb %%al, %%dx" : : "a" (0), "d" (0x80));
+		break;
+	case LVD_TEST_ACT_VMCALL:
+		asm volatile("vmcall");
+		break;
+	case LVD_TEST_ACT_SYSCALL:
+		asm volatile("syscall" : : : "rcx", "r11", "memory");
+		break;
+	case LVD_TEST_ACT_INT3:
+		asm volatile("int3");
+		break;
+	case LVD_TEST_ACT_SSE: {
+		unsigned long v;
+
+		asm volatile(".byte 0x66, 0x48, 0x0f, 0x7e, 0xc0" : "=a" (v));
+		return v;			/* movq %xmm0, %rax */
+	}
+	case LVD_TEST_ACT_STACK_OVERFLOW:
+		asm volatile("1: push %%rax; jmp 1b" : : : "memory");
+		break;
+	case LVD_TEST_ACT_VMFUNC_KERNEL: {
+		unsigned long v;
+
+		/* VMFUNC 0 to index 0, then a load of arg */
+		asm volatile(".byte 0x0f, 0x01, 0xd4; mov (%2), %0"
+			     : "=r" (v) : "a" (0), "r" (arg), "c" (0) : "memory");
+		return v;
+	}
+	case LVD_TEST_ACT_VMFUNC_OTHER:
+		asm volatile(".byte 0x0f, 0x01, 0xd4; ud2" : : "a" (0), "c" (arg));
+		break;
+	case LVD_TEST_ACT_BAD_KCALL:
+		asm volatile("int $0x1b" : : "a" (4095));
+		break;
+	case LVD_TEST_ACT_BAD_STACK:
+		asm volatile("mov %0, %%rsp; int $0x1b" : : "r" (arg), "a" (0));
+		break;
+	case LVD_TEST_ACT_SPIN:
+		for (;;)
+			asm volatile("" : : : "memory");
+	}
+	return -EINVAL;
+}
+
+static int __init lvd_td_init(void)
+{
+	lvd_td_handle = lvd_test_driver_register(&lvd_td_ops);
+	if (lvd_td_handle < 0)
+		return lvd_td_handle;
+	pr_info("registered, handle %#lx\n", lvd_td_handle);
+	return 0;
+}
+module_init(lvd_td_init);
+
+static void __exit lvd_td_exit(void)
+{
+	lvd_test_driver_unregister(lvd_td_handle);
+}
+module_exit(lvd_td_exit);
+
+MODULE_DESCRIPTION("LVD test driver: runs isolated, attacks on request");
+MODULE_LICENSE("GPL");

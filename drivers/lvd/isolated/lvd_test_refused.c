@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Built isolated with LVD's test driver, this module uses a kernel symbol
+ * that has no LVD glue (jiffies): the loader must refuse it, naming the
+ * symbol, and leave nothing behind.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/module.h>
+
+static int __init lvd_test_refused_init(void)
+{
+	return READ_ONCE(jiffies) ? 0 : -EAGAIN;
+}
+module_init(lvd_test_refused_init);
+
+MODULE_DESCRIPTION("LVD test: an isolated module that uses a kernel variable");
+MODULE_LICENSE("GPL");

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * LVD glue: what the kernel symbols an isolated module uses resolve to.
+ *
+ * An isolated module's code runs in its domain at CPL 3 and cannot call the
+ * kernel directly. Each kernel function it may use is glue: a kernel-side
+ * handler, registered under the symbol's name, that gets the call's
+ * argument registers and the domain and treats both as hostile. The
+ * module's call goes to a stub in the domains' glue page, which makes a
+ * kernel call (lvd_domain_set_kcalls()) numbered by the module's import.
+ */
+#ifndef _LVD_GLUE_H
+#define _LVD_GLUE_H
+
+/* The glue page's stubs: how many, and each one's size */
+#define LVD_GLUE_STUBS		256
+#define LVD_GLUE_STUB_SIZE	8	/* mov $N, %eax; int $0x1b; ret */
+
+#ifndef __ASSEMBLY__
+
+#include <linux/list.h>
+#include <lvd/domain.h>
+
+struct module;
+
+/**
+ * struct lvd_glue - a kernel function an isolated module may call
+ * @name: the symbol the module's code calls
+ * @fn: what runs in the kernel instead: the first six arguments in @args
+ *	(RDI to R9, as the domain left them), the result in RAX
+ */
+struct lvd_glue {
+	const char *name;
+	lvd_kcall_fn fn;
+};
+
+/**
+ * struct lvd_glue_set - glue that one kernel module (or the kernel) provides
+ * @owner: the module that provides it (THIS_MODULE); an isolated module
+ *	that uses a symbol of the set holds a reference to it
+ * @glue: the symbols
+ * @n: how many
+ * @release: called, if set, when a domain that used the set goes away
+ *	(its module is unloaded or failed to load): forget what is kept of it
+ * @list: in the registry
+ */
+struct lvd_glue_set {
+	struct module *owner;
+	const struct lvd_glue *glue;
+	unsigned int n;
+	void (*release)(struct lvd_domain *d);
+	struct list_head list;
+};
+
+int lvd_glue_register(struct lvd_glue_set *set);
+void lvd_glue_unregister(struct lvd_glue_set *set);
+
+/* For the module loader (kernel/module/lvd.c) */
+unsigned long lvd_glue_local(const char *name);
+const struct lvd_glue *lvd_glue_find(const char *name,
+				     struct lvd_glue_set **set);
+unsigned long lvd_glue_stub(unsigned int n);
+int lvd_glue_give(struct lvd_domain *d);
+
+#endif /* __ASSEMBLY__ */
+#endif /* _LVD_GLUE_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The interface between LVD's test driver (drivers/lvd/lvd_test_driver.c),
+ * built to run isolated in a domain, and its kernel side
+ * (drivers/lvd/lvd_test_host.c), which offers it glue and calls it.
+ */
+#ifndef _LVD_TEST_DRIVER_H
+#define _LVD_TEST_DRIVER_H
+
+/*
+ * What the kernel side asks the driver to do (lvd_test_driver_ops.act).
+ * The first ones are legal, including the driver's attempts to misuse its
+ * glue, which the glue must refuse; from LVD_TEST_ACT_FIRST_STOP on, each
+ * breaks a rule of isolation, and the domain must be stopped.
+ */
+enum lvd_test_act {
+	LVD_TEST_ACT_PING,		/* arg + its calls so far */
+	LVD_TEST_ACT_SUM,		/* its own buffer, summed by the kernel */
+	LVD_TEST_ACT_PRINT,		/* printk() with conversions */
+	LVD_TEST_ACT_REENTER,		/* registers again from inside a call */
+	LVD_TEST_ACT_STALE_HANDLE,	/* a handle it gave up */
+	LVD_TEST_ACT_FORGED_HANDLE,	/* arg as a handle */
+	LVD_TEST_ACT_FORGED_OPS,	/* ops that point at arg (kernel text) */
+	LVD_TEST_ACT_SUM_KERNEL,	/* the kernel asked to sum arg, its memory */
+	LVD_TEST_ACT_FIRST_STOP,
+	LVD_TEST_ACT_READ_KERNEL = LVD_TEST_ACT_FIRST_STOP,
+	LVD_TEST_ACT_WRITE_KERNEL,	/* arg: kernel data */
+	LVD_TEST_ACT_WRITE_TEXT,	/* its own code */
+	LVD_TEST_ACT_WRITE_RODATA,	/* its own read-only data */
+	LVD_TEST_ACT_WRITE_GLUE,	/* the glue page */
+	LVD_TEST_ACT_WRITE_MODULE,	/* its struct module (THIS_MODULE) */
+	LVD_TEST_ACT_EXEC_DATA,		/* its own data */
+	LVD_TEST_ACT_EXEC_KERNEL,	/* arg: kernel text */
+	LVD_TEST_ACT_UD2,
+	LVD_TEST_ACT_HLT,
+	LVD_TEST_ACT_CLI,
+	LVD_TEST_ACT_WRITE_CR3,		/* arg: page tables of its own */
+	LVD_TEST_ACT_WRMSR,
+	LVD_TEST_ACT_LIDT,
+	LVD_TEST_ACT_MOV_DR7,
+	LVD_TEST_ACT_XSETBV,
+	LVD_TEST_ACT_WBINVD,
+	LVD_TEST_ACT_OUTB,
+	LVD_TEST_ACT_VMCALL,
+	LVD_TEST_ACT_SYSCALL,
+	LVD_TEST_ACT_INT3,
+	LVD_TEST_ACT_SSE,
+	LVD_TEST_ACT_STACK_OVERFLOW,
+	LVD_TEST_ACT_VMFUNC_KERNEL,	/* to the kernel's view, then read arg */
+	LVD_TEST_ACT_VMFUNC_OTHER,	/* arg: another domain's index */
+	LVD_TEST_ACT_BAD_KCALL,		/* a kernel call it was not given */
+	LVD_TEST_ACT_BAD_STACK,		/* a kernel call with RSP at arg */
+	LVD_TEST_ACT_SPIN,		/* never returns */
+	LVD_TEST_NR_ACTS
+};
+
+/**
+ * struct lvd_test_driver_ops - what the driver registers with the kernel
+ * @act: do @act (enum lvd_test_act) with @arg
+ */
+struct lvd_test_driver_ops {
+	long (*act)(unsigned long act, unsigned long arg);
+};
+
+/* Glue (the kernel side's): a handle, or a negative errno */
+long lvd_test_driver_register(const struct lvd_test_driver_ops *ops);
+long lvd_test_driver_unregister(long handle);
+long lvd_test_driver_sum(long handle, const void *buf, unsigned long len);
+
+#endif /* _LVD_TEST_DRIVER_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the LVD domain selftests expect: whether the hypervisor runs, the
+ * errors a call into a domain returns (as the kernel prints them), and why
+ * a domain is stopped (include/lvd/domain.h).
+ */
+#ifndef _LVD_DOMAIN_FAULTS_H
+#define _LVD_DOMAIN_FAULTS_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#define EINVAL_RET	(-22)
+#define EFAULT_RET	(-14)
+#define EBUSY_RET	(-16)
+#define ESHUTDOWN_RET	(-108)
+#define ETIMEDOUT_RET	(-110)
+
+/* Why a domain was stopped, beyond exceptions */
+#define FAULT_WATCHDOG	256
+#define FAULT_BAD_CALL	257
+#define FAULT_BAD_STACK	258
+
+/* Exception vectors */
+#define UD	6
+#define NM	7
+#define GP	13
+#define PF	14
+
+/* The harness says the CPU offers VMX and the hypervisor is on. */
+static inline int hv_expected(void)
+{
+	const char *e = getenv("LVD_EXPECT"), *hv = getenv("LVD_EXPECT_HV");
+
+	return e && !strcmp(e, "available") && !(hv && !strcmp(hv, "off"));
+}
+
+#endif /* _LVD_DOMAIN_FAULTS_H */
