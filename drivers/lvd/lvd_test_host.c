@@ -197,8 +197,8 @@ static struct lvd_glue_set lvd_th_glue_set = {
 static int lvd_th_call(unsigned long act, unsigned long arg, long *ret,
 		       struct lvd_domain **dp)
 {
+	unsigned long args[LVD_DOMAIN_ARGS] = { act, arg }, r = 0;
 	struct lvd_domain_fn fn;
-	unsigned long r = 0;
 	int err;
 
 	spin_lock(&lvd_th_lock);
@@ -208,8 +208,7 @@ static int lvd_th_call(unsigned long act, unsigned long arg, long *ret,
 	spin_unlock(&lvd_th_lock);
 	if (!*dp)
 		return -ENOENT;
-	err = lvd_domain_fn_call(&fn, (unsigned long[LVD_DOMAIN_ARGS]){ act, arg },
-				 &r);
+	err = lvd_domain_fn_call(&fn, args, &r);
 	spin_lock(&lvd_th_lock);
 	lvd_th.calling = false;
 	spin_unlock(&lvd_th_lock);
@@ -221,6 +220,9 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_PING] = "ping",
 	[LVD_TEST_ACT_SUM] = "sum",
 	[LVD_TEST_ACT_PRINT] = "print",
+	[LVD_TEST_ACT_ALLOC] = "alloc",
+	[LVD_TEST_ACT_HEAP_FULL] = "heap-full",
+	[LVD_TEST_ACT_BAD_FREE] = "bad-free",
 	[LVD_TEST_ACT_REENTER] = "reenter",
 	[LVD_TEST_ACT_STALE_HANDLE] = "stale-handle",
 	[LVD_TEST_ACT_FORGED_HANDLE] = "forged-handle",
@@ -253,6 +255,7 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_VMFUNC_OTHER] = "vmfunc-other",
 	[LVD_TEST_ACT_BAD_KCALL] = "bad-kcall",
 	[LVD_TEST_ACT_BAD_STACK] = "bad-stack",
+	[LVD_TEST_ACT_HEAP_OVERFLOW] = "heap-overflow",
 	[LVD_TEST_ACT_SPIN] = "spin",
 };
 
@@ -264,6 +267,7 @@ static unsigned long lvd_th_arg(unsigned int act, unsigned long given)
 	case LVD_TEST_ACT_WRITE_KERNEL:
 	case LVD_TEST_ACT_VMFUNC_KERNEL:
 	case LVD_TEST_ACT_SUM_KERNEL:
+	case LVD_TEST_ACT_BAD_FREE:
 		return (unsigned long)lvd_th_canary;
 	case LVD_TEST_ACT_EXEC_KERNEL:
 	case LVD_TEST_ACT_FORGED_OPS:

@@ -82,6 +82,7 @@ unsigned int lvd_domain_index(const struct lvd_domain *d);
 /* For LVD's tests: a checksum of the kernel's text and read-only data */
 u64 lvd_kernel_image_sum(void);
 
+int lvd_domain_add_heap(struct lvd_domain *d, size_t size);
 void lvd_domain_set_name(struct lvd_domain *d, const char *name);
 const char *lvd_domain_name(const struct lvd_domain *d);
 int lvd_domain_fn_bind(struct lvd_domain_fn *f, struct lvd_domain *d,

@@ -3,14 +3,14 @@
  * Included first in every C file of a module built to run isolated in an
  * LVD domain (LVD_ISOLATED_CFLAGS, Documentation/lvd/isolating-a-driver.rst):
  * it tags the module "lvd=isolated" in its modinfo, and the loader puts it
- * in a domain of its own. It includes nothing, so that a file may still
- * define pr_fmt() before its own includes.
+ * in a domain of its own. It includes nothing (kbuild has included
+ * compiler_types.h), so that a file may still define pr_fmt() before its
+ * own includes.
  */
 #ifndef _LVD_ISOLATED_H
 #define _LVD_ISOLATED_H
 
 static const char __lvd_isolated_modinfo[]
-	__attribute__((__used__, __section__(".modinfo"), __aligned__(1))) =
-	"lvd=isolated";
+	__used __section(".modinfo") __aligned(1) = "lvd=isolated";
 
 #endif /* _LVD_ISOLATED_H */

@@ -17,6 +17,9 @@ enum lvd_test_act {
 	LVD_TEST_ACT_PING,		/* arg + its calls so far */
 	LVD_TEST_ACT_SUM,		/* its own buffer, summed by the kernel */
 	LVD_TEST_ACT_PRINT,		/* printk() with conversions */
+	LVD_TEST_ACT_ALLOC,		/* kzalloc() and kmalloc(arg), kfree() */
+	LVD_TEST_ACT_HEAP_FULL,		/* 4 KiB pieces until the heap is full */
+	LVD_TEST_ACT_BAD_FREE,		/* kfree() of what it was not given */
 	LVD_TEST_ACT_REENTER,		/* registers again from inside a call */
 	LVD_TEST_ACT_STALE_HANDLE,	/* a handle it gave up */
 	LVD_TEST_ACT_FORGED_HANDLE,	/* arg as a handle */
@@ -50,6 +53,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_VMFUNC_OTHER,	/* arg: another domain's index */
 	LVD_TEST_ACT_BAD_KCALL,		/* a kernel call it was not given */
 	LVD_TEST_ACT_BAD_STACK,		/* a kernel call with RSP at arg */
+	LVD_TEST_ACT_HEAP_OVERFLOW,	/* a write 1 MiB past a heap piece */
 	LVD_TEST_ACT_SPIN,		/* never returns */
 	LVD_TEST_NR_ACTS
 };

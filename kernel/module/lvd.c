@@ -22,6 +22,9 @@
 #include <lvd/glue.h>
 #include "internal.h"
 
+/* The heap kmalloc() serves an isolated module from */
+#define LVD_MODULE_HEAP_SIZE	(256 * 1024)
+
 /**
  * struct lvd_module - what LVD keeps of an isolated module
  * @domain: the domain it runs in
@@ -111,7 +114,7 @@ int lvd_module_layout(struct load_info *info, const char *tag)
 		if ((s->sh_flags & SHF_ALLOC) &&
 		    (s->sh_flags & SHF_WRITE || i == info->index.mod))
 			s->sh_addralign = max_t(unsigned long, s->sh_addralign,
-						 PAGE_SIZE);
+						PAGE_SIZE);
 	}
 	info->sechdrs[info->index.sym].sh_addralign = PAGE_SIZE;
 	info->lvd_isolated = true;
@@ -231,8 +234,8 @@ static int lvd_module_give_data(struct lvd_domain *d,
  * @info: the module being loaded
  *
  * The domain gets the text (read, execute), the read-only data, the
- * writable sections and the glue page; the kernel's own mapping of the
- * text becomes non-executable.
+ * writable sections, the glue page and a heap; the kernel's own mapping of
+ * the text becomes non-executable.
  *
  * Return: 0, or an error that fails the load.
  */
@@ -258,6 +261,8 @@ int lvd_module_enter(struct module *mod, const struct load_info *info)
 		err = lvd_module_give_data(d, info);
 	if (!err)
 		err = lvd_glue_give(d);
+	if (!err)
+		err = lvd_domain_add_heap(d, LVD_MODULE_HEAP_SIZE);
 	if (!err && text->size)
 		err = set_memory_nx((unsigned long)text->base,
 				    PAGE_ALIGN(text->size) >> PAGE_SHIFT);

@@ -23,6 +23,7 @@
 #include <lvd/domain.h>
 #include <lvd/hypercall.h>
 #include "cross.h"
+#include "domain_heap.h"
 #include "domain_pt.h"
 #include "domain_watchdog.h"
 
@@ -46,6 +47,7 @@
  * @stopped: set once, when the domain broke a rule
  * @fault: why it was stopped
  * @name: what it runs, for messages
+ * @heap: its heap, if it has one
  */
 struct lvd_domain {
 	unsigned int index;
@@ -60,6 +62,7 @@ struct lvd_domain {
 	atomic_t stopped;
 	struct lvd_domain_fault fault;
 	char name[LVD_DOMAIN_NAME_LEN];
+	struct lvd_domain_heap *heap;
 };
 
 /* A hypercall on this CPU, or -ENODEV when it does not run under LVD. */
@@ -613,6 +616,7 @@ void lvd_domain_destroy(struct lvd_domain *d)
 	if (!d)
 		return;
 	lvd_domain_free_ept(d->index);
+	lvd_domain_heap_destroy(d->heap);
 	lvd_pt_destroy(&d->pt);
 	lvd_domain_free_stacks(d);
 	kfree(d);
@@ -699,3 +703,37 @@ int lvd_domain_fn_call(const struct lvd_domain_fn *f,
 	return lvd_domain_call(f->d, f->fn, args, ret);
 }
 EXPORT_SYMBOL_GPL(lvd_domain_fn_call);
+
+/**
+ * lvd_domain_add_heap() - give a domain a heap, for its allocation glue
+ * @d: the domain
+ * @size: bytes, a multiple of the page size
+ *
+ * The heap is memory of the domain's, read-write; glue hands out pieces of
+ * it (kmalloc() and kfree() for isolated modules) with bookkeeping that
+ * stays in the kernel. It goes with the domain.
+ *
+ * Return: 0; -EEXIST when it has one; -EINVAL for a bad size; -ENOMEM, or
+ * an error of lvd_domain_give().
+ */
+int lvd_domain_add_heap(struct lvd_domain *d, size_t size)
+{
+	struct lvd_domain_heap *h;
+
+	if (d->heap)
+		return -EEXIST;
+	if (!size || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	h = lvd_domain_heap_create(d, size);
+	if (IS_ERR(h))
+		return PTR_ERR(h);
+	d->heap = h;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_add_heap);
+
+/* For the allocation glue: the domain's heap, or NULL */
+struct lvd_domain_heap *lvd_domain_heap(struct lvd_domain *d)
+{
+	return d->heap;
+}

@@ -6,19 +6,24 @@
 
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <lvd/glue.h>
-
-extern const char lvd_glue_page[];
-extern const char lvd_glue_memcpy[], lvd_glue_memset[], lvd_glue_memmove[];
-extern const char lvd_glue_memcmp[], lvd_glue_strlen[];
+#include "glue_page.h"
 
 static LIST_HEAD(lvd_glue_sets);
 static DEFINE_MUTEX(lvd_glue_lock);	/* protects lvd_glue_sets */
 
 /*
- * Symbols served in the domain itself, by the glue page: what the compiler
- * may call on its own, and what needs no kernel.
+ * Kernel variables that inline helpers in kernel headers read, and that
+ * glue makes no use of: zeros, read-only, for every isolated module.
+ */
+static const u8 lvd_glue_zeros[PAGE_SIZE] __aligned(PAGE_SIZE);
+static_assert(sizeof(kmalloc_caches) <= sizeof(lvd_glue_zeros));
+
+/*
+ * Symbols served in the domain itself: by the glue page, what the compiler
+ * may call on its own and what needs no kernel; by the zeros, variables.
  */
 static const struct {
 	const char *name;
@@ -31,6 +36,8 @@ static const struct {
 	{ "memmove", lvd_glue_memmove },
 	{ "memcmp", lvd_glue_memcmp },
 	{ "strlen", lvd_glue_strlen },
+	{ "kmalloc_caches", lvd_glue_zeros },
+	{ "random_kmalloc_seed", lvd_glue_zeros },
 };
 
 /**
@@ -142,13 +149,17 @@ unsigned long lvd_glue_stub(unsigned int n)
 }
 
 /**
- * lvd_glue_give() - map the glue page into a domain, executable at CPL 3
+ * lvd_glue_give() - map the glue page (executable at CPL 3) and the zeros
+ * (read-only) into a domain
  * @d: the domain of an isolated module
  *
  * Return: 0, or an error of lvd_domain_give().
  */
 int lvd_glue_give(struct lvd_domain *d)
 {
-	return lvd_domain_give(d, (unsigned long)lvd_glue_page, PAGE_SIZE,
-			       LVD_DOMAIN_READ | LVD_DOMAIN_EXEC);
+	int err = lvd_domain_give(d, (unsigned long)lvd_glue_page, PAGE_SIZE,
+				  LVD_DOMAIN_READ | LVD_DOMAIN_EXEC);
+
+	return err ?: lvd_domain_give(d, (unsigned long)lvd_glue_zeros,
+				      sizeof(lvd_glue_zeros), LVD_DOMAIN_READ);
 }

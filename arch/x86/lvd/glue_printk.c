@@ -100,6 +100,40 @@ static void lvd_printk_format(struct lvd_domain *d, char *out, size_t size,
 	out[len] = 0;
 }
 
+/*
+ * At the module's level; without one (or as a continuation, which would
+ * append to someone else's line) at the default level, a warning.
+ */
+static void lvd_printk_emit(int level, const char *name, const char *prefix,
+			    const char *out)
+{
+	switch (level) {
+	case '0':
+		pr_emerg("%s%s%s", name, prefix, out);
+		break;
+	case '1':
+		pr_alert("%s%s%s", name, prefix, out);
+		break;
+	case '2':
+		pr_crit("%s%s%s", name, prefix, out);
+		break;
+	case '3':
+		pr_err("%s%s%s", name, prefix, out);
+		break;
+	case '5':
+		pr_notice("%s%s%s", name, prefix, out);
+		break;
+	case '6':
+		pr_info("%s%s%s", name, prefix, out);
+		break;
+	case '7':
+		pr_debug("%s%s%s", name, prefix, out);
+		break;
+	default:
+		pr_warn("%s%s%s", name, prefix, out);
+	}
+}
+
 /* _printk(fmt, ...): the message, prefixed with the module's name */
 static unsigned long lvd_glue_printk(struct lvd_domain *d,
 				     const unsigned long args[LVD_DOMAIN_ARGS])
@@ -115,13 +149,11 @@ static unsigned long lvd_glue_printk(struct lvd_domain *d,
 	text = printk_skip_level(fmt);
 	lvd_printk_format(d, out, sizeof(out), text, args + 1);
 	/* Its name first, unless the module put it there itself */
-	if (!strncmp(out, name, len) && out[len] == ':')
-		name = prefix = "";
-	/* A continuation would append to someone else's line */
-	if (level && level != 'c')
-		printk("%c%c%s%s%s", KERN_SOH_ASCII, level, name, prefix, out);
-	else
-		printk("%s%s%s", name, prefix, out);
+	if (!strncmp(out, name, len) && out[len] == ':') {
+		name = "";
+		prefix = "";
+	}
+	lvd_printk_emit(level, name, prefix, out);
 	return strlen(out);
 }
 

@@ -12,6 +12,7 @@
 
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 #include <lvd/test_driver.h>
 
 static long lvd_td_handle;
@@ -53,6 +54,68 @@ static long lvd_td_glue_misuse(unsigned long act, unsigned long arg)
 	}
 }
 
+/*
+ * A zeroed piece of constant size (the slab's inline path) and one of
+ * @len bytes: 1000 if the first is zeroed, plus the sum of the second's
+ * bytes once set to 1. The second, freed, is where the next one goes.
+ */
+static long lvd_td_alloc(unsigned long len)
+{
+	struct { u64 w[12]; } *z = kzalloc(sizeof(*z), GFP_KERNEL);
+	u8 *p = kmalloc(len, GFP_KERNEL);
+	long ret = 0;
+	void *again;
+	size_t i;
+
+	if (!z || !p) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(z->w) && !z->w[i]; i++)
+		;
+	ret = i == ARRAY_SIZE(z->w) ? 1000 : 0;
+	memset(p, 1, len);
+	for (i = 0; i < len; i++)
+		ret += p[i];
+	kfree(p);
+	again = kmalloc(len, GFP_KERNEL);
+	if (again != p)
+		ret = -EADDRINUSE;
+	p = again;
+out:
+	kfree(p);
+	kfree(z);
+	return ret;
+}
+
+/* How many 4 KiB pieces the heap holds; all freed again */
+static long lvd_td_heap_full(void)
+{
+	static void *pieces[128];
+	long n, i;
+
+	for (n = 0; n < ARRAY_SIZE(pieces); n++) {
+		pieces[n] = kmalloc(4096, GFP_KERNEL);
+		if (!pieces[n])
+			break;
+	}
+	for (i = 0; i < n; i++)
+		kfree(pieces[i]);
+	return n;
+}
+
+/* Frees what it was never given: the glue ignores each */
+static long lvd_td_bad_free(unsigned long arg)
+{
+	u8 *p = kmalloc(64, GFP_KERNEL);
+
+	kfree((void *)arg);		/* kernel memory */
+	kfree(p + 16);			/* inside a piece */
+	kfree(p);
+	kfree(p);			/* twice */
+	return p ? 0 : -ENOMEM;
+}
+
 /* Breaks the rule @act names: none of these returns */
 static long lvd_td_attack(unsigned long act, unsigned long arg);
 
@@ -73,6 +136,12 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		pr_info("%s: act %lu, arg %#lx, %d calls, %c%%\n", lvd_td_name,
 			act, arg, (int)lvd_td_calls, 'x');
 		return 0;
+	case LVD_TEST_ACT_ALLOC:
+		return lvd_td_alloc(arg);
+	case LVD_TEST_ACT_HEAP_FULL:
+		return lvd_td_heap_full();
+	case LVD_TEST_ACT_BAD_FREE:
+		return lvd_td_bad_free(arg);
 	case LVD_TEST_ACT_REENTER ... LVD_TEST_ACT_SUM_KERNEL:
 		return lvd_td_glue_misuse(act, arg);
 	default:
@@ -84,21 +153,21 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 {
 	switch (act) {
 	case LVD_TEST_ACT_READ_KERNEL:
-		return *(volatile unsigned long *)arg;
+		return READ_ONCE(*(unsigned long *)arg);
 	case LVD_TEST_ACT_WRITE_KERNEL:
-		*(volatile unsigned long *)arg = 0xbad;
+		WRITE_ONCE(*(unsigned long *)arg, 0xbad);
 		break;
 	case LVD_TEST_ACT_WRITE_TEXT:
-		*(volatile u8 *)lvd_td_work = 0xcc;
+		WRITE_ONCE(*(u8 *)lvd_td_work, 0xcc);
 		break;
 	case LVD_TEST_ACT_WRITE_RODATA:
-		*(volatile char *)lvd_td_name = 'X';
+		WRITE_ONCE(*(char *)lvd_td_name, 'X');
 		break;
 	case LVD_TEST_ACT_WRITE_GLUE:
-		*(volatile u8 *)lvd_test_driver_sum = 0xcc;
+		WRITE_ONCE(*(u8 *)lvd_test_driver_sum, 0xcc);
 		break;
 	case LVD_TEST_ACT_WRITE_MODULE:
-		*(volatile unsigned long *)THIS_MODULE = 0;
+		WRITE_ONCE(*(unsigned long *)THIS_MODULE, 0);
 		break;
 	case LVD_TEST_ACT_EXEC_DATA:
 		((void (*)(void))lvd_td_data_code)();
@@ -171,6 +240,12 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 	case LVD_TEST_ACT_BAD_STACK:
 		asm volatile("mov %0, %%rsp; int $0x1b" : : "r" (arg), "a" (0));
 		break;
+	case LVD_TEST_ACT_HEAP_OVERFLOW: {
+		u8 *piece = kmalloc(16, GFP_KERNEL);
+
+		WRITE_ONCE(piece[1 << 20], 1);
+		break;
+	}
 	case LVD_TEST_ACT_SPIN:
 		for (;;)
 			asm volatile("" : : : "memory");

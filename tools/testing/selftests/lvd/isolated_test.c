@@ -96,6 +96,23 @@ TEST_F(iso, printk_through_glue)
 	ASSERT_TRUE(logged("lvd_test_driver: isolated: act 2, arg 0xff, 1 calls, x%"));
 }
 
+/*
+ * kzalloc(), kmalloc() and kfree() through glue, from the domain's heap
+ * (256 KiB): 100 bytes set to 1, a zeroed piece, the space reused after
+ * kfree(); 64 pieces of 4 KiB fill it, and all come back.
+ */
+TEST_F(iso, kmalloc_from_its_heap)
+{
+	ASSERT_EQ(0, act("alloc", 100, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 1100 canary intact\n", self->result);
+	ASSERT_EQ(0, act("heap-full", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 64 canary intact\n", self->result);
+	ASSERT_EQ(0, act("heap-full", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 64 canary intact\n", self->result);
+	ASSERT_EQ(0, act("alloc", 5000, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 6000 canary intact\n", self->result);
+}
+
 /* Unloading runs its exit function in the domain, and frees it all. */
 TEST_F(iso, unloads_and_loads_again)
 {
@@ -124,7 +141,8 @@ TEST_F(iso, symbol_without_glue_is_refused)
  * again from inside the kernel's call (which holds the kernel side's
  * state) is refused rather than waited for; a handle it gave up, or one it
  * made up, names nothing; ops that point at kernel text are not its code;
- * and the kernel will not read kernel memory for it.
+ * the kernel will not read kernel memory for it; and kfree() of what it
+ * was not given is ignored.
  */
 TEST_F(iso, glue_refuses_misuse)
 {
@@ -136,6 +154,7 @@ TEST_F(iso, glue_refuses_misuse)
 		{ "forged-handle", EINVAL_RET },
 		{ "forged-ops", EINVAL_RET },
 		{ "sum-kernel", EFAULT_RET },
+		{ "bad-free", 0 },		/* kernel, inside, twice */
 		{ "stale-handle", EINVAL_RET },	/* last: it unregisters */
 	};
 	char want[64];
@@ -185,6 +204,7 @@ static const struct {
 	{ "vmfunc-other", EFAULT_RET, GP, 3 },	/* another domain's view */
 	{ "bad-kcall", EFAULT_RET, FAULT_BAD_CALL, 3 },
 	{ "bad-stack", EFAULT_RET, FAULT_BAD_STACK, 3 },
+	{ "heap-overflow", EFAULT_RET, PF, 3 },	/* past its heap */
 	{ "spin", ETIMEDOUT_RET, FAULT_WATCHDOG, 3 },	/* never returns */
 };
 

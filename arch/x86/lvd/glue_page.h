@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The glue page (glue_64.S): code for isolated modules' domains, in the
+ * kernel's read-only data. Only its addresses are used by the kernel.
+ */
+#ifndef _ARCH_X86_LVD_GLUE_PAGE_H
+#define _ARCH_X86_LVD_GLUE_PAGE_H
+
+extern const char lvd_glue_page[];
+extern const char lvd_glue_memcpy[], lvd_glue_memset[], lvd_glue_memmove[];
+extern const char lvd_glue_memcmp[], lvd_glue_strlen[];
+
+#endif /* _ARCH_X86_LVD_GLUE_PAGE_H */
