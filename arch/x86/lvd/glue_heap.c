@@ -19,7 +19,9 @@ static unsigned long lvd_glue_alloc(struct lvd_domain *d, unsigned long size,
 {
 	struct lvd_domain_heap *h = lvd_domain_heap(d);
 
-	return h ? lvd_domain_heap_alloc(h, size, flags & __GFP_ZERO) : 0;
+	bool zero = !!((__force gfp_t)flags & __GFP_ZERO);
+
+	return h ? lvd_domain_heap_alloc(h, size, zero) : 0;
 }
 
 /* __kmalloc_noprof(size, flags), __kmalloc_large_noprof(size, flags) */
