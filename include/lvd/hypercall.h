@@ -16,7 +16,7 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
-#define LVD_HC_ABI_VERSION	2
+#define LVD_HC_ABI_VERSION	3
 
 /* Hypercall numbers */
 #define LVD_HC_VERSION		0	/* -> LVD_HC_ABI_VERSION */
@@ -29,7 +29,8 @@
 #define LVD_HC_DOMAIN_UNLIST	6	/* (index) take it out of the list -> 0 */
 #define LVD_HC_FLUSH_EPT	7	/* (index) this CPU forgets an unlisted EPT -> 0 */
 #define LVD_HC_DOMAIN_FREE	8	/* (index) free an unlisted domain -> 0 */
-#define LVD_HC_NR		9
+#define LVD_HC_WATCHDOG		9	/* (TSC cycles, 0: off) this CPU's NMI timer -> 0 */
+#define LVD_HC_NR		10
 
 /* LVD_HC_DOMAIN_MAP's third argument: pages to map and access (R=1 W=2 X=4) */
 #define LVD_HC_MAP_ARG(nr_pages, prot)	(((u64)(nr_pages) << 3) | ((prot) & 7))

@@ -469,9 +469,12 @@ static int lvd_domain_kcall(struct lvd_domain *d, struct lvd_cross_frame *f,
 	return 0;
 }
 
-/* Enter the domain with @f until its function returns or it breaks a rule. */
+/*
+ * Enter the domain with @f until its function returns or it breaks a rule;
+ * with @timer, the hypervisor's timer watches each entry.
+ */
 static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
-			  unsigned long *flags)
+			  unsigned long *flags, bool timer)
 {
 	u64 start = lvd_watchdog_now();
 	unsigned long cr2;
@@ -479,6 +482,8 @@ static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
 	int why;
 
 	for (;;) {
+		if (timer)
+			lvd_watchdog_timer_arm(start);
 		lvd_watchdog_watch(start);
 		lvd_cross_run(__pa(d->pt.root), d->index, f, f, &cr2);
 		lvd_watchdog_watch(0);
@@ -539,7 +544,7 @@ int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 	struct lvd_cross_frame f;
 	unsigned long flags, *top;
 	unsigned int cpu;
-	bool outer;
+	bool outer, timer;
 	int err;
 
 	if (atomic_read(&d->stopped))
@@ -556,7 +561,9 @@ int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 	lvd_domain_call_frame(&f, fn, args, (unsigned long)&top[-1], flags);
 	outer = !cpumask_test_cpu(cpu, &d->inside);
 	cpumask_set_cpu(cpu, &d->inside);
-	err = lvd_domain_run(d, &f, &flags);
+	/* With interrupts off and no other CPU to send an NMI: the timer's */
+	timer = !(flags & X86_EFLAGS_IF) && lvd_watchdog_timer_wanted();
+	err = lvd_domain_run(d, &f, &flags, timer);
 	if (outer)
 		cpumask_clear_cpu(cpu, &d->inside);
 	local_irq_restore(flags);

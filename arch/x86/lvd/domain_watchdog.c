@@ -5,6 +5,10 @@
  * reaches the kernel (domain.c). A call made with interrupts off gets
  * none: a timer on another CPU sends such a CPU an NMI, which a domain
  * cannot block, and which reaches the kernel through the domains' IDT.
+ * With no other CPU online, the hypervisor's VMX-preemption timer sends
+ * the NMI instead (LVD_HC_WATCHDOG): armed on entry into a domain unless it
+ * is armed already, it costs a VM exit to arm and one to fire, at most
+ * every 110 ms, whatever the number of calls.
  */
 
 #include <linux/jiffies.h>
@@ -15,10 +19,14 @@
 #include <linux/timer.h>
 #include <asm/apic.h>
 #include <asm/irq_vectors.h>
+#include <asm/tsc.h>
+#include <lvd/hypercall.h>
 #include "domain_watchdog.h"
 
 /* How long a domain may run without returning or calling the kernel */
 #define LVD_WATCHDOG_NS		(100 * NSEC_PER_MSEC)
+/* The preemption timer, a little longer: the domain has expired by then */
+#define LVD_WATCHDOG_TIMER_MS	110
 /* How often the timer looks at the other CPUs */
 #define LVD_WATCHDOG_PERIOD	(HZ / 20)
 
@@ -26,7 +34,11 @@
 static DEFINE_PER_CPU(u64, lvd_watchdog_since);
 /* The timer sent this CPU an NMI that is the watchdog's */
 static DEFINE_PER_CPU(bool, lvd_watchdog_nmi);
+/* When this CPU armed the hypervisor's timer (ns), or 0 */
+static DEFINE_PER_CPU(u64, lvd_watchdog_timer_at);
 static struct timer_list lvd_watchdog_timer;
+/* The hypervisor has no VMX-preemption timer */
+static bool lvd_watchdog_no_timer;
 static DEFINE_MUTEX(lvd_watchdog_lock);
 static bool lvd_watchdog_started;
 
@@ -78,7 +90,10 @@ static void lvd_watchdog_tick(struct timer_list *t)
 
 static int lvd_watchdog_on_nmi(unsigned int type, struct pt_regs *regs)
 {
-	return this_cpu_xchg(lvd_watchdog_nmi, false) ? NMI_HANDLED : NMI_DONE;
+	bool timer = this_cpu_xchg(lvd_watchdog_timer_at, 0);
+
+	return this_cpu_xchg(lvd_watchdog_nmi, false) || timer ?
+	       NMI_HANDLED : NMI_DONE;
 }
 
 /**
@@ -102,4 +117,39 @@ int lvd_watchdog_start(void)
 	}
 	mutex_unlock(&lvd_watchdog_lock);
 	return ret;
+}
+
+/**
+ * lvd_watchdog_timer_wanted() - does a call with interrupts off need the
+ * hypervisor's timer?
+ *
+ * Return: true when no other CPU is online to send this one an NMI and the
+ * hypervisor has the VMX-preemption timer.
+ */
+bool lvd_watchdog_timer_wanted(void)
+{
+	return num_online_cpus() == 1 && !READ_ONCE(lvd_watchdog_no_timer);
+}
+
+/**
+ * lvd_watchdog_timer_arm() - the hypervisor sends this CPU an NMI in 110 ms
+ * @now: lvd_watchdog_now(), as the caller read it
+ *
+ * Before each entry into a domain, when lvd_watchdog_timer_wanted(): a
+ * domain entered at T gets an NMI by T + 110 ms, when it has run long
+ * enough to be stopped, or by T + 220 ms. A VM exit, unless the timer is
+ * armed already.
+ */
+void lvd_watchdog_timer_arm(u64 now)
+{
+	u64 at = this_cpu_read(lvd_watchdog_timer_at);
+
+	if (at && now - at < LVD_WATCHDOG_TIMER_MS * NSEC_PER_MSEC)
+		return;
+	if (lvd_hypercall(LVD_HC_WATCHDOG, (u64)tsc_khz * LVD_WATCHDOG_TIMER_MS,
+			  0, 0).ret) {
+		WRITE_ONCE(lvd_watchdog_no_timer, true);
+		return;
+	}
+	this_cpu_write(lvd_watchdog_timer_at, now | 1);
 }

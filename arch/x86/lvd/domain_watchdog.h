@@ -11,5 +11,7 @@ u64 lvd_watchdog_now(void);
 bool lvd_watchdog_expired(u64 since);
 void lvd_watchdog_watch(u64 since);
 int lvd_watchdog_start(void);
+bool lvd_watchdog_timer_wanted(void);
+void lvd_watchdog_timer_arm(u64 now);
 
 #endif /* _ARCH_X86_LVD_DOMAIN_WATCHDOG_H */

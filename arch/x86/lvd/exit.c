@@ -287,6 +287,21 @@ static void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
 		lvd_request_nmi_window();
 }
 
+/**
+ * lvd_preemption_timer_off() - stop this CPU's VMX-preemption timer
+ *
+ * Saving the timer at exits is allowed only while it is active (SDM
+ * 26.2.1.2): both controls go off together.
+ */
+void lvd_preemption_timer_off(void)
+{
+	lvd_vmwrite(PIN_BASED_VM_EXEC_CONTROL,
+		    lvd_vmread(PIN_BASED_VM_EXEC_CONTROL) &
+		    ~PIN_BASED_VMX_PREEMPTION_TIMER);
+	lvd_vmwrite(VM_EXIT_CONTROLS, lvd_vmread(VM_EXIT_CONTROLS) &
+		    ~VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
+}
+
 static void lvd_exit_exception_nmi(struct lvd_vcpu *vcpu)
 {
 	u32 info = lvd_vmread(VM_EXIT_INTR_INFO);
@@ -344,6 +359,11 @@ static int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
 		break;
 	case EXIT_REASON_NMI_WINDOW:
 		break;	/* lvd_deliver_nmi() does it */
+	case EXIT_REASON_PREEMPTION_TIMER:
+		/* The domain watchdog's timer (LVD_HC_WATCHDOG): once, an NMI */
+		lvd_preemption_timer_off();
+		vcpu->nmi_pending = true;
+		break;
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		/*
 		 * Out of a crossing that held an NMI (lvd_deliver_nmi()), or

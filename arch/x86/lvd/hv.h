@@ -93,6 +93,7 @@ void lvd_skip_instruction(void);
 void lvd_inject_exception(unsigned int vector, bool has_error, u32 error);
 void lvd_redeliver_event(void);
 bool lvd_hold_event(struct lvd_vcpu *vcpu, u32 vectoring);
+void lvd_preemption_timer_off(void);
 unsigned int lvd_guest_cpl(void);
 void lvd_root_on_nmi(void);
 void __noreturn lvd_vmresume_failed(void);

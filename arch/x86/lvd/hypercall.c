@@ -37,6 +37,34 @@ static long lvd_hc_read_stats(struct lvd_vcpu *vcpu, unsigned long pa,
  *
  * Return: %LVD_EXIT_NATIVE after %LVD_HC_LEAVE, else %LVD_EXIT_RESUME.
  */
+/*
+ * Arm this CPU's VMX-preemption timer for @tsc TSC cycles, or disarm it (0).
+ * When it expires, once, the guest gets an NMI (EXIT_REASON_PREEMPTION_TIMER
+ * in exit.c): the domain watchdog's, for calls made with interrupts off
+ * when no other CPU can send one. Where the CPU can save the timer at each
+ * exit, it counts guest time across exits (a domain's CPUID loop does not
+ * restart it); elsewhere from the last VM entry.
+ */
+static long lvd_hc_watchdog(unsigned long tsc)
+{
+	u32 pin = lvd_vmread(PIN_BASED_VM_EXEC_CONTROL);
+	u64 ticks;
+
+	if (!((lvd_hv.msrs.pinbased >> 32) & PIN_BASED_VMX_PREEMPTION_TIMER))
+		return -EOPNOTSUPP;
+	if (!tsc) {
+		lvd_preemption_timer_off();
+		return 0;
+	}
+	if ((lvd_hv.msrs.exit >> 32) & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER)
+		lvd_vmwrite(VM_EXIT_CONTROLS, lvd_vmread(VM_EXIT_CONTROLS) |
+			    VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
+	ticks = tsc >> vmx_misc_preemption_timer_rate(lvd_hv.msrs.misc);
+	lvd_vmwrite(VMX_PREEMPTION_TIMER_VALUE, clamp_t(u64, ticks, 1, U32_MAX));
+	lvd_vmwrite(PIN_BASED_VM_EXEC_CONTROL, pin | PIN_BASED_VMX_PREEMPTION_TIMER);
+	return 0;
+}
+
 int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 {
 	long ret;
@@ -65,6 +93,9 @@ int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 		return lvd_leave_vmx(vcpu, regs);
 	case LVD_HC_READ_STATS:
 		ret = lvd_hc_read_stats(vcpu, regs->rbx, regs->rcx);
+		break;
+	case LVD_HC_WATCHDOG:
+		ret = lvd_hc_watchdog(regs->rbx);
 		break;
 	default:
 		ret = lvd_hc_domain(regs->rax, regs->rbx, regs->rcx, regs->rdx);

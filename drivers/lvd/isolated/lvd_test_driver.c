@@ -231,9 +231,19 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 			     : "=r" (v) : "a" (0), "r" (arg), "c" (0) : "memory");
 		return v;
 	}
-	case LVD_TEST_ACT_VMFUNC_OTHER:
-		asm volatile(".byte 0x0f, 0x01, 0xd4; ud2" : : "a" (0), "c" (arg));
-		break;
+	case LVD_TEST_ACT_VMFUNC_OTHER: {
+		unsigned long v;
+
+		/*
+		 * VMFUNC 0 to another domain's index, then a load of its own
+		 * data, which that view does not map (a load, not the next
+		 * fetch: under nested KVM a fetch may use a stale translation)
+		 */
+		asm volatile(".byte 0x0f, 0x01, 0xd4; mov (%2), %0"
+			     : "=r" (v) : "a" (0), "r" (&lvd_td_calls), "c" (arg)
+			     : "memory");
+		return v;
+	}
 	case LVD_TEST_ACT_BAD_KCALL:
 		asm volatile("int $0x1b" : : "a" (4095));
 		break;

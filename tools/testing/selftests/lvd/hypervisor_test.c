@@ -572,7 +572,7 @@ TEST_F(hv, hypercall_abi)
 	long ret;
 
 	ret = hypercall(0, 0, 0, 0, &rbx);
-	ASSERT_EQ(2, ret) TH_LOG("ABI version %ld", ret);
+	ASSERT_EQ(3, ret) TH_LOG("ABI version %ld", ret);
 	ret = hypercall(1, 0x1234, 0, 0, &rbx);
 	ASSERT_EQ((long)(0x1234 ^ 0x4c56445f50494e47ULL), ret);
 }
@@ -582,7 +582,7 @@ TEST_F(hv, bad_hypercalls_are_refused)
 	unsigned long rbx;
 
 	/* Unknown numbers */
-	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(9, 0, 0, 0, &rbx));
+	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(10, 0, 0, 0, &rbx));
 	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(999, 0, 0, 0, &rbx));
 	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(-1UL, 0, 0, 0, &rbx));
 	/* READ_STATS: wrong size, a buffer across a page, no RAM there */
