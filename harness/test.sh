@@ -69,11 +69,15 @@ for b in $BOOTS; do
 	*) die "BOOTS: $b: the option is off, reboot or restart" ;;
 	esac
 	names+=("$name")
+	# Every exit of the nested boot's L2 goes through two hypervisors.
+	timeout=${TIMEOUT:-600}
+	[ "$emu" != nested ] || timeout=$((timeout * 2))
 	if [ ${#pids[@]} -ge 2 ]; then
 		wait "${pids[0]}" || true
 		pids=("${pids[@]:1}")
 	fi
-	BOOT=$emu CPUS=$cpus MODE=test CMDLINE_EXTRA="$extra" "$H/boot.sh" "$name" &
+	BOOT=$emu CPUS=$cpus MODE=test TIMEOUT=$timeout CMDLINE_EXTRA="$extra" \
+		"$H/boot.sh" "$name" &
 	pids+=($!)
 	sleep 3
 done

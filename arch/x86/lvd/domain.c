@@ -267,7 +267,8 @@ EXPORT_SYMBOL_GPL(lvd_domain_map);
  *
  * The domain's code at CPL 3 can then use these pages as the kernel does,
  * through the same addresses: the kernel must not use them for anything
- * else while the domain lives.
+ * else while the domain lives. Physically contiguous pages go to the EPT
+ * in one hypercall.
  *
  * Return: 0; -EINVAL for a bad range or access; -EEXIST when a page is
  * mapped already; -EFAULT when some page is not RAM the kernel may give;
@@ -278,6 +279,8 @@ int lvd_domain_give(struct lvd_domain *d, unsigned long va, size_t size,
 {
 	unsigned int pt = LVD_PT_USER;
 	unsigned long end = va + size;
+	phys_addr_t pa, run = 0;
+	size_t run_len = 0;
 	int ret = 0;
 
 	if (!size || !PAGE_ALIGNED(va) || !PAGE_ALIGNED(size) || end < va ||
@@ -289,8 +292,26 @@ int lvd_domain_give(struct lvd_domain *d, unsigned long va, size_t size,
 	if (access & LVD_DOMAIN_EXEC)
 		pt |= LVD_PT_EXEC;
 	mutex_lock(&d->lock);
-	for (; !ret && va < end; va += PAGE_SIZE)
-		ret = lvd_domain_map_page_at(d, va, slow_virt_to_phys((void *)va), pt);
+	for (; !ret && va < end; va += PAGE_SIZE) {
+		pa = slow_virt_to_phys((void *)va);
+		ret = lvd_pt_map(&d->pt, va, pa, pt);
+		if (!ret)
+			ret = lvd_domain_map_new_tables(d);
+		if (ret)
+			break;
+		if (run_len && pa == run + run_len &&
+		    run_len < LVD_HC_MAP_MAX_PAGES * PAGE_SIZE) {
+			run_len += PAGE_SIZE;
+			continue;
+		}
+		/* A new run of contiguous pages: the last one goes to the EPT */
+		if (run_len)
+			ret = lvd_domain_map(d, run, run_len, access);
+		run = pa;
+		run_len = PAGE_SIZE;
+	}
+	if (!ret && run_len)
+		ret = lvd_domain_map(d, run, run_len, access);
 	mutex_unlock(&d->lock);
 	return ret;
 }

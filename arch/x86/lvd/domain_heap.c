@@ -8,6 +8,8 @@
  */
 
 #include <linux/bitmap.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/vmalloc.h>
@@ -20,7 +22,7 @@
 /**
  * struct lvd_domain_heap - a domain's heap, as the kernel keeps it
  * @lock: protects the bitmaps
- * @base: its first byte (vmalloc memory, given to the domain)
+ * @base: its first byte (given to the domain)
  * @size: its size in bytes
  * @granules: how many granules it has
  * @used: granules handed out
@@ -35,6 +37,23 @@ struct lvd_domain_heap {
 	unsigned long *start;
 };
 
+/* Contiguous if it can be (one hypercall gives it all), else vmalloc */
+static void *lvd_domain_heap_mem(size_t size)
+{
+	struct page *pages = alloc_pages(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN,
+					 get_order(size));
+
+	return pages ? page_address(pages) : vzalloc(size);
+}
+
+static void lvd_domain_heap_mem_free(void *mem, size_t size)
+{
+	if (is_vmalloc_addr(mem))
+		vfree(mem);
+	else if (mem)
+		free_pages((unsigned long)mem, get_order(size));
+}
+
 /**
  * lvd_domain_heap_create() - a heap for a domain, given to it read-write
  * @d: the domain
@@ -47,7 +66,7 @@ struct lvd_domain_heap *lvd_domain_heap_create(struct lvd_domain *d,
 					       size_t size)
 {
 	struct lvd_domain_heap *h = kzalloc(sizeof(*h), GFP_KERNEL);
-	void *mem = vzalloc(size);
+	void *mem = lvd_domain_heap_mem(size);
 	int err = -ENOMEM;
 
 	if (!h || !mem)
@@ -70,7 +89,7 @@ fail:
 		bitmap_free(h->start);
 	}
 	kfree(h);
-	vfree(mem);
+	lvd_domain_heap_mem_free(mem, size);
 	return ERR_PTR(err);
 }
 
@@ -82,7 +101,7 @@ void lvd_domain_heap_destroy(struct lvd_domain_heap *h)
 {
 	if (!h)
 		return;
-	vfree((void *)h->base);
+	lvd_domain_heap_mem_free((void *)h->base, h->size);
 	bitmap_free(h->used);
 	bitmap_free(h->start);
 	kfree(h);
