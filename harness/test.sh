@@ -56,7 +56,6 @@ tally() {
 # Boots run two at a time (one emulated CPU thread each on a 2-core host);
 # Bochs instances start a few seconds apart so each finds a free RFB port.
 names=()
-pids=()
 for b in $BOOTS; do
 	IFS=: read -r emu cpus opt <<< "$b"
 	case $opt in
@@ -72,13 +71,12 @@ for b in $BOOTS; do
 	# Every exit of the nested boot's L2 goes through two hypervisors.
 	timeout=${TIMEOUT:-600}
 	[ "$emu" != nested ] || timeout=$((timeout * 2))
-	if [ ${#pids[@]} -ge 2 ]; then
-		wait "${pids[0]}" || true
-		pids=("${pids[@]:1}")
-	fi
+	# A free slot as soon as any boot ends (the nested one is long)
+	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
+		wait -n || true
+	done
 	BOOT=$emu CPUS=$cpus MODE=test TIMEOUT=$timeout CMDLINE_EXTRA="$extra" \
 		"$H/boot.sh" "$name" &
-	pids+=($!)
 	sleep 3
 done
 wait || true

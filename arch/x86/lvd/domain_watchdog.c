@@ -8,7 +8,9 @@
  * With no other CPU online, the hypervisor's VMX-preemption timer sends
  * the NMI instead (LVD_HC_WATCHDOG): armed on entry into a domain unless it
  * is armed already, it costs a VM exit to arm and one to fire, at most
- * every 110 ms, whatever the number of calls.
+ * every 110 ms, whatever the number of calls. Before the first domain, the
+ * timer is tried once: one that never fires (seen under nested KVM) is
+ * not relied on, and the kernel says so.
  */
 
 #include <linux/jiffies.h>
@@ -37,8 +39,10 @@ static DEFINE_PER_CPU(bool, lvd_watchdog_nmi);
 /* When this CPU armed the hypervisor's timer (ns), or 0 */
 static DEFINE_PER_CPU(u64, lvd_watchdog_timer_at);
 static struct timer_list lvd_watchdog_timer;
-/* The hypervisor has no VMX-preemption timer */
+/* The hypervisor has no VMX-preemption timer, or none that fires */
 static bool lvd_watchdog_no_timer;
+/* How long the timer gets to fire when it is tried */
+#define LVD_WATCHDOG_TRY_MS	50
 static DEFINE_MUTEX(lvd_watchdog_lock);
 static bool lvd_watchdog_started;
 
@@ -96,6 +100,51 @@ static int lvd_watchdog_on_nmi(unsigned int type, struct pt_regs *regs)
 	       NMI_HANDLED : NMI_DONE;
 }
 
+/*
+ * Arm the hypervisor's timer for 1 ms and wait up to 50 ms, interrupts off,
+ * for its NMI. Under nested KVM inside Bochs it never came.
+ */
+static void lvd_watchdog_try_timer(void)
+{
+	unsigned long flags;
+	u64 start;
+	long ret;
+
+	local_irq_save(flags);
+	if (!lvd_cpu_virtualized()) {
+		local_irq_restore(flags);
+		return;
+	}
+	this_cpu_write(lvd_watchdog_timer_at, 1);
+	ret = lvd_hypercall(LVD_HC_WATCHDOG, tsc_khz, 0, 0).ret;
+	start = lvd_watchdog_now();
+	while (!ret && this_cpu_read(lvd_watchdog_timer_at) &&
+	       lvd_watchdog_now() - start < LVD_WATCHDOG_TRY_MS * NSEC_PER_MSEC)
+		cpu_relax();
+	if (ret || this_cpu_read(lvd_watchdog_timer_at)) {
+		lvd_hypercall(LVD_HC_WATCHDOG, 0, 0, 0);
+		this_cpu_write(lvd_watchdog_timer_at, 0);
+		WRITE_ONCE(lvd_watchdog_no_timer, true);
+	}
+	local_irq_restore(flags);
+	if (READ_ONCE(lvd_watchdog_no_timer))
+		pr_warn("lvd: the VMX-preemption timer %s: with one CPU online, a domain called with interrupts off cannot be stopped\n",
+			ret ? "is missing" : "did not fire");
+}
+
+/**
+ * lvd_watchdog_timer_works() - can a domain called with interrupts off on
+ * the only online CPU be stopped?
+ *
+ * Return: true when the hypervisor's timer fired when it was tried (on the
+ * first domain's creation).
+ */
+bool lvd_watchdog_timer_works(void)
+{
+	return !READ_ONCE(lvd_watchdog_no_timer);
+}
+EXPORT_SYMBOL_GPL(lvd_watchdog_timer_works);
+
 /**
  * lvd_watchdog_start() - start the timer, once
  *
@@ -113,6 +162,7 @@ int lvd_watchdog_start(void)
 			timer_setup(&lvd_watchdog_timer, lvd_watchdog_tick, 0);
 			mod_timer(&lvd_watchdog_timer, jiffies + LVD_WATCHDOG_PERIOD);
 			lvd_watchdog_started = true;
+			lvd_watchdog_try_timer();
 		}
 	}
 	mutex_unlock(&lvd_watchdog_lock);

@@ -12,6 +12,7 @@ bool lvd_watchdog_expired(u64 since);
 void lvd_watchdog_watch(u64 since);
 int lvd_watchdog_start(void);
 bool lvd_watchdog_timer_wanted(void);
+bool lvd_watchdog_timer_works(void);
 void lvd_watchdog_timer_arm(u64 now);
 
 #endif /* _ARCH_X86_LVD_DOMAIN_WATCHDOG_H */

@@ -42,6 +42,7 @@
 #include <lvd/domain.h>
 #include <lvd/hypercall.h>
 #include "cross.h"
+#include "domain_watchdog.h"
 #include "vcpu.h"
 
 static struct dentry *lvd_test_dir;
@@ -782,11 +783,8 @@ static void lvd_test_spin_irqs_off(struct lvd_domain *d)
 	unsigned long flags, ret;
 	int err;
 
-	/* Alone, the CPU needs the hypervisor's timer: disarming says if it has one. */
-	local_irq_save(flags);
-	err = lvd_hypercall(LVD_HC_WATCHDOG, 0, 0, 0).ret;
-	local_irq_restore(flags);
-	if (num_online_cpus() < 2 && err) {
+	/* Alone, the CPU needs the hypervisor's timer, one that fires. */
+	if (num_online_cpus() < 2 && !lvd_watchdog_timer_works()) {
 		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
 			 "one CPU, no timer");
 		return;

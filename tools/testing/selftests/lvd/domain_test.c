@@ -159,7 +159,7 @@ TEST_F(dom, watchdog_stops_a_domain_called_with_interrupts_off)
 
 	ASSERT_EQ(0, cross("spin-irqs-off", self->result, sizeof(self->result)));
 	if (!strcmp(self->result, "one CPU, no timer\n"))
-		SKIP(return, "one CPU, and no VMX-preemption timer");
+		SKIP(return, "one CPU, and no VMX-preemption timer that fires");
 	snprintf(want, sizeof(want), "err %d vector %u\n", ETIMEDOUT_RET,
 		 FAULT_WATCHDOG);
 	ASSERT_STREQ(want, self->result);
