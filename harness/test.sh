@@ -102,14 +102,16 @@ check() {
 }
 # The harness itself: a panicking kernel and a failing test must fail a boot.
 harness_sees() {
-	local name=$1 pattern=$2
+	local name=$1 pattern=$2 out
 
 	shift 2
 	env BOOT=qemu CPUS=1 MODE=test "$@" "$H/boot.sh" "$name" >/dev/null 2>&1 || true
-	if "$H/results.sh" "$name" | grep -q "$pattern"; then
-		echo "reported: $("$H/results.sh" "$name" | grep -m1 "$pattern" | cut -c1-90)"
+	# Read whole: grep -q stopping early would kill results.sh (pipefail).
+	out=$("$H/results.sh" "$name" || true)
+	if grep -q "$pattern" <<< "$out"; then
+		echo "reported: $(grep -m1 "$pattern" <<< "$out" | cut -c1-90)"
 	else
-		"$H/results.sh" "$name"
+		echo "$out"
 		return 1
 	fi
 }

@@ -30,13 +30,6 @@ static long lvd_hc_read_stats(struct lvd_vcpu *vcpu, unsigned long pa,
 	return 0;
 }
 
-/**
- * lvd_exit_vmcall() - a VMCALL exited
- * @vcpu: this CPU
- * @regs: guest registers: RAX = number, RBX/RCX/RDX = arguments
- *
- * Return: %LVD_EXIT_NATIVE after %LVD_HC_LEAVE, else %LVD_EXIT_RESUME.
- */
 /*
  * Arm this CPU's VMX-preemption timer for @tsc TSC cycles, or disarm it (0).
  * When it expires, once, the guest gets an NMI (EXIT_REASON_PREEMPTION_TIMER
@@ -65,6 +58,13 @@ static long lvd_hc_watchdog(unsigned long tsc)
 	return 0;
 }
 
+/**
+ * lvd_exit_vmcall() - a VMCALL exited
+ * @vcpu: this CPU
+ * @regs: guest registers: RAX = number, RBX/RCX/RDX = arguments
+ *
+ * Return: %LVD_EXIT_NATIVE after %LVD_HC_LEAVE, else %LVD_EXIT_RESUME.
+ */
 int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 {
 	long ret;
