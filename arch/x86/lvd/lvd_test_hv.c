@@ -32,6 +32,7 @@
 #include <linux/delay.h>
 #include <linux/kthread.h>
 #include <linux/math64.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
@@ -829,15 +830,31 @@ static void lvd_test_glue(struct lvd_domain *d, const char *how,
  * VMFUNC to another live domain's index, then a load: the domain's own
  * page tables and code are not in the other's EPT.
  */
+/*
+ * A page of @d's that nobody has touched, freed once @d is gone: under
+ * nested KVM, an access after a VMFUNC may still use a translation cached
+ * before it, so the access that must fault goes to a page never cached.
+ */
+static struct page *lvd_test_untouched;
+
 static void lvd_test_other_domain(struct lvd_domain *d, unsigned long data)
 {
 	struct lvd_domain *other = lvd_domain_create();
+	unsigned long va;
 
-	if (IS_ERR(other)) {
+	if (lvd_test_untouched)
+		__free_page(lvd_test_untouched);
+	lvd_test_untouched = alloc_page(GFP_KERNEL);
+	if (IS_ERR(other) || !lvd_test_untouched) {
 		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
-			 "err %ld", PTR_ERR(other));
+			 "err %ld", IS_ERR(other) ? PTR_ERR(other) : -ENOMEM);
+		if (!IS_ERR(other))
+			lvd_domain_destroy(other);
 		return;
 	}
+	va = (unsigned long)page_address(lvd_test_untouched);
+	if (!lvd_domain_give(d, va, PAGE_SIZE, LVD_DOMAIN_READ | LVD_DOMAIN_WRITE))
+		data = va;
 	lvd_test_cross_fault(d, lvd_test_dom_vmfunc_load, data,
 			     lvd_domain_index(other));
 	lvd_domain_destroy(other);
@@ -1323,6 +1340,8 @@ static void __exit lvd_test_exit(void)
 {
 	debugfs_remove_recursive(lvd_test_dir);
 	lvd_test_domain_destroy();
+	if (lvd_test_untouched)
+		__free_page(lvd_test_untouched);
 }
 module_exit(lvd_test_exit);
 

@@ -232,15 +232,16 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 		return v;
 	}
 	case LVD_TEST_ACT_VMFUNC_OTHER: {
-		unsigned long v;
+		/* A heap piece nobody has touched: no translation is cached */
+		unsigned long v, *fresh = kmalloc(PAGE_SIZE, GFP_KERNEL);
 
 		/*
 		 * VMFUNC 0 to another domain's index, then a load of its own
-		 * data, which that view does not map (a load, not the next
-		 * fetch: under nested KVM a fetch may use a stale translation)
+		 * memory, which that view does not map (under nested KVM an
+		 * access may use a translation cached before the VMFUNC)
 		 */
 		asm volatile(".byte 0x0f, 0x01, 0xd4; mov (%2), %0"
-			     : "=r" (v) : "a" (0), "r" (&lvd_td_calls), "c" (arg)
+			     : "=r" (v) : "a" (0), "r" (fresh), "c" (arg)
 			     : "memory");
 		return v;
 	}
