@@ -13,7 +13,6 @@
 #include <asm/traps.h>
 #include <asm/vmx.h>
 
-#include "cross.h"
 #include "hv.h"
 #include "root.h"
 #include "vcpu.h"
@@ -37,29 +36,31 @@ static u32 lvd_ept_pf_error(unsigned long qual)
 }
 
 /*
- * A violation in a domain's view. Outside a crossing the only way there is
- * VMFUNC, which user space can execute: the CPU goes back to the kernel's
- * view, and the culprit gets #GP (SIGSEGV in user space). An event that
- * came first does not spare user space the #GP: its delivery, through the
- * kernel's IDT, faulted in the domain's view, and the event waits until
- * the #GP is delivered (lvd_hold_event()). For the kernel, and in a
- * crossing (the domains' IDT), the event is delivered again in the
- * kernel's view instead (lvd_handle_exit() does it). The kernel at CPL 0
- * without an event got there from user space that switched views (by
- * SYSCALL, say): it did nothing wrong, and goes on in its own view, where
- * a #GP would have hit its entry code on the user's stack and GS. The
- * domain itself is not touched.
+ * A violation in a domain's view at CPL 3 comes from a VMFUNC of the code
+ * running there: user space, or a domain that left its own view (whose
+ * page tables, IDT stubs and stacks its own view always maps). The CPU
+ * goes back to the kernel's view, and the culprit gets #GP: SIGSEGV in
+ * user space, a stopped domain in a crossing. An event that came right
+ * after the VMFUNC does not spare it: its delivery faulted in the view,
+ * and the event waits until the #GP is delivered (lvd_hold_event()).
+ * Were it delivered again instead, a domain would come back from it in
+ * its own view, its VMFUNC undone and unpunished. Only when the event
+ * cannot wait is it delivered again (lvd_handle_exit() does it).
+ *
+ * At CPL 0 the kernel did nothing wrong: it got there from user space
+ * that switched views (by SYSCALL, say), or it was delivering an event
+ * in the trampoline. It goes on in its own view, where a #GP would have
+ * hit its entry code on the user's stack and GS. The domain whose view it
+ * was is not touched.
  */
 static void lvd_ept_violation_in_domain(struct lvd_vcpu *vcpu, u32 vectoring)
 {
 	vcpu->stats.ept_domain++;
 	lvd_vmwrite(EPT_POINTER, lvd_hv.kernel_eptp);
-	if (!lvd_guest_cpl() && !(vectoring & VECTORING_INFO_VALID_MASK))
+	if (!lvd_guest_cpl())
 		return;
 	if ((vectoring & VECTORING_INFO_VALID_MASK) &&
-	    (!lvd_guest_cpl() ||
-	     lvd_vmread(GUEST_IDTR_BASE) == READ_ONCE(lvd_cross_idt_base) ||
-	     !lvd_hold_event(vcpu, vectoring)))
+	    !lvd_hold_event(vcpu, vectoring))
 		return;
 	lvd_inject_exception(X86_TRAP_GP, true, 0);
 }

@@ -827,15 +827,16 @@ static void lvd_test_glue(struct lvd_domain *d, const char *how,
 }
 
 /*
+ * A page of @d's that nobody has touched, freed once @d is gone: under
+ * nested KVM, fetches after a VMFUNC may still use translations cached
+ * before it, so the load that must fault goes to a page never cached.
+ */
+static struct page *lvd_test_untouched;
+
+/*
  * VMFUNC to another live domain's index, then a load: the domain's own
  * page tables and code are not in the other's EPT.
  */
-/*
- * A page of @d's that nobody has touched, freed once @d is gone: under
- * nested KVM, an access after a VMFUNC may still use a translation cached
- * before it, so the access that must fault goes to a page never cached.
- */
-static struct page *lvd_test_untouched;
 
 static void lvd_test_other_domain(struct lvd_domain *d, unsigned long data)
 {

@@ -237,8 +237,8 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 
 		/*
 		 * VMFUNC 0 to another domain's index, then a load of its own
-		 * memory, which that view does not map (under nested KVM an
-		 * access may use a translation cached before the VMFUNC)
+		 * memory, which that view does not map (under nested KVM a
+		 * fetch may use a translation cached before the VMFUNC)
 		 */
 		asm volatile(".byte 0x0f, 0x01, 0xd4; mov (%2), %0"
 			     : "=r" (v) : "a" (0), "r" (fresh), "c" (arg)

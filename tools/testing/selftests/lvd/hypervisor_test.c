@@ -51,25 +51,6 @@ static int hv_expected(void)
 	return vmx_expected() && !hv_off_expected();
 }
 
-/* Sum of one exit reason's kernel and user counts over all CPUs. */
-static long long exits_of(const char *reason, int user)
-{
-	char buf[16384], *line, *save, name[32];
-	unsigned long long k, u;
-	long long total = 0;
-	unsigned int cpu;
-
-	if (read_text(LVD_DEBUGFS "exits", buf, sizeof(buf)) <= 0)
-		return -1;
-	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "cpu%u %31s %llu %llu", &cpu, name, &k, &u) != 4)
-			continue;
-		if (!strcmp(name, reason))
-			total += user ? u : k;
-	}
-	return total;
-}
-
 static long hypercall(unsigned long nr, unsigned long a0, unsigned long a1,
 		      unsigned long a2, unsigned long *rbx)
 {

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,6 +43,29 @@ static inline int write_text(const char *path, const char *text)
 	ret = write(fd, text, strlen(text)) == (ssize_t)strlen(text) ? 0 : -errno;
 	close(fd);
 	return ret;
+}
+
+/*
+ * One exit reason's count over all CPUs, from the hypervisor's
+ * lvd/exits: exits while the guest ran at CPL 3 if @user, else at CPL 0.
+ * -1 when the file cannot be read.
+ */
+static inline long long exits_of(const char *reason, int user)
+{
+	char buf[16384], *line, *save, name[32];
+	unsigned long long k, u;
+	long long total = 0;
+	unsigned int cpu;
+
+	if (read_text(LVD_DEBUGFS "exits", buf, sizeof(buf)) <= 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "cpu%u %31s %llu %llu", &cpu, name, &k, &u) != 4)
+			continue;
+		if (!strcmp(name, reason))
+			total += user ? u : k;
+	}
+	return total;
 }
 
 #endif /* _LVD_FILES_H */
