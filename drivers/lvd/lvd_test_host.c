@@ -256,6 +256,7 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_BAD_KCALL] = "bad-kcall",
 	[LVD_TEST_ACT_BAD_STACK] = "bad-stack",
 	[LVD_TEST_ACT_HEAP_OVERFLOW] = "heap-overflow",
+	[LVD_TEST_ACT_DIV0] = "div0",
 	[LVD_TEST_ACT_SPIN] = "spin",
 };
 

@@ -54,6 +54,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_BAD_KCALL,		/* a kernel call it was not given */
 	LVD_TEST_ACT_BAD_STACK,		/* a kernel call with RSP at arg */
 	LVD_TEST_ACT_HEAP_OVERFLOW,	/* a write 1 MiB past a heap piece */
+	LVD_TEST_ACT_DIV0,		/* a divide by arg, 0 */
 	LVD_TEST_ACT_SPIN,		/* never returns */
 	LVD_TEST_NR_ACTS
 };

@@ -32,6 +32,8 @@
 #define LVD_DOMAIN_RED_ZONE	128
 /* ... and needs this much of its stack left */
 #define LVD_DOMAIN_NEST_MIN	1024
+/* A kernel call that ran: neither a vector nor a reason to stop */
+#define LVD_DOMAIN_KCALL_DONE	(-1)
 
 /**
  * struct lvd_domain - a domain, as the kernel knows it
@@ -466,7 +468,8 @@ static void lvd_domain_call_frame(struct lvd_cross_frame *f, unsigned long fn,
  * A call from the domain to the kernel: RAX numbers one of its kernel
  * calls, RDI to R9 are the arguments, and RAX gets the result. A call
  * back into the domain from there uses its stack below the caller's, so
- * that stack pointer must be inside this CPU's domain stack.
+ * that stack pointer must be inside this CPU's domain stack. Returns
+ * LVD_DOMAIN_KCALL_DONE, or why the domain must be stopped.
  */
 static int lvd_domain_kcall(struct lvd_domain *d, struct lvd_cross_frame *f,
 			    unsigned long *flags)
@@ -487,7 +490,7 @@ static int lvd_domain_kcall(struct lvd_domain *d, struct lvd_cross_frame *f,
 	f->rax = d->kcalls[f->rax](d, args);
 	local_irq_save(*flags);
 	d->tops[cpu] = old_top;
-	return 0;
+	return LVD_DOMAIN_KCALL_DONE;
 }
 
 /*
@@ -520,21 +523,23 @@ static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
 			}
 			continue;
 		}
-		if ((f->cs & 3) != 3)
-			why = v;
-		else if (v == LVD_VECTOR_RETURN)
+		/*
+		 * From CPL 3, a return or a kernel call; anything else is an
+		 * exception, whose vector (0, #DE, too) is why the domain stops.
+		 */
+		if ((f->cs & 3) == 3 && v == LVD_VECTOR_RETURN)
 			return 0;
-		else if (v == LVD_VECTOR_CALL)
+		why = v;
+		if ((f->cs & 3) == 3 && v == LVD_VECTOR_CALL)
 			why = lvd_domain_kcall(d, f, flags);
-		else
-			why = v;
 		if (atomic_read(&d->stopped))
 			return -ESHUTDOWN;
-		if (why) {
-			lvd_domain_stop(d, why, f, cr2);
-			return -EFAULT;
+		if (why == LVD_DOMAIN_KCALL_DONE) {
+			start = lvd_watchdog_now();
+			continue;
 		}
-		start = lvd_watchdog_now();
+		lvd_domain_stop(d, why, f, cr2);
+		return -EFAULT;
 	}
 }
 

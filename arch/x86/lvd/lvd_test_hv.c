@@ -38,8 +38,12 @@
 #include <linux/seq_file.h>
 #include <linux/sched/task.h>
 #include <linux/smp.h>
+#include <linux/string.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <asm/asm.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
 #include <lvd/domain.h>
 #include <lvd/hypercall.h>
 #include "cross.h"
@@ -456,6 +460,56 @@ asm(".pushsection .rodata.lvd_test_domain, \"a\"\n"
 "lvd_test_dom_int3:\n"
 "	int3\n"
 "	ret\n"
+/* WRMSR of 0 to the MSR in EDI */
+"lvd_test_dom_wrmsr_any:\n"
+"	mov %edi, %ecx\n"
+"	xor %eax, %eax\n"
+"	xor %edx, %edx\n"
+"	wrmsr\n"
+"	ret\n"
+"lvd_test_dom_write_cr0:\n"
+"	mov %rdi, %cr0\n"
+"	ret\n"
+"lvd_test_dom_write_cr4:\n"
+"	mov %rdi, %cr4\n"
+"	ret\n"
+"lvd_test_dom_lgdt:\n"
+"	lgdt (%rdi)\n"
+"	ret\n"
+"lvd_test_dom_lldt:\n"
+"	lldt %di\n"
+"	ret\n"
+"lvd_test_dom_ltr:\n"
+"	ltr %di\n"
+"	ret\n"
+"lvd_test_dom_mov_dr0:\n"
+"	mov %rdi, %dr0\n"
+"	ret\n"
+"lvd_test_dom_invd:\n"
+"	invd\n"
+"	ret\n"
+/* VMCALL with RAX = RDI */
+"lvd_test_dom_vmcall_nr:\n"
+"	mov %rdi, %rax\n"
+"	vmcall\n"
+"	ret\n"
+"lvd_test_dom_div0:\n"
+"	xor %ecx, %ecx\n"
+"	mov $1, %eax\n"
+"	xor %edx, %edx\n"
+"	div %ecx\n"
+"	ret\n"
+/*
+ * VMFUNC 0 to the kernel's view (index 0) from inside another
+ * instruction's bytes (the immediate of a CMP), then a load from RDI
+ */
+"lvd_test_dom_vmfunc_inside:\n"
+"	xor %eax, %eax\n"
+"	xor %ecx, %ecx\n"
+"	jmp 1f + 1\n"
+"1:	.byte 0x3d, 0x0f, 0x01, 0xd4, 0x90\n"	/* cmp $0x90d4010f, %eax */
+"	mov (%rdi), %rax\n"
+"	ret\n"
 /* FS and GS bases of the domain's choice (WRFSBASE/WRGSBASE), return 1 */
 "lvd_test_dom_bases:\n"
 "	wrfsbase %rdi\n"
@@ -505,6 +559,17 @@ LVD_TEST_DOM(xsetbv);
 LVD_TEST_DOM(wbinvd);
 LVD_TEST_DOM(outb);
 LVD_TEST_DOM(int3);
+LVD_TEST_DOM(wrmsr_any);
+LVD_TEST_DOM(write_cr0);
+LVD_TEST_DOM(write_cr4);
+LVD_TEST_DOM(lgdt);
+LVD_TEST_DOM(lldt);
+LVD_TEST_DOM(ltr);
+LVD_TEST_DOM(mov_dr0);
+LVD_TEST_DOM(invd);
+LVD_TEST_DOM(vmcall_nr);
+LVD_TEST_DOM(div0);
+LVD_TEST_DOM(vmfunc_inside);
 LVD_TEST_DOM(bases);
 LVD_TEST_DOM(irq_stack);
 LVD_TEST_DOM(wait);
@@ -887,6 +952,132 @@ static void lvd_test_bases(struct lvd_domain *d)
 		 "err %d ret %lu same %d", err, ret, fsb == fsb2 && gsb == gsb2);
 }
 
+/* What a threat-model act gets as its argument */
+enum lvd_test_act_arg {
+	LVD_TEST_ARG_NONE,
+	LVD_TEST_ARG_DATA,		/* the domain's data page */
+	LVD_TEST_ARG_KERNEL,		/* kernel data */
+	LVD_TEST_ARG_CR0,		/* the kernel's CR0 without WP */
+	LVD_TEST_ARG_CR4,		/* the kernel's CR4 without SMEP */
+	LVD_TEST_ARG_TSS,		/* the kernel's TSS selector */
+	LVD_TEST_ARG_HV,		/* a page of hypervisor memory */
+};
+
+/* Acts the threat model names, each to stop the domain */
+static const struct {
+	const char *name;
+	void (*fn)(void);
+	enum lvd_test_act_arg arg;
+} lvd_test_acts[] = {
+	{ "cr0", lvd_test_dom_write_cr0, LVD_TEST_ARG_CR0 },
+	{ "cr4", lvd_test_dom_write_cr4, LVD_TEST_ARG_CR4 },
+	{ "lgdt", lvd_test_dom_lgdt, LVD_TEST_ARG_DATA },
+	{ "lldt", lvd_test_dom_lldt, LVD_TEST_ARG_NONE },
+	{ "ltr", lvd_test_dom_ltr, LVD_TEST_ARG_TSS },
+	{ "mov-dr0", lvd_test_dom_mov_dr0, LVD_TEST_ARG_KERNEL },
+	{ "invd", lvd_test_dom_invd, LVD_TEST_ARG_NONE },
+	{ "div0", lvd_test_dom_div0, LVD_TEST_ARG_NONE },
+	{ "vmfunc-inside", lvd_test_dom_vmfunc_inside, LVD_TEST_ARG_KERNEL },
+	{ "read-hv", lvd_test_dom_load, LVD_TEST_ARG_HV },
+	{ "write-hv", lvd_test_dom_store, LVD_TEST_ARG_HV },
+	{ "exec-hv", lvd_test_dom_jump, LVD_TEST_ARG_HV },
+};
+
+/* Acts whose argument is the number after the prefix: "wrmsr:0x10" */
+static const struct {
+	const char *prefix;
+	void (*fn)(void);
+} lvd_test_numbered_acts[] = {
+	{ "wrmsr:", lvd_test_dom_wrmsr_any },	/* the MSR */
+	{ "vmcall:", lvd_test_dom_vmcall_nr },	/* the hypercall number */
+};
+
+static unsigned long lvd_test_act_arg(enum lvd_test_act_arg arg,
+				      unsigned long data)
+{
+	switch (arg) {
+	case LVD_TEST_ARG_DATA:
+		return data;
+	case LVD_TEST_ARG_KERNEL:
+		return (unsigned long)&lvd_test_cross_result;
+	case LVD_TEST_ARG_CR0:
+		return read_cr0() & ~X86_CR0_WP;
+	case LVD_TEST_ARG_CR4:
+		return __read_cr4() & ~X86_CR4_SMEP;
+	case LVD_TEST_ARG_TSS:
+		return GDT_ENTRY_TSS * 8;
+	case LVD_TEST_ARG_HV:
+		return (unsigned long)lvd_hv_hidden_page();
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A load from (or, with @store, a store to) memory that is not the
+ * domain's: a vmalloc page, or a page given to another live domain.
+ */
+static void lvd_test_wild_access(struct lvd_domain *d, bool other, bool store)
+{
+	struct lvd_domain *o = other ? lvd_domain_create() : NULL;
+	unsigned long page = other ? get_zeroed_page(GFP_KERNEL) :
+			     (unsigned long)vzalloc(PAGE_SIZE);
+	int err = IS_ERR(o) ? PTR_ERR(o) : page ? 0 : -ENOMEM;
+
+	if (!err && other)
+		err = lvd_domain_give(o, page, PAGE_SIZE,
+				      LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
+	if (err)
+		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+			 "err %d", err);
+	else
+		lvd_test_cross_fault(d, store ? lvd_test_dom_store :
+				     lvd_test_dom_load, page, 0);
+	if (!IS_ERR_OR_NULL(o))
+		lvd_domain_destroy(o);
+	if (other)
+		free_page(page);
+	else
+		vfree((void *)page);
+}
+
+/*
+ * The threat model's acts that are not scenarios of their own:
+ * lvd_test_acts[], "wrmsr:MSR", "vmcall:NR", "{read,write}-{vmalloc,other}".
+ * Return: false for a name that is none of these.
+ */
+static bool lvd_test_threat_act(struct lvd_domain *d, const char *what,
+				unsigned long data)
+{
+	unsigned long nr;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_test_acts); i++) {
+		if (strcmp(what, lvd_test_acts[i].name))
+			continue;
+		lvd_test_cross_fault(d, lvd_test_acts[i].fn,
+				     lvd_test_act_arg(lvd_test_acts[i].arg, data), 0);
+		return true;
+	}
+	for (i = 0; i < ARRAY_SIZE(lvd_test_numbered_acts); i++) {
+		size_t len = str_has_prefix(what, lvd_test_numbered_acts[i].prefix);
+
+		if (!len || kstrtoul(what + len, 0, &nr))
+			continue;
+		lvd_test_cross_fault(d, lvd_test_numbered_acts[i].fn, nr, 0);
+		return true;
+	}
+	if (str_has_prefix(what, "read-") || str_has_prefix(what, "write-")) {
+		const char *where = strchr(what, '-') + 1;
+
+		if (strcmp(where, "vmalloc") && strcmp(where, "other"))
+			return false;
+		lvd_test_wild_access(d, !strcmp(where, "other"), *what == 'w');
+		return true;
+	}
+	return false;
+}
+
 /*
  * RSP at a kernel word while a timer interrupt comes: the interrupt's
  * frame goes to IST 7, not there; the domain's RET from that stack then
@@ -1076,7 +1267,7 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 		lvd_test_bases(d);
 	} else if (!strcmp(what, "irq-stack")) {
 		lvd_test_irq_stack(d, data);
-	} else {
+	} else if (!lvd_test_threat_act(d, what, data)) {
 		snprintf(r, n, "unknown scenario");
 	}
 }

@@ -257,6 +257,14 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 		WRITE_ONCE(piece[1 << 20], 1);
 		break;
 	}
+	case LVD_TEST_ACT_DIV0: {
+		unsigned long quotient = 1, remainder = 0;
+
+		/* DIV, not C's "/", which would leave a zero divisor undefined */
+		asm volatile("div %2" : "+a" (quotient), "+d" (remainder)
+			     : "r" (arg));
+		return quotient;
+	}
 	case LVD_TEST_ACT_SPIN:
 		for (;;)
 			asm volatile("" : : : "memory");

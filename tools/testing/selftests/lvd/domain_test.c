@@ -248,7 +248,32 @@ static const struct {
 	{ "wbinvd", GP, 3 },
 	{ "outb", GP, 3 },		/* I/O to a port it was not given */
 	{ "int3", GP, 3 },		/* only two vectors may be raised */
+	{ "div0", DE, 3 },		/* a divide error */
+	{ "cr0", GP, 3 },		/* control registers, WP and SMEP off */
+	{ "cr4", GP, 3 },
+	{ "lgdt", GP, 3 },		/* descriptor tables */
+	{ "lldt", GP, 3 },
+	{ "ltr", GP, 3 },
+	{ "mov-dr0", GP, 3 },		/* a breakpoint on kernel data */
+	{ "invd", GP, 3 },
+	{ "vmfunc-inside", PF, 3 },	/* VMFUNC in another instruction's bytes */
+	{ "read-vmalloc", PF, 3 },	/* wild accesses */
+	{ "write-vmalloc", PF, 3 },
+	{ "read-other", PF, 3 },	/* a page of another live domain */
+	{ "write-other", PF, 3 },
+	{ "read-hv", PF, 3 },		/* the hypervisor's memory */
+	{ "write-hv", PF, 3 },
+	{ "exec-hv", PF, 3 },
 };
+
+/* What a stopped domain's scenario reports, @vector and @cpl its cause */
+static void stopped_result(char *want, size_t size, unsigned int vector,
+			   unsigned int cpl)
+{
+	snprintf(want, size,
+		 "err %d vector %u cpl %u then %d kernel same canary intact reload 23\n",
+		 EFAULT_RET, vector, cpl, ESHUTDOWN_RET);
+}
 
 /*
  * Each is stopped with that exception (-EFAULT), and a call after it fails
@@ -264,9 +289,7 @@ TEST_F(dom, forbidden_acts_stop_the_domain)
 	for (i = 0; i < ARRAY_SIZE(faults); i++) {
 		ASSERT_EQ(0, cross(faults[i].scenario, self->result,
 				   sizeof(self->result)));
-		snprintf(want, sizeof(want),
-			 "err %d vector %u cpl %u then %d kernel same canary intact reload 23\n",
-			 EFAULT_RET, faults[i].vector, faults[i].cpl, ESHUTDOWN_RET);
+		stopped_result(want, sizeof(want), faults[i].vector, faults[i].cpl);
 		EXPECT_STREQ(want, self->result)
 			TH_LOG("scenario %s", faults[i].scenario);
 	}
@@ -279,6 +302,49 @@ TEST_F(dom, forbidden_acts_stop_the_domain)
 	/* and a new domain works */
 	ASSERT_EQ(0, cross("sum", self->result, sizeof(self->result)));
 	ASSERT_STREQ("err 0 ret 23\n", self->result);
+}
+
+/*
+ * MSRs whose writes the threat model names, and more the kernel relies on:
+ * EFER, STAR, LSTAR, CSTAR, SFMASK, FS/GS/KERNEL_GS base, TSC_AUX,
+ * SYSENTER_CS/ESP/EIP, PAT, DEBUGCTL, APIC base, SPEC_CTRL, the TSC, the
+ * x2APIC ICR, FEATURE_CONTROL.
+ */
+static const unsigned int msrs[] = {
+	0xc0000080, 0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084,
+	0xc0000100, 0xc0000101, 0xc0000102, 0xc0000103,
+	0x174, 0x175, 0x176, 0x277, 0x1d9, 0x1b, 0x48, 0x10, 0x830, 0x3a,
+};
+
+/* WRMSR to each stops the domain with #GP. */
+TEST_F(dom, wrmsr_to_any_msr_stops_the_domain)
+{
+	char want[128], scenario[32];
+	unsigned int i;
+
+	stopped_result(want, sizeof(want), GP, 3);
+	for (i = 0; i < ARRAY_SIZE(msrs); i++) {
+		snprintf(scenario, sizeof(scenario), "wrmsr:%#x", msrs[i]);
+		ASSERT_EQ(0, cross(scenario, self->result, sizeof(self->result)));
+		EXPECT_STREQ(want, self->result)
+			TH_LOG("MSR %#x", msrs[i]);
+	}
+}
+
+/* VMCALL with any number stops the domain with #UD. */
+TEST_F(dom, vmcall_with_any_number_stops_the_domain)
+{
+	char want[128], scenario[32];
+	unsigned long nr;
+
+	stopped_result(want, sizeof(want), UD, 3);
+	for (nr = 0; nr <= HC_NR + 1; nr++) {
+		snprintf(scenario, sizeof(scenario), "vmcall:%lu",
+			 nr <= HC_NR ? nr : 0xffffffffffffffffUL);
+		ASSERT_EQ(0, cross(scenario, self->result, sizeof(self->result)));
+		EXPECT_STREQ(want, self->result)
+			TH_LOG("%s", scenario);
+	}
 }
 
 /*
@@ -295,9 +361,7 @@ TEST_F(dom, vmfunc_elsewhere_stops_the_domain_whatever_comes_next)
 	char want[128];
 	unsigned int i;
 
-	snprintf(want, sizeof(want),
-		 "err %d vector %u cpl 3 then %d kernel same canary intact reload 23\n",
-		 EFAULT_RET, GP, ESHUTDOWN_RET);
+	stopped_result(want, sizeof(want), GP, 3);
 	for (i = 0; i < VMFUNC_OTHER_TRIES; i++) {
 		ASSERT_EQ(0, cross("vmfunc-other", self->result,
 				   sizeof(self->result)));

@@ -164,22 +164,29 @@ TEST_F(hv, kvm_intel_refuses_to_load)
 	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
 }
 
+/* A user process's VMCALL, whatever its number, exits and gets #UD. */
 TEST_F(hv, vmcall_from_user_space_is_ud)
 {
 	long long before = exits_of("VMCALL", 1);
+	unsigned long nr;
 	int status;
 	pid_t pid;
 
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		asm volatile("vmcall" : : "a" (1), "b" (0) : "memory");
-		_exit(0);	/* the hypercall went through: wrong */
+	for (nr = 0; nr <= HC_NR + 1; nr++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			asm volatile("vmcall"
+				     : : "a" (nr <= HC_NR ? nr : ~0UL), "b" (0)
+				     : "memory");
+			_exit(0);	/* the hypercall went through: wrong */
+		}
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFSIGNALED(status))
+			TH_LOG("hypercall %lu: child exited %d", nr, WEXITSTATUS(status));
+		ASSERT_EQ(SIGILL, WTERMSIG(status));
 	}
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child exited %d", WEXITSTATUS(status));
-	ASSERT_EQ(SIGILL, WTERMSIG(status));
-	ASSERT_EQ(before + 1, exits_of("VMCALL", 1));
+	ASSERT_EQ(before + HC_NR + 2, exits_of("VMCALL", 1));
 }
 
 /* What a child does right after its VMFUNC */

@@ -205,6 +205,7 @@ static const struct {
 	{ "bad-kcall", EFAULT_RET, FAULT_BAD_CALL, 3 },
 	{ "bad-stack", EFAULT_RET, FAULT_BAD_STACK, 3 },
 	{ "heap-overflow", EFAULT_RET, PF, 3 },	/* past its heap */
+	{ "div0", EFAULT_RET, DE, 3 },		/* a divide error */
 	{ "spin", ETIMEDOUT_RET, FAULT_WATCHDOG, 3 },	/* never returns */
 };
 

@@ -22,6 +22,7 @@
 #define FAULT_BAD_STACK	258
 
 /* Exception vectors */
+#define DE	0
 #define UD	6
 #define NM	7
 #define GP	13

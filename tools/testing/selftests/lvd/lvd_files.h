@@ -14,6 +14,9 @@
 
 #define LVD_DEBUGFS	"/sys/kernel/debug/lvd/"
 
+/* How many hypercalls the ABI has (LVD_HC_NR in include/lvd/hypercall.h) */
+#define HC_NR		10
+
 /* Read a whole file into @buf, NUL-terminated: its length or -errno. */
 static inline int read_text(const char *path, char *buf, size_t size)
 {
