@@ -493,6 +493,25 @@ asm(".pushsection .rodata.lvd_test_domain, \"a\"\n"
 "	mov %rdi, %rax\n"
 "	vmcall\n"
 "	ret\n"
+/* RFLAGS.AC set (CR0.AM is on), then a misaligned load from RDI + 1 */
+"lvd_test_dom_align:\n"
+"	pushfq\n"
+"	orq $0x40000, (%rsp)\n"
+"	popfq\n"
+"	mov 1(%rdi), %rax\n"
+"	ret\n"
+/* RFLAGS.TF set: #DB after the next instruction */
+"lvd_test_dom_single_step:\n"
+"	pushfq\n"
+"	orq $0x100, (%rsp)\n"
+"	popfq\n"
+"	nop\n"
+"	ret\n"
+/* To its return address (the exit page) with RSP at RDI, kernel data */
+"lvd_test_dom_forged_return:\n"
+"	mov (%rsp), %rax\n"
+"	mov %rdi, %rsp\n"
+"	jmp *%rax\n"
 "lvd_test_dom_div0:\n"
 "	xor %ecx, %ecx\n"
 "	mov $1, %eax\n"
@@ -569,6 +588,9 @@ LVD_TEST_DOM(mov_dr0);
 LVD_TEST_DOM(invd);
 LVD_TEST_DOM(vmcall_nr);
 LVD_TEST_DOM(div0);
+LVD_TEST_DOM(align);
+LVD_TEST_DOM(single_step);
+LVD_TEST_DOM(forged_return);
 LVD_TEST_DOM(vmfunc_inside);
 LVD_TEST_DOM(bases);
 LVD_TEST_DOM(irq_stack);
@@ -952,6 +974,28 @@ static void lvd_test_bases(struct lvd_domain *d)
 		 "err %d ret %lu same %d", err, ret, fsb == fsb2 && gsb == gsb2);
 }
 
+/*
+ * The domain returns with RSP at kernel data: the exit uses IST 7, the
+ * data is untouched, and the domain goes on working. "err E then E2 ret R
+ * canary intact|changed"
+ */
+static void lvd_test_forged_return(struct lvd_domain *d)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = {
+		(unsigned long)lvd_test_canary + PAGE_SIZE / 2,
+	}, ret;
+	int err, again;
+
+	lvd_test_canary_fill();
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_forged_return,
+			      args, &ret);
+	args[0] = 1;
+	again = lvd_domain_call(d, (unsigned long)lvd_test_dom_sum, args, &ret);
+	snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+		 "err %d then %d ret %lu canary %s", err, again, ret,
+		 lvd_test_canary_intact() ? "intact" : "changed");
+}
+
 /* What a threat-model act gets as its argument */
 enum lvd_test_act_arg {
 	LVD_TEST_ARG_NONE,
@@ -977,6 +1021,8 @@ static const struct {
 	{ "mov-dr0", lvd_test_dom_mov_dr0, LVD_TEST_ARG_KERNEL },
 	{ "invd", lvd_test_dom_invd, LVD_TEST_ARG_NONE },
 	{ "div0", lvd_test_dom_div0, LVD_TEST_ARG_NONE },
+	{ "align", lvd_test_dom_align, LVD_TEST_ARG_DATA },
+	{ "single-step", lvd_test_dom_single_step, LVD_TEST_ARG_NONE },
 	{ "vmfunc-inside", lvd_test_dom_vmfunc_inside, LVD_TEST_ARG_KERNEL },
 	{ "read-hv", lvd_test_dom_load, LVD_TEST_ARG_HV },
 	{ "write-hv", lvd_test_dom_store, LVD_TEST_ARG_HV },
@@ -1267,6 +1313,8 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 		lvd_test_bases(d);
 	} else if (!strcmp(what, "irq-stack")) {
 		lvd_test_irq_stack(d, data);
+	} else if (!strcmp(what, "forged-return")) {
+		lvd_test_forged_return(d);
 	} else if (!lvd_test_threat_act(d, what, data)) {
 		snprintf(r, n, "unknown scenario");
 	}

@@ -218,6 +218,16 @@ TEST_F(dom, interrupt_with_rsp_in_kernel_memory)
 	ASSERT_STREQ(want, self->result);
 }
 
+/*
+ * A return with RSP at kernel data: the exit does not use the domain's
+ * stack, so the data is untouched, and nothing is wrong with the domain.
+ */
+TEST_F(dom, return_with_a_forged_stack_pointer)
+{
+	ASSERT_EQ(0, cross("forged-return", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 then 0 ret 3 canary intact\n", self->result);
+}
+
 /* What each forbidden act raises, and at which privilege level. */
 static const struct {
 	const char *scenario;
@@ -249,6 +259,8 @@ static const struct {
 	{ "outb", GP, 3 },		/* I/O to a port it was not given */
 	{ "int3", GP, 3 },		/* only two vectors may be raised */
 	{ "div0", DE, 3 },		/* a divide error */
+	{ "align", AC, 3 },		/* RFLAGS.AC and a misaligned load */
+	{ "single-step", DB, 3 },	/* RFLAGS.TF */
 	{ "cr0", GP, 3 },		/* control registers, WP and SMEP off */
 	{ "cr4", GP, 3 },
 	{ "lgdt", GP, 3 },		/* descriptor tables */

@@ -23,10 +23,12 @@
 
 /* Exception vectors */
 #define DE	0
+#define DB	1
 #define UD	6
 #define NM	7
 #define GP	13
 #define PF	14
+#define AC	17
 
 /* The harness says the CPU offers VMX and the hypervisor is on. */
 static inline int hv_expected(void)
