@@ -1059,19 +1059,30 @@ static unsigned long lvd_test_act_arg(enum lvd_test_act_arg arg,
 	}
 }
 
-/*
- * A load from (or, with @store, a store to) memory that is not the
- * domain's: a vmalloc page, or a page given to another live domain.
- */
-static void lvd_test_wild_access(struct lvd_domain *d, bool other, bool store)
+/* A load from a vmalloc page, or with @store a store to it */
+static void lvd_test_wild_vmalloc(struct lvd_domain *d, bool store)
 {
-	struct lvd_domain *o = other ? lvd_domain_create() : NULL;
-	unsigned long page = other ? get_zeroed_page(GFP_KERNEL) :
-			     (unsigned long)vzalloc(PAGE_SIZE);
-	int err = IS_ERR(o) ? PTR_ERR(o) : page ? 0 : -ENOMEM;
+	void *page = vzalloc(PAGE_SIZE);
 
-	if (!err && other)
-		err = lvd_domain_give(o, page, PAGE_SIZE,
+	if (!page) {
+		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
+			 "err %d", -ENOMEM);
+		return;
+	}
+	lvd_test_cross_fault(d, store ? lvd_test_dom_store : lvd_test_dom_load,
+			     (unsigned long)page, 0);
+	vfree(page);
+}
+
+/* The same, to a page given to another live domain */
+static void lvd_test_wild_other(struct lvd_domain *d, bool store)
+{
+	struct lvd_domain *other = lvd_domain_create();
+	unsigned long page = get_zeroed_page(GFP_KERNEL);
+	int err = IS_ERR(other) ? PTR_ERR(other) : page ? 0 : -ENOMEM;
+
+	if (!err)
+		err = lvd_domain_give(other, page, PAGE_SIZE,
 				      LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
 	if (err)
 		snprintf(lvd_test_cross_result, sizeof(lvd_test_cross_result),
@@ -1079,17 +1090,26 @@ static void lvd_test_wild_access(struct lvd_domain *d, bool other, bool store)
 	else
 		lvd_test_cross_fault(d, store ? lvd_test_dom_store :
 				     lvd_test_dom_load, page, 0);
-	if (!IS_ERR_OR_NULL(o))
-		lvd_domain_destroy(o);
-	if (other)
-		free_page(page);
-	else
-		vfree((void *)page);
+	if (!IS_ERR(other))
+		lvd_domain_destroy(other);
+	free_page(page);
 }
+
+/* Wild accesses to memory that is not the domain's */
+static const struct {
+	const char *name;
+	void (*run)(struct lvd_domain *d, bool store);
+	bool store;
+} lvd_test_wild_acts[] = {
+	{ "read-vmalloc", lvd_test_wild_vmalloc, false },
+	{ "write-vmalloc", lvd_test_wild_vmalloc, true },
+	{ "read-other", lvd_test_wild_other, false },
+	{ "write-other", lvd_test_wild_other, true },
+};
 
 /*
  * The threat model's acts that are not scenarios of their own:
- * lvd_test_acts[], "wrmsr:MSR", "vmcall:NR", "{read,write}-{vmalloc,other}".
+ * lvd_test_acts[], "wrmsr:MSR", "vmcall:NR" and lvd_test_wild_acts[].
  * Return: false for a name that is none of these.
  */
 static bool lvd_test_threat_act(struct lvd_domain *d, const char *what,
@@ -1113,12 +1133,10 @@ static bool lvd_test_threat_act(struct lvd_domain *d, const char *what,
 		lvd_test_cross_fault(d, lvd_test_numbered_acts[i].fn, nr, 0);
 		return true;
 	}
-	if (str_has_prefix(what, "read-") || str_has_prefix(what, "write-")) {
-		const char *where = strchr(what, '-') + 1;
-
-		if (strcmp(where, "vmalloc") && strcmp(where, "other"))
-			return false;
-		lvd_test_wild_access(d, !strcmp(where, "other"), *what == 'w');
+	for (i = 0; i < ARRAY_SIZE(lvd_test_wild_acts); i++) {
+		if (strcmp(what, lvd_test_wild_acts[i].name))
+			continue;
+		lvd_test_wild_acts[i].run(d, lvd_test_wild_acts[i].store);
 		return true;
 	}
 	return false;
