@@ -199,6 +199,28 @@ int lvd_cross_walk_pages(lvd_cross_page_fn fn, void *arg)
 	return ret;
 }
 
+/*
+ * A domain runs on the TSS of the task that called it, whose I/O bitmap
+ * (ioperm(), or iopl(3), which Linux emulates with a bitmap) would give
+ * the domain the task's ports. While it runs, the TSS has none: every IN
+ * and OUT at CPL 3 is a #GP. Returns what to put back afterwards.
+ */
+static u16 lvd_cross_hide_io_bitmap(void)
+{
+	u16 base = this_cpu_read(cpu_tss_rw.x86_tss.io_bitmap_base);
+
+	if (base != IO_BITMAP_OFFSET_INVALID)
+		this_cpu_write(cpu_tss_rw.x86_tss.io_bitmap_base,
+			       IO_BITMAP_OFFSET_INVALID);
+	return base;
+}
+
+static void lvd_cross_restore_io_bitmap(u16 base)
+{
+	if (base != IO_BITMAP_OFFSET_INVALID)
+		this_cpu_write(cpu_tss_rw.x86_tss.io_bitmap_base, base);
+}
+
 /**
  * lvd_cross_run() - enter a domain on this CPU until it leaves
  * @domain_cr3: the domain's page tables
@@ -208,7 +230,8 @@ int lvd_cross_walk_pages(lvd_cross_page_fn fn, void *arg)
  * @cr2: where to store CR2 as it left
  *
  * Preemption and interrupts must be off: what the domain left with is only
- * on this CPU's IST page until it is copied to @out.
+ * on this CPU's IST page until it is copied to @out. The task's I/O
+ * permissions do not reach the domain.
  */
 void lvd_cross_run(u64 domain_cr3, unsigned int index,
 		   const struct lvd_cross_frame *in, struct lvd_cross_frame *out,
@@ -216,6 +239,7 @@ void lvd_cross_run(u64 domain_cr3, unsigned int index,
 {
 	struct lvd_cross_page *p = this_cpu_read(lvd_cross_pages);
 	struct lvd_cross_state *st = &p->st;
+	u16 io_bitmap;
 
 	lockdep_assert_irqs_disabled();
 	st->kernel_cr3 = __native_read_cr3();
@@ -226,7 +250,9 @@ void lvd_cross_run(u64 domain_cr3, unsigned int index,
 	st->domain_cr3 = domain_cr3;
 	st->domain_idtr = lvd_cross_idtr;
 	st->index = index;
+	io_bitmap = lvd_cross_hide_io_bitmap();
 	lvd_cross_enter(st, in);
+	lvd_cross_restore_io_bitmap(io_bitmap);
 	*out = *(struct lvd_cross_frame *)((void *)st - sizeof(*out));
 	*cr2 = st->fault_cr2;
 }
