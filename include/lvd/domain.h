@@ -18,9 +18,10 @@
 #define LVD_DOMAIN_ARGS		6
 
 /* Why a domain was stopped, beyond the CPU's exception vectors */
-#define LVD_DOMAIN_FAULT_WATCHDOG	256	/* ran too long */
+#define LVD_DOMAIN_FAULT_WATCHDOG	256	/* a call ran too long */
 #define LVD_DOMAIN_FAULT_BAD_CALL	257	/* called no kernel function */
 #define LVD_DOMAIN_FAULT_BAD_STACK	258	/* called with a stack not its own */
+#define LVD_DOMAIN_FAULT_TOO_DEEP	259	/* nested beyond the kernel's stack */
 
 /* The longest name of a domain, with its NUL */
 #define LVD_DOMAIN_NAME_LEN	56
@@ -68,6 +69,8 @@ int lvd_domain_give(struct lvd_domain *d, unsigned long va, size_t size,
 		    unsigned int access);
 int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret);
+int lvd_domain_calls_begin(void);
+void lvd_domain_calls_end(int idx);
 void lvd_domain_set_kcalls(struct lvd_domain *d, const lvd_kcall_fn *kcalls,
 			   unsigned int n);
 int lvd_domain_copy_from(struct lvd_domain *d, void *dst, unsigned long src,
@@ -81,6 +84,8 @@ void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);
 /* For LVD's tests: a checksum of the kernel's text and read-only data */
 u64 lvd_kernel_image_sum(void);
+/* For LVD's tests: is a canary page in the kernel's .data intact? */
+bool lvd_kernel_data_intact(void);
 
 int lvd_domain_add_heap(struct lvd_domain *d, size_t size);
 void lvd_domain_set_name(struct lvd_domain *d, const char *name);

@@ -17,9 +17,11 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
+#include <linux/srcu.h>
 #include <asm/irq_vectors.h>
 #include <asm/segment.h>
 #include <asm/set_memory.h>
+#include <asm/stacktrace.h>
 #include <lvd/domain.h>
 #include <lvd/hypercall.h>
 #include "cross.h"
@@ -27,13 +29,26 @@
 #include "domain_pt.h"
 #include "domain_watchdog.h"
 
-#define LVD_DOMAIN_STACK_ORDER	1
+#define LVD_DOMAIN_STACK_ORDER	2
 /* A call back into a domain leaves its caller's red zone alone ... */
 #define LVD_DOMAIN_RED_ZONE	128
 /* ... and needs this much of its stack left */
 #define LVD_DOMAIN_NEST_MIN	1024
 /* A kernel call that ran: neither a vector nor a reason to stop */
 #define LVD_DOMAIN_KCALL_DONE	(-1)
+/*
+ * The kernel stack a call into a domain leaves for what runs below it:
+ * the kernel calls it makes, and interrupts. Each level of nesting
+ * (kernel, domain, kernel, ...) costs some 400 bytes of it.
+ */
+#define LVD_DOMAIN_KSTACK_MIN	(THREAD_SIZE / 4)
+
+/*
+ * Calls in flight: lvd_domain_destroy() waits for every call into any
+ * domain that began before it, and callers may hold a section across the
+ * lookup of a domain and the call (lvd_domain_calls_begin()).
+ */
+DEFINE_STATIC_SRCU(lvd_domain_srcu);
 
 /**
  * struct lvd_domain - a domain, as the kernel knows it
@@ -43,10 +58,13 @@
  * @pt_in_ept: how many of @pt's tables its EPT maps (read-only)
  * @stacks: one domain stack per possible CPU
  * @tops: per CPU, where the stack of the next call into it starts
+ * @call_starts: per CPU, when the outermost call into it there began
  * @kcalls: the kernel functions it may call
  * @nr_kcalls: how many
  * @inside: the CPUs running in it
- * @stopped: set once, when the domain broke a rule
+ * @stopping: set once, by the first CPU to stop it
+ * @stopped: set once @fault is complete
+ * @dying: lvd_domain_destroy() has begun: no call may start
  * @fault: why it was stopped
  * @name: what it runs, for messages
  * @heap: its heap, if it has one
@@ -58,10 +76,13 @@ struct lvd_domain {
 	unsigned int pt_in_ept;
 	struct page **stacks;
 	unsigned long *tops;
+	u64 *call_starts;
 	const lvd_kcall_fn *kcalls;
 	unsigned int nr_kcalls;
 	struct cpumask inside;
+	atomic_t stopping;
 	atomic_t stopped;
+	bool dying;
 	struct lvd_domain_fault fault;
 	char name[LVD_DOMAIN_NAME_LEN];
 	struct lvd_domain_heap *heap;
@@ -132,7 +153,9 @@ static int lvd_domain_alloc_stacks(struct lvd_domain *d)
 
 	d->stacks = kcalloc(nr_cpu_ids, sizeof(*d->stacks), GFP_KERNEL);
 	d->tops = kcalloc(nr_cpu_ids, sizeof(*d->tops), GFP_KERNEL);
-	if (!d->stacks || !d->tops)
+	d->call_starts = kcalloc(nr_cpu_ids, sizeof(*d->call_starts),
+				 GFP_KERNEL);
+	if (!d->stacks || !d->tops || !d->call_starts)
 		return -ENOMEM;
 	for_each_possible_cpu(cpu) {
 		struct page *page = alloc_pages_node(cpu_to_node(cpu),
@@ -160,6 +183,7 @@ static void lvd_domain_free_stacks(struct lvd_domain *d)
 	unsigned int cpu;
 
 	kfree(d->tops);
+	kfree(d->call_starts);
 	if (!d->stacks)
 		return;
 	for_each_possible_cpu(cpu)
@@ -430,12 +454,14 @@ static void lvd_domain_stop(struct lvd_domain *d, unsigned int why,
 {
 	unsigned int cpu = smp_processor_id(), other;
 
-	if (atomic_cmpxchg(&d->stopped, 0, 1))
+	if (atomic_cmpxchg(&d->stopping, 0, 1))
 		return;
 	d->fault = (struct lvd_domain_fault) {
 		.vector = why, .error_code = f->error_code, .rip = f->rip,
 		.rsp = f->rsp, .cr2 = cr2, .cpl = f->cs & 3, .cpu = cpu,
 	};
+	/* Whoever sees the domain stopped sees the whole record. */
+	atomic_set_release(&d->stopped, 1);
 	pr_warn("domain %u (%s) stopped: vector %u error %#lx at %#lx (CPL %u) rsp %#lx cr2 %#lx on CPU %u\n",
 		d->index, d->name, why, d->fault.error_code, d->fault.rip, d->fault.cpl,
 		d->fault.rsp, cr2, cpu);
@@ -495,52 +521,92 @@ static int lvd_domain_kcall(struct lvd_domain *d, struct lvd_cross_frame *f,
 
 /*
  * Enter the domain with @f until its function returns or it breaks a rule;
- * with @timer, the hypervisor's timer watches each entry.
+ * with @timer, the hypervisor's timer watches each entry. The watchdog
+ * counts from @call_start, when the outermost call into the domain on this
+ * CPU began: the kernel calls the domain makes count too.
  */
 static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
-			  unsigned long *flags, bool timer)
+			  unsigned long *flags, bool timer, u64 call_start)
 {
-	u64 start = lvd_watchdog_now();
+	u64 start = lvd_watchdog_resume(call_start);
 	unsigned long cr2;
 	unsigned int v;
 	int why;
 
 	for (;;) {
 		if (timer)
-			lvd_watchdog_timer_arm(start);
+			lvd_watchdog_timer_arm(lvd_watchdog_now());
 		lvd_watchdog_watch(start);
 		lvd_cross_run(__pa(d->pt.root), d->index, f, f, &cr2);
 		lvd_watchdog_watch(0);
 		v = f->vector;
+		why = LVD_DOMAIN_KCALL_DONE;
 		if (v >= FIRST_EXTERNAL_VECTOR || v == NMI_VECTOR) {
 			/* Exitless: the kernel takes it, then the domain goes on. */
 			lvd_cross_deliver(v, f);
-			if (atomic_read(&d->stopped))
-				return -ESHUTDOWN;
-			if (lvd_watchdog_expired(start)) {
-				lvd_domain_stop(d, LVD_DOMAIN_FAULT_WATCHDOG, f, cr2);
-				return -ETIMEDOUT;
-			}
-			continue;
-		}
-		/*
-		 * From CPL 3, a return or a kernel call; anything else is an
-		 * exception, whose vector (0, #DE, too) is why the domain stops.
-		 */
-		if ((f->cs & 3) == 3 && v == LVD_VECTOR_RETURN)
+		} else if ((f->cs & 3) == 3 && v == LVD_VECTOR_RETURN) {
 			return 0;
-		why = v;
-		if ((f->cs & 3) == 3 && v == LVD_VECTOR_CALL)
+		} else if ((f->cs & 3) == 3 && v == LVD_VECTOR_CALL) {
 			why = lvd_domain_kcall(d, f, flags);
+			start = lvd_watchdog_resume(call_start);
+		} else {
+			/* An exception: its vector (0, #DE, too) is why it stops. */
+			why = v;
+		}
 		if (atomic_read(&d->stopped))
 			return -ESHUTDOWN;
-		if (why == LVD_DOMAIN_KCALL_DONE) {
-			start = lvd_watchdog_now();
-			continue;
+		if (why != LVD_DOMAIN_KCALL_DONE) {
+			lvd_domain_stop(d, why, f, cr2);
+			return -EFAULT;
 		}
-		lvd_domain_stop(d, why, f, cr2);
+		if (lvd_watchdog_expired(start)) {
+			lvd_domain_stop(d, LVD_DOMAIN_FAULT_WATCHDOG, f, cr2);
+			return -ETIMEDOUT;
+		}
+	}
+}
+
+/*
+ * Is there kernel stack enough below here for a call into a domain and
+ * what it may call in turn? Its kernel calls may call into it again, and
+ * so on: what bounds that nesting is the kernel's stack, which the
+ * domain's cannot measure.
+ */
+static bool lvd_domain_kstack_left(void)
+{
+	unsigned long sp = current_stack_pointer;
+	struct stack_info info;
+
+	if (!get_stack_info_noinstr((unsigned long *)sp, current, &info))
+		return false;
+	return sp - (unsigned long)info.begin >= LVD_DOMAIN_KSTACK_MIN;
+}
+
+/* On this CPU, preemption and interrupts off: see lvd_domain_call(). */
+static int lvd_domain_call_here(struct lvd_domain *d, unsigned int cpu,
+				struct lvd_cross_frame *f, unsigned long *flags)
+{
+	bool outer = !cpumask_test_cpu(cpu, &d->inside), timer;
+	unsigned long *top = (unsigned long *)d->tops[cpu];
+	int err;
+
+	/* The return address: the domains' exit page raises the return vector. */
+	top[-1] = (unsigned long)lvd_cross_domain_exit;
+	f->rsp = (unsigned long)&top[-1];
+	if (!lvd_domain_kstack_left()) {
+		lvd_domain_stop(d, LVD_DOMAIN_FAULT_TOO_DEEP, f, 0);
 		return -EFAULT;
 	}
+	if (outer) {
+		d->call_starts[cpu] = lvd_watchdog_now();
+		cpumask_set_cpu(cpu, &d->inside);
+	}
+	/* With interrupts off and no other CPU to send an NMI: the timer's */
+	timer = !(*flags & X86_EFLAGS_IF) && lvd_watchdog_timer_wanted();
+	err = lvd_domain_run(d, f, flags, timer, d->call_starts[cpu]);
+	if (outer)
+		cpumask_clear_cpu(cpu, &d->inside);
+	return err;
 }
 
 /**
@@ -554,51 +620,76 @@ static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
  * returns with RET; interrupts reach the kernel while it runs if they are
  * on here. The CPU switches EPTs with VMFUNC both ways, without a VM exit.
  * Its calls to the kernel (lvd_domain_set_kcalls()) may call into it
- * again. If the domain raises an exception, runs longer than the watchdog
- * allows without calling the kernel, or breaks out in any other way, it is
- * stopped, for good, and the calls in it fail.
+ * again, as deep as the kernel's stack allows. If the domain raises an
+ * exception, runs longer than the watchdog allows (counted from the start
+ * of the outermost call into it on this CPU, its kernel calls included),
+ * nests too deep, or breaks out in any other way, it is stopped, for good,
+ * and the calls in it fail.
+ *
+ * @d must stay valid until the call returns: lvd_domain_destroy() waits
+ * for calls in flight, and a caller that may race with it looks @d up
+ * inside lvd_domain_calls_begin() and lvd_domain_calls_end().
  *
  * Context: any; preemption is off while the domain runs.
- * Return: 0; -EFAULT when the domain broke a rule during this call;
- * -ETIMEDOUT when the watchdog stopped it; -ESHUTDOWN when it is stopped
- * (before the call or, by another CPU, during it); -ENODEV when this CPU
- * does not run under LVD.
+ * Return: 0; -EFAULT when the domain broke a rule during this call (or
+ * nested too deep); -ETIMEDOUT when the watchdog stopped it; -ESHUTDOWN
+ * when it is stopped (before the call or, by another CPU, during it) or
+ * being destroyed; -ENODEV when this CPU does not run under LVD.
  */
 int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret)
 {
 	struct lvd_cross_frame f;
-	unsigned long flags, *top;
-	unsigned int cpu;
-	bool outer, timer;
-	int err;
+	unsigned long flags;
+	int err = -ESHUTDOWN, idx;
 
-	if (atomic_read(&d->stopped))
-		return -ESHUTDOWN;
-	cpu = get_cpu();
-	if (!lvd_cpu_virtualized()) {
-		put_cpu();
-		return -ENODEV;
+	idx = srcu_read_lock(&lvd_domain_srcu);
+	if (atomic_read(&d->stopped) || READ_ONCE(d->dying))
+		goto out;
+	err = -ENODEV;
+	preempt_disable();
+	if (lvd_cpu_virtualized()) {
+		local_irq_save(flags);
+		lvd_domain_call_frame(&f, fn, args, 0, flags);
+		err = lvd_domain_call_here(d, smp_processor_id(), &f, &flags);
+		local_irq_restore(flags);
 	}
-	local_irq_save(flags);
-	/* The return address: the domains' exit page raises the return vector. */
-	top = (unsigned long *)d->tops[cpu];
-	top[-1] = (unsigned long)lvd_cross_domain_exit;
-	lvd_domain_call_frame(&f, fn, args, (unsigned long)&top[-1], flags);
-	outer = !cpumask_test_cpu(cpu, &d->inside);
-	cpumask_set_cpu(cpu, &d->inside);
-	/* With interrupts off and no other CPU to send an NMI: the timer's */
-	timer = !(flags & X86_EFLAGS_IF) && lvd_watchdog_timer_wanted();
-	err = lvd_domain_run(d, &f, &flags, timer);
-	if (outer)
-		cpumask_clear_cpu(cpu, &d->inside);
-	local_irq_restore(flags);
-	put_cpu();
+	preempt_enable();
 	if (!err)
 		*ret = f.rax;
+out:
+	srcu_read_unlock(&lvd_domain_srcu, idx);
 	return err;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_call);
+
+/**
+ * lvd_domain_calls_begin() - start a section in which domains stay alive
+ * Return: what lvd_domain_calls_end() takes.
+ *
+ * A domain found inside the section (in a table of registered drivers,
+ * say) is not destroyed before the section ends: lvd_domain_destroy()
+ * waits for it. Glue that calls a domain it looks up, while the domain's
+ * module may be unloaded, looks it up and calls it inside one section.
+ * The section may sleep; it must not contain lvd_domain_destroy().
+ */
+int lvd_domain_calls_begin(void)
+	__acquires(lvd_domain_srcu)
+{
+	return srcu_read_lock(&lvd_domain_srcu);
+}
+EXPORT_SYMBOL_GPL(lvd_domain_calls_begin);
+
+/**
+ * lvd_domain_calls_end() - end a section of lvd_domain_calls_begin()
+ * @idx: what it returned
+ */
+void lvd_domain_calls_end(int idx)
+	__releases(lvd_domain_srcu)
+{
+	srcu_read_unlock(&lvd_domain_srcu, idx);
+}
+EXPORT_SYMBOL_GPL(lvd_domain_calls_end);
 
 /**
  * lvd_domain_set_kcalls() - the kernel functions a domain may call
@@ -628,7 +719,7 @@ EXPORT_SYMBOL_GPL(lvd_domain_set_kcalls);
  */
 bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault)
 {
-	if (!atomic_read(&d->stopped))
+	if (!atomic_read_acquire(&d->stopped))
 		return false;
 	if (fault)
 		*fault = d->fault;
@@ -640,14 +731,18 @@ EXPORT_SYMBOL_GPL(lvd_domain_stopped);
  * lvd_domain_destroy() - take a domain out of the EPTP list and free it
  * @d: the domain, or NULL
  *
- * Every CPU forgets the domain's translations before its EPT is freed; then
- * its page tables and stacks are freed. No call may be running in it.
- * May sleep (it waits for the other CPUs).
+ * Calls into the domain fail from here on with -ESHUTDOWN, and those in
+ * flight, on any CPU, are waited for. Then every CPU forgets the domain's
+ * translations before its EPT is freed, and its page tables and stacks are
+ * freed. May sleep; not from inside a call into any domain, nor inside
+ * lvd_domain_calls_begin() and lvd_domain_calls_end().
  */
 void lvd_domain_destroy(struct lvd_domain *d)
 {
 	if (!d)
 		return;
+	WRITE_ONCE(d->dying, true);
+	synchronize_srcu(&lvd_domain_srcu);
 	lvd_domain_free_ept(d->index);
 	lvd_domain_heap_destroy(d->heap);
 	lvd_pt_destroy(&d->pt);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The watchdog of CPUs in domains. A domain that runs too long without
- * returning or calling the kernel is stopped at the next interrupt that
- * reaches the kernel (domain.c). A call made with interrupts off gets
+ * The watchdog of CPUs in domains. A domain that runs 100 ms without
+ * returning or calling the kernel, or whose call (counted from the start
+ * of the outermost call into it on that CPU, the kernel calls it makes
+ * included) lasts a second, is stopped at the next interrupt that reaches
+ * the kernel or the next kernel call it makes (domain.c). A call made with interrupts off gets
  * none: a timer on another CPU sends such a CPU an NMI, which a domain
  * cannot block, and which reaches the kernel through the domains' IDT.
  * With no other CPU online, the hypervisor's VMX-preemption timer sends
@@ -27,6 +29,8 @@
 
 /* How long a domain may run without returning or calling the kernel */
 #define LVD_WATCHDOG_NS		(100 * NSEC_PER_MSEC)
+/* How long a call into a domain may last, its kernel calls included */
+#define LVD_WATCHDOG_CALL_NS	(1000 * NSEC_PER_MSEC)
 /* The preemption timer, a little longer: the domain has expired by then */
 #define LVD_WATCHDOG_TIMER_MS	110
 /* How often the timer looks at the other CPUs */
@@ -65,6 +69,24 @@ u64 lvd_watchdog_now(void)
 bool lvd_watchdog_expired(u64 since)
 {
 	return lvd_watchdog_now() - since > LVD_WATCHDOG_NS;
+}
+
+/**
+ * lvd_watchdog_resume() - the watchdog's start for an entry into a domain
+ * @call_start: lvd_watchdog_now() when the outermost call into the domain
+ *	on this CPU began
+ *
+ * A call gets 100 ms from each entry (the call itself, or the return from
+ * one of its kernel calls), but no more than a second from @call_start: a
+ * domain that keeps calling the kernel cannot keep the CPU for ever.
+ *
+ * Return: the time to pass to lvd_watchdog_expired() and
+ * lvd_watchdog_watch(): now, or earlier when the call's second ends sooner.
+ */
+u64 lvd_watchdog_resume(u64 call_start)
+{
+	return min(lvd_watchdog_now(),
+		   call_start + LVD_WATCHDOG_CALL_NS - LVD_WATCHDOG_NS);
 }
 
 /**
