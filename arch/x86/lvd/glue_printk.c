@@ -6,11 +6,14 @@
  * The format is copied out of the domain and walked here: each conversion
  * is checked (flags, width, precision, length, then one of d i u x X c s p
  * or %) and rebuilt before it reaches the kernel's vsnprintf(), with an
- * argument of the type it names. %s strings are copied from the domain;
- * %p prints the value, hashed, and never dereferences it. Only the five
- * arguments that come in registers are used.
+ * argument of the type it names. A width or precision beyond the output's
+ * size is refused: vsnprintf() would pad it out whatever the buffer. %s
+ * strings are copied from the domain; %p prints the value, hashed, and
+ * never dereferences it. Only the five arguments that come in registers
+ * are used.
  */
 
+#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/printk.h>
@@ -61,6 +64,31 @@ static int lvd_printk_one(struct lvd_domain *d, char *out, size_t size,
 	}
 }
 
+/*
+ * Flags, then at most a width and a precision, each no larger than the
+ * output: the @n characters after '%' that lvd_printk_one() passes on.
+ */
+static bool lvd_printk_bounded(const char *spec, size_t n)
+{
+	size_t i = strspn(spec, "-+ #0");
+	unsigned int value = 0;
+	bool dot = false;
+
+	for (; i < n; i++) {
+		if (spec[i] == '.' && !dot) {
+			dot = true;
+			value = 0;
+			continue;
+		}
+		if (!isdigit(spec[i]))
+			return false;
+		value = value * 10 + spec[i] - '0';
+		if (value > LVD_PRINTK_MAX)
+			return false;
+	}
+	return true;
+}
+
 /* The domain's @fmt with @args, into @out; bad conversions print as "%?" */
 static void lvd_printk_format(struct lvd_domain *d, char *out, size_t size,
 			      const char *fmt, const unsigned long *args)
@@ -93,6 +121,12 @@ static void lvd_printk_format(struct lvd_domain *d, char *out, size_t size,
 		for (i = 0; i < n; i++)
 			wide |= !!strchr("lzjt", fmt[1 + i]);
 		n = strspn(fmt + 1, "-+ #0123456789.");
+		if (!lvd_printk_bounded(fmt + 1, n)) {
+			len += scnprintf(out + len, size - len, "%%?");
+			used++;
+			fmt += 1 + strspn(fmt + 1, lvd_printk_spec_chars) + 1;
+			continue;
+		}
 		len += lvd_printk_one(d, out + len, size - len, fmt + 1, n, wide,
 				      conv, args[used++]);
 		fmt += 1 + strspn(fmt + 1, lvd_printk_spec_chars) + 1;
