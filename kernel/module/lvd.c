@@ -9,7 +9,8 @@
  * init and exit functions run in the domain. Its undefined symbols resolve
  * only to LVD glue (include/lvd/glue.h); any other symbol is refused, as
  * are the sections through which the kernel would trust the module's
- * memory or run its code outside the domain.
+ * memory or run its code outside the domain: sections are allowed by name,
+ * each for a stated reason, and nothing else.
  */
 
 #define pr_fmt(fmt) "lvd: " fmt
@@ -40,9 +41,43 @@ struct lvd_module {
 };
 
 /*
- * Sections an isolated module may not have: through them the kernel would
- * read and act on the module's memory (which the domain may rewrite at any
- * time) or run its code in the kernel.
+ * The sections an isolated module may have, each with the reason the
+ * kernel may leave it there. A name matches an entry that is the name
+ * itself, or its prefix followed by a dot (".text" covers ".text.unlikely").
+ * Everything else is refused: through a section the kernel knows by name
+ * it may read the module's memory, write into the kernel as that memory
+ * says, or call pointers the domain wrote (alternatives, KUnit suites,
+ * SRCU structs, trace formats, ...).
+ */
+static const struct lvd_module_section {
+	const char *name;
+	const char *why;
+	bool domain_writes;
+} lvd_module_sections[] = {
+	{ ".text", "its code, executed in the domain only" },
+	{ ".init.text", "its code, executed in the domain only" },
+	{ ".exit.text", "its code, executed in the domain only" },
+	{ ".rodata", "its read-only data" },
+	{ ".init.rodata", "its read-only data" },
+	{ ".data", "its data", true },
+	{ ".init.data", "its data", true },
+	{ ".exit.data", "its data", true },
+	{ ".bss", "its data", true },
+	{ ".note", "read by the kernel (sysfs), read-only to the domain" },
+	{ ".gnu.linkonce.this_module", "struct module: the kernel's alone" },
+	/* LOCK prefixes, patched inside the module's text only */
+	{ ".smp_locks", "read-only to the domain" },
+	/* read by the unwinder, for addresses in the module's text only */
+	{ ".orc_unwind", "read-only to the domain" },
+	{ ".orc_unwind_ip", "read-only to the domain" },
+	{ ".orc_header", "read-only to the domain" },
+	/* a BUG or WARN in the domain stops it: the kernel ignores the table */
+	{ "__bug_table", "never given to the domain" },
+};
+
+/*
+ * Sections some config or header gives drivers, refused with the reason a
+ * driver author needs: the same refusal as for any name not listed above.
  */
 static const struct {
 	const char *prefix;
@@ -59,25 +94,55 @@ static const struct {
 	{ "_ftrace_events", "trace events" },
 	{ ".ctors", "constructors" },
 	{ ".init_array", "constructors" },
+	{ ".altinstr", "alternatives, which the kernel patches in" },
+	{ ".kunit_test_suites", "KUnit suites, which the kernel would run" },
+	{ "___srcu_struct_ptrs", "SRCU structs, which the kernel would initialise" },
+	{ "__ex_table", "exception fixups" },
 };
+
+static bool lvd_module_section_is(const char *name, const char *entry)
+{
+	size_t n = strlen(entry);
+
+	return !strncmp(name, entry, n) && (!name[n] || name[n] == '.');
+}
+
+/* The entry of lvd_module_sections[] @name matches, or NULL */
+static const struct lvd_module_section *lvd_module_section(const char *name)
+{
+	unsigned int i;
+
+	if (strstarts(name, ".data..percpu"))
+		return NULL;
+	for (i = 0; i < ARRAY_SIZE(lvd_module_sections); i++)
+		if (lvd_module_section_is(name, lvd_module_sections[i].name))
+			return &lvd_module_sections[i];
+	return NULL;
+}
+
+static const char *lvd_module_refusal(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_module_refused); i++)
+		if (strstarts(name, lvd_module_refused[i].prefix))
+			return lvd_module_refused[i].why;
+	return "a section the kernel may act on";
+}
 
 static int lvd_module_check_sections(const struct load_info *info)
 {
-	unsigned int i, r;
+	unsigned int i;
 
 	for (i = 1; i < info->hdr->e_shnum; i++) {
 		const Elf_Shdr *s = &info->sechdrs[i];
 		const char *name = info->secstrings + s->sh_name;
 
-		if (!(s->sh_flags & SHF_ALLOC) || !s->sh_size)
+		if (!(s->sh_flags & SHF_ALLOC) || lvd_module_section(name))
 			continue;
-		for (r = 0; r < ARRAY_SIZE(lvd_module_refused); r++) {
-			if (!strstarts(name, lvd_module_refused[r].prefix))
-				continue;
-			pr_err("%s: an isolated module cannot have %s (section %s)\n",
-			       info->name, lvd_module_refused[r].why, name);
-			return -ENOEXEC;
-		}
+		pr_err("%s: an isolated module cannot have section %s (%s)\n",
+		       info->name, name, lvd_module_refusal(name));
+		return -ENOEXEC;
 	}
 	return 0;
 }
@@ -206,10 +271,14 @@ static int lvd_module_give_mem(struct lvd_domain *d, const struct module *mod,
 			       PAGE_ALIGN(mem->size), access);
 }
 
-/* The writable sections, each on pages of its own; never struct module's */
+/*
+ * The writable sections that are the module's own data, each on pages of
+ * its own; never struct module's, nor the bug table.
+ */
 static int lvd_module_give_data(struct lvd_domain *d,
 				const struct load_info *info)
 {
+	const struct lvd_module_section *sec;
 	unsigned int i;
 	int err;
 
@@ -220,12 +289,26 @@ static int lvd_module_give_data(struct lvd_domain *d,
 		    s->sh_flags & SHF_RO_AFTER_INIT || !s->sh_size ||
 		    i == info->index.mod || i == info->index.pcpu)
 			continue;
+		sec = lvd_module_section(info->secstrings + s->sh_name);
+		if (!sec || !sec->domain_writes)
+			continue;
 		err = lvd_domain_give(d, s->sh_addr, PAGE_ALIGN(s->sh_size),
 				      LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
 		if (err)
 			return err;
 	}
 	return 0;
+}
+
+/*
+ * Its BUG and WARN sites trap in the domain, which stops it: the kernel's
+ * own trap handler has nothing to look up in its bug table.
+ */
+static void lvd_module_ignore_bugs(struct module *mod)
+{
+#ifdef CONFIG_GENERIC_BUG
+	WRITE_ONCE(mod->num_bugs, 0);
+#endif
 }
 
 /**
@@ -249,6 +332,7 @@ int lvd_module_enter(struct module *mod, const struct load_info *info)
 	if (!lm)
 		return 0;
 	d = lm->domain;
+	lvd_module_ignore_bugs(mod);
 	lvd_domain_set_kcalls(d, lm->kcalls, lm->nr_kcalls);
 	err = lvd_module_give_mem(d, mod, MOD_TEXT,
 				  LVD_DOMAIN_READ | LVD_DOMAIN_EXEC);
