@@ -8,13 +8,16 @@
  * the domain's, copied out through the domain's own page tables; the
  * function pointer it registers is bound (checked to be its code) and only
  * ever called in its domain; it gets an unguessable handle, not a kernel
- * pointer, and a call from inside a call into it never waits for a lock
- * the kernel holds.
+ * pointer; a call from inside a call into it never waits for a lock the
+ * kernel holds; and the domain is looked up and called inside one section
+ * of lvd_domain_calls_begin(), so that unloading the driver waits for the
+ * call instead of freeing the domain under it.
  */
 
 #define pr_fmt(fmt) "lvd_test_host: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/io.h>
 #include <linux/module.h>
@@ -106,23 +109,56 @@ static unsigned long lvd_th_unregister(struct lvd_domain *d,
 static unsigned long lvd_th_sum(struct lvd_domain *d,
 				const unsigned long args[LVD_DOMAIN_ARGS])
 {
-	unsigned long sum = 0, len = args[2], i;
+	unsigned long sum = 0, len = args[2], src = args[1], n, i;
 	u8 piece[64];
 
 	if (!lvd_th_valid(d, args[0]))
 		return -EINVAL;
 	if (len > PAGE_SIZE)
 		return -E2BIG;
-	while (len) {
-		unsigned long n = min(len, sizeof(piece));
-
-		if (lvd_domain_copy_from(d, piece, args[1], n))
+	for (; len; len -= n, src += n) {
+		n = min(len, sizeof(piece));
+		if (lvd_domain_copy_from(d, piece, src, n))
 			return -EFAULT;
 		for (i = 0; i < n; i++)
 			sum += piece[i];
-		len -= n;
 	}
 	return sum;
+}
+
+/* The registered driver's act function, if @d is its domain */
+static int lvd_th_bound_act(struct lvd_domain *d, long handle,
+			    struct lvd_domain_fn *act)
+{
+	int ret = -EINVAL;
+
+	spin_lock(&lvd_th_lock);
+	if (lvd_th.d == d && lvd_th.handle == handle) {
+		*act = lvd_th.act;
+		ret = 0;
+	}
+	spin_unlock(&lvd_th_lock);
+	return ret;
+}
+
+/*
+ * Glue: the kernel calls the driver back with LVD_TEST_ACT_RECURSE and
+ * @depth, which may call here again: a recursion through the kernel that
+ * only the domain decides to end. We are inside the call that brought us
+ * here, so the domain stays alive.
+ */
+static unsigned long lvd_th_call_back(struct lvd_domain *d,
+				      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	unsigned long call[LVD_DOMAIN_ARGS] = { LVD_TEST_ACT_RECURSE, args[1] };
+	struct lvd_domain_fn act;
+	unsigned long ret;
+	int err;
+
+	if (lvd_th_bound_act(d, args[0], &act))
+		return -EINVAL;
+	err = lvd_domain_fn_call(&act, call, &ret);
+	return err ?: ret;
 }
 
 /*
@@ -156,6 +192,19 @@ long lvd_test_driver_unregister(long handle)
 EXPORT_SYMBOL_GPL(lvd_test_driver_unregister);
 
 /**
+ * lvd_test_driver_call_back() - the test driver's recursion, unisolated
+ * @handle: what registration returned
+ * @depth: how deep it is
+ *
+ * Return: -EOPNOTSUPP: the test driver runs only isolated.
+ */
+long lvd_test_driver_call_back(long handle, unsigned long depth)
+{
+	return -EOPNOTSUPP;
+}
+EXPORT_SYMBOL_GPL(lvd_test_driver_call_back);
+
+/**
  * lvd_test_driver_sum() - the test driver's buffer sum, unisolated
  * @handle: what registration returned
  * @buf: the buffer
@@ -173,6 +222,7 @@ static const struct lvd_glue lvd_th_glue[] = {
 	{ "lvd_test_driver_register", lvd_th_register },
 	{ "lvd_test_driver_unregister", lvd_th_unregister },
 	{ "lvd_test_driver_sum", lvd_th_sum },
+	{ "lvd_test_driver_call_back", lvd_th_call_back },
 };
 
 /* The driver's domain goes away: forget it, registered or not */
@@ -193,25 +243,38 @@ static struct lvd_glue_set lvd_th_glue_set = {
 	.release = lvd_th_release,
 };
 
-/* Call the registered driver's act function, in its domain */
+/*
+ * Call the registered driver's act function, in its domain, and say
+ * whether the domain is stopped (@fault's vector, else -1). The lookup,
+ * the call and the look at the domain are one section: an rmmod of the
+ * driver waits for it.
+ */
 static int lvd_th_call(unsigned long act, unsigned long arg, long *ret,
-		       struct lvd_domain **dp)
+		       struct lvd_domain_fault *fault)
 {
 	unsigned long args[LVD_DOMAIN_ARGS] = { act, arg }, r = 0;
 	struct lvd_domain_fn fn;
-	int err;
+	struct lvd_domain *d;
+	int err = -ENOENT, idx;
 
+	fault->vector = -1;
+	idx = lvd_domain_calls_begin();
 	spin_lock(&lvd_th_lock);
 	fn = lvd_th.act;
-	*dp = lvd_th.d;
-	lvd_th.calling = !!lvd_th.d;
+	d = lvd_th.d;
+	lvd_th.calling = !!d;
 	spin_unlock(&lvd_th_lock);
-	if (!*dp)
-		return -ENOENT;
-	err = lvd_domain_fn_call(&fn, args, &r);
-	spin_lock(&lvd_th_lock);
-	lvd_th.calling = false;
-	spin_unlock(&lvd_th_lock);
+	if (d) {
+		/* As a task preempted here would: the driver may go meanwhile */
+		if (act == LVD_TEST_ACT_SLOW_PING)
+			msleep(1000);
+		err = lvd_domain_fn_call(&fn, args, &r);
+		lvd_domain_stopped(d, fault);
+		spin_lock(&lvd_th_lock);
+		lvd_th.calling = false;
+		spin_unlock(&lvd_th_lock);
+	}
+	lvd_domain_calls_end(idx);
 	*ret = r;
 	return err;
 }
@@ -228,6 +291,8 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_FORGED_HANDLE] = "forged-handle",
 	[LVD_TEST_ACT_FORGED_OPS] = "forged-ops",
 	[LVD_TEST_ACT_SUM_KERNEL] = "sum-kernel",
+	[LVD_TEST_ACT_SLOW_PING] = "slow-ping",
+	[LVD_TEST_ACT_PRINT_WIDE] = "print-wide",
 	[LVD_TEST_ACT_READ_KERNEL] = "read-kernel",
 	[LVD_TEST_ACT_WRITE_KERNEL] = "write-kernel",
 	[LVD_TEST_ACT_WRITE_TEXT] = "write-text",
@@ -258,6 +323,12 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_HEAP_OVERFLOW] = "heap-overflow",
 	[LVD_TEST_ACT_DIV0] = "div0",
 	[LVD_TEST_ACT_SPIN] = "spin",
+	[LVD_TEST_ACT_KCALL_LOOP] = "kcall-loop",
+	[LVD_TEST_ACT_RECURSE] = "recurse",
+	[LVD_TEST_ACT_SGDT] = "sgdt",
+	[LVD_TEST_ACT_SIDT] = "sidt",
+	[LVD_TEST_ACT_STR] = "str",
+	[LVD_TEST_ACT_SMSW] = "smsw",
 };
 
 /* The argument of an act: kernel memory for the attacks that need some */
@@ -308,25 +379,23 @@ static bool lvd_th_canary_intact(void)
 static void lvd_th_attack(unsigned int act, unsigned long arg)
 {
 	u64 sum = lvd_kernel_image_sum();
-	struct lvd_domain_fault fault = { };
-	struct lvd_domain *d;
+	struct lvd_domain_fault fault = { }, next_fault;
 	long ret, next_ret;
 	int err, next;
 
 	lvd_th_canary_fill();
-	err = lvd_th_call(act, arg, &ret, &d);
+	err = lvd_th_call(act, arg, &ret, &fault);
 	if (err == -ENOENT) {
 		snprintf(lvd_th_result, sizeof(lvd_th_result), "no driver");
 		return;
 	}
-	if (!lvd_domain_stopped(d, &fault))
-		fault.vector = -1;
-	next = lvd_th_call(LVD_TEST_ACT_PING, 0, &next_ret, &d);
+	next = lvd_th_call(LVD_TEST_ACT_PING, 0, &next_ret, &next_fault);
 	snprintf(lvd_th_result, sizeof(lvd_th_result),
-		 "err %d vector %d cpl %u then %d kernel %s canary %s", err,
-		 (int)fault.vector, fault.cpl, next,
+		 "err %d vector %d cpl %u then %d kernel %s canary %s data %s ret %#lx",
+		 err, (int)fault.vector, fault.cpl, next,
 		 lvd_kernel_image_sum() == sum ? "same" : "changed",
-		 lvd_th_canary_intact() ? "intact" : "changed");
+		 lvd_th_canary_intact() ? "intact" : "changed",
+		 lvd_kernel_data_intact() ? "intact" : "changed", ret);
 }
 
 /* Another domain, whose index the driver may try to VMFUNC to */
@@ -345,7 +414,7 @@ static void lvd_th_vmfunc_other(void)
 
 static void lvd_th_act(unsigned int act, unsigned long arg)
 {
-	struct lvd_domain *d;
+	struct lvd_domain_fault fault;
 	long ret = 0;
 	int err;
 
@@ -356,7 +425,7 @@ static void lvd_th_act(unsigned int act, unsigned long arg)
 		lvd_th_attack(act, arg);
 	} else {
 		lvd_th_canary_fill();
-		err = lvd_th_call(act, arg, &ret, &d);
+		err = lvd_th_call(act, arg, &ret, &fault);
 		snprintf(lvd_th_result, sizeof(lvd_th_result),
 			 "err %d ret %ld canary %s", err, ret,
 			 lvd_th_canary_intact() ? "intact" : "changed");

@@ -25,6 +25,8 @@ enum lvd_test_act {
 	LVD_TEST_ACT_FORGED_HANDLE,	/* arg as a handle */
 	LVD_TEST_ACT_FORGED_OPS,	/* ops that point at arg (kernel text) */
 	LVD_TEST_ACT_SUM_KERNEL,	/* the kernel asked to sum arg, its memory */
+	LVD_TEST_ACT_SLOW_PING,		/* ping; the kernel waits 1 s before */
+	LVD_TEST_ACT_PRINT_WIDE,	/* printk() with widths of millions */
 	LVD_TEST_ACT_FIRST_STOP,
 	LVD_TEST_ACT_READ_KERNEL = LVD_TEST_ACT_FIRST_STOP,
 	LVD_TEST_ACT_WRITE_KERNEL,	/* arg: kernel data */
@@ -43,7 +45,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_MOV_DR7,
 	LVD_TEST_ACT_XSETBV,
 	LVD_TEST_ACT_WBINVD,
-	LVD_TEST_ACT_OUTB,
+	LVD_TEST_ACT_OUTB,		/* to port arg (0: port 0x80) */
 	LVD_TEST_ACT_VMCALL,
 	LVD_TEST_ACT_SYSCALL,
 	LVD_TEST_ACT_INT3,
@@ -56,6 +58,12 @@ enum lvd_test_act {
 	LVD_TEST_ACT_HEAP_OVERFLOW,	/* a write 1 MiB past a heap piece */
 	LVD_TEST_ACT_DIV0,		/* a divide by arg, 0 */
 	LVD_TEST_ACT_SPIN,		/* never returns */
+	LVD_TEST_ACT_KCALL_LOOP,	/* calls kfree(NULL) for ever */
+	LVD_TEST_ACT_RECURSE,		/* the kernel calls it back, and so on */
+	LVD_TEST_ACT_SGDT,		/* instructions UMIP keeps from CPL 3 */
+	LVD_TEST_ACT_SIDT,
+	LVD_TEST_ACT_STR,
+	LVD_TEST_ACT_SMSW,
 	LVD_TEST_NR_ACTS
 };
 
@@ -71,5 +79,6 @@ struct lvd_test_driver_ops {
 long lvd_test_driver_register(const struct lvd_test_driver_ops *ops);
 long lvd_test_driver_unregister(long handle);
 long lvd_test_driver_sum(long handle, const void *buf, unsigned long len);
+long lvd_test_driver_call_back(long handle, unsigned long depth);
 
 #endif /* _LVD_TEST_DRIVER_H */

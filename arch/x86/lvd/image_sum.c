@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A checksum of the kernel's text and read-only data, for LVD's tests: an
- * attack from a domain must leave both unchanged.
+ * A checksum of the kernel's text and read-only data, and a canary page in
+ * its data, for LVD's tests: an attack from a domain must leave all three
+ * unchanged.
  */
 
+#include <linux/array_size.h>
 #include <linux/bitops.h>
+#include <linux/compiler.h>
 #include <linux/export.h>
 #include <linux/processor.h>
 #include <linux/types.h>
+#include <asm/page.h>
 #include <asm/sections.h>
 #include <lvd/domain.h>
 
@@ -30,3 +34,30 @@ u64 lvd_kernel_image_sum(void)
 	return sum;
 }
 EXPORT_SYMBOL_GPL(lvd_kernel_image_sum);
+
+#define LVD_DATA_CANARY		0x4c56445f44415441ULL	/* "LVD_DATA" */
+
+/* A page of the kernel's .data that nothing writes */
+static u64 lvd_data_canary[PAGE_SIZE / sizeof(u64)] __aligned(PAGE_SIZE) = {
+	[0 ... PAGE_SIZE / sizeof(u64) - 1] = LVD_DATA_CANARY
+};
+
+/**
+ * lvd_kernel_data_intact() - is the canary page in the kernel's data intact?
+ *
+ * The page lies in the kernel image's .data, among the variables an attack
+ * on kernel data (through the loader or a subsystem acting on a domain's
+ * memory, say) would aim at; only such an attack writes it.
+ *
+ * Return: true when every word is what the kernel was built with.
+ */
+bool lvd_kernel_data_intact(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_data_canary); i++)
+		if (READ_ONCE(lvd_data_canary[i]) != LVD_DATA_CANARY)
+			return false;
+	return true;
+}
+EXPORT_SYMBOL_GPL(lvd_kernel_data_intact);

@@ -119,6 +119,37 @@ static long lvd_td_bad_free(unsigned long arg)
 /* Breaks the rule @act names: none of these returns */
 static long lvd_td_attack(unsigned long act, unsigned long arg);
 
+/*
+ * Makes the kernel work without end through legal calls, or reads what
+ * UMIP keeps from CPL 3 (where the CPU has UMIP, that stops it too)
+ */
+static long lvd_td_exhaust(unsigned long act, unsigned long arg)
+{
+	struct { u16 limit; u64 base; } __packed table;
+	unsigned long v = 0;
+
+	switch (act) {
+	case LVD_TEST_ACT_KCALL_LOOP:
+		for (;;)
+			kfree(NULL);
+	case LVD_TEST_ACT_RECURSE:
+		return lvd_test_driver_call_back(lvd_td_handle, arg + 1);
+	case LVD_TEST_ACT_SGDT:
+		asm volatile("sgdt %0" : "=m" (table));
+		return table.base;
+	case LVD_TEST_ACT_SIDT:
+		asm volatile("sidt %0" : "=m" (table));
+		return table.base;
+	case LVD_TEST_ACT_STR:
+		asm volatile("str %0" : "=r" (v));
+		return v;
+	case LVD_TEST_ACT_SMSW:
+		asm volatile("smsw %0" : "=r" (v));
+		return v;
+	}
+	return -EINVAL;
+}
+
 static long lvd_td_work(unsigned long act, unsigned long arg)
 {
 	unsigned int i;
@@ -126,6 +157,7 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 	lvd_td_calls++;
 	switch (act) {
 	case LVD_TEST_ACT_PING:
+	case LVD_TEST_ACT_SLOW_PING:
 		return arg + lvd_td_calls;
 	case LVD_TEST_ACT_SUM:
 		for (i = 0; i < sizeof(lvd_td_buf); i++)
@@ -135,6 +167,11 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 	case LVD_TEST_ACT_PRINT:
 		pr_info("%s: act %lu, arg %#lx, %d calls, %c%%\n", lvd_td_name,
 			act, arg, (int)lvd_td_calls, 'x');
+		return 0;
+	case LVD_TEST_ACT_PRINT_WIDE:
+		/* Widths vsnprintf() would pad out, millions of bytes each */
+		pr_info("wide: %8388607d|%.8388607s|%8388607lx|%-257c|%4d\n",
+			1, lvd_td_name, arg, 'x', 7);
 		return 0;
 	case LVD_TEST_ACT_ALLOC:
 		return lvd_td_alloc(arg);
@@ -203,7 +240,7 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 		asm volatile("wbinvd");
 		break;
 	case LVD_TEST_ACT_OUTB:
-		asm volatile("outb %%al, %%dx" : : "a" (0), "d" (0x80));
+		asm volatile("outb %%al, %%dx" : : "a" (0), "d" (arg ?: 0x80));
 		break;
 	case LVD_TEST_ACT_VMCALL:
 		asm volatile("vmcall");
@@ -268,6 +305,8 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 	case LVD_TEST_ACT_SPIN:
 		for (;;)
 			asm volatile("" : : : "memory");
+	default:
+		return lvd_td_exhaust(act, arg);
 	}
 	return -EINVAL;
 }

@@ -14,7 +14,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/io.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <linux/elf.h>
 
 #include "../kselftest_harness.h"
 #include "lvd_domain_faults.h"
@@ -207,7 +213,42 @@ static const struct {
 	{ "heap-overflow", EFAULT_RET, PF, 3 },	/* past its heap */
 	{ "div0", EFAULT_RET, DE, 3 },		/* a divide error */
 	{ "spin", ETIMEDOUT_RET, FAULT_WATCHDOG, 3 },	/* never returns */
+	/* calls the kernel for ever: the call's second runs out */
+	{ "kcall-loop", ETIMEDOUT_RET, FAULT_WATCHDOG, 3 },
+	/* recursion through glue: bounded by the kernel's stack */
+	{ "recurse", ESHUTDOWN_RET, FAULT_TOO_DEEP, 3 },
 };
+
+/* What lvd_test_host says of the kernel after an attack: all as it was */
+static const char intact[] = "kernel same canary intact data intact";
+
+/* The result line of an act that stopped the domain, as lvd_test_host says it */
+static void stopped_line(char *buf, size_t size, int err, unsigned int vector,
+			 unsigned int cpl)
+{
+	snprintf(buf, size,
+		 "err %d vector %u cpl %u then %d %s ret 0x0\n",
+		 err, vector, cpl, ESHUTDOWN_RET, intact);
+}
+
+/* The driver, unloaded and loaded again, answers. */
+static int reloaded(char *buf, size_t size)
+{
+	if (system("rmmod lvd_test_driver") || system("modprobe lvd_test_driver"))
+		return 0;
+	return !act("ping", 0, buf, size) &&
+	       !strcmp(buf, "err 0 ret 1 canary intact\n");
+}
+
+/* The path of an installed module of this kernel's */
+static void module_path(char *buf, size_t size, const char *name)
+{
+	struct utsname u;
+
+	uname(&u);
+	snprintf(buf, size, "/lib/modules/%s/kernel/drivers/lvd/isolated/%s.ko",
+		 u.release, name);
+}
 
 /*
  * Each attack, really executed in the driver's domain: the kernel is
@@ -223,18 +264,252 @@ TEST_F(iso, attacks_are_contained)
 	for (i = 0; i < ARRAY_SIZE(attacks); i++) {
 		ASSERT_EQ(0, act(attacks[i].act, 0, self->result,
 				 sizeof(self->result)));
-		snprintf(want, sizeof(want),
-			 "err %d vector %u cpl %u then %d kernel same canary intact\n",
-			 attacks[i].err, attacks[i].vector, attacks[i].cpl,
-			 ESHUTDOWN_RET);
+		stopped_line(want, sizeof(want), attacks[i].err,
+			     attacks[i].vector, attacks[i].cpl);
 		EXPECT_STREQ(want, self->result)
 			TH_LOG("attack %s", attacks[i].act);
-		ASSERT_EQ(0, system("rmmod lvd_test_driver"));
-		ASSERT_EQ(0, system("modprobe lvd_test_driver"));
-		ASSERT_EQ(0, act("ping", 0, self->result, sizeof(self->result)));
-		EXPECT_STREQ("err 0 ret 1 canary intact\n", self->result)
-			TH_LOG("reload after %s", attacks[i].act);
+		EXPECT_TRUE(reloaded(self->result, sizeof(self->result)))
+			TH_LOG("reload after %s: %s", attacks[i].act, self->result);
 	}
+}
+
+/*
+ * The task that calls the driver has ports of its own (ioperm(), then
+ * iopl(3), which Linux emulates with the same bitmap): the domain, running
+ * on that task's TSS, gets none of them.
+ */
+TEST_F(iso, task_io_permissions_do_not_reach_the_domain)
+{
+	static const unsigned short ports[] = { 0x70, 0x71, 0x80 };
+	char want[160];
+	unsigned int i, pass;
+
+	ASSERT_EQ(0, ioperm(0x70, 2, 1));
+	ASSERT_EQ(0, ioperm(0x80, 1, 1));
+	outb(0, 0x80);		/* the task's ports are real: no SIGSEGV */
+	for (pass = 0; pass < 2; pass++) {
+		if (pass)
+			ASSERT_EQ(0, iopl(3));
+		for (i = 0; i < ARRAY_SIZE(ports); i++) {
+			ASSERT_EQ(0, act("outb", ports[i], self->result,
+					 sizeof(self->result)));
+			stopped_line(want, sizeof(want), EFAULT_RET, GP, 3);
+			EXPECT_STREQ(want, self->result)
+				TH_LOG("port %#x, %s", ports[i],
+				       pass ? "iopl(3)" : "ioperm()");
+			ASSERT_TRUE(reloaded(self->result, sizeof(self->result)));
+		}
+	}
+	outb(0, 0x80);		/* and still the task's */
+	iopl(0);
+	ioperm(0x70, 2, 0);
+	ioperm(0x80, 1, 0);
+}
+
+/*
+ * SGDT, SIDT, STR and SMSW at CPL 3 tell the domain where the kernel's
+ * tables are: where the CPU has UMIP, the kernel turns it on and each one
+ * stops the domain. Without UMIP they work, as security.rst says.
+ */
+TEST_F(iso, umip_keeps_the_kernels_tables_from_the_domain)
+{
+	static const char * const acts[] = { "sgdt", "sidt", "str", "smsw" };
+	int umip = !system("grep -qw umip /proc/cpuinfo");
+	char want[160], works[96];
+	unsigned int i;
+
+	snprintf(works, sizeof(works), "err 0 vector -1 cpl 0 then 0 %s ret ", intact);
+	for (i = 0; i < ARRAY_SIZE(acts); i++) {
+		ASSERT_EQ(0, act(acts[i], 0, self->result, sizeof(self->result)));
+		if (umip) {
+			stopped_line(want, sizeof(want), EFAULT_RET, GP, 3);
+			EXPECT_STREQ(want, self->result) TH_LOG("%s", acts[i]);
+			ASSERT_TRUE(reloaded(self->result, sizeof(self->result)));
+		} else {
+			EXPECT_EQ(0, strncmp(works, self->result, strlen(works)))
+				TH_LOG("%s: %s", acts[i], self->result);
+		}
+	}
+	if (!umip)
+		SKIP(return, "no UMIP on this CPU: the domain can read where the tables are");
+}
+
+/*
+ * Widths and precisions of millions in printk(): vsnprintf() would pad
+ * each one out whatever the buffer, with preemption off. The glue refuses
+ * each beyond the line's size, and the call is quick.
+ */
+TEST_F(iso, printk_widths_are_bounded)
+{
+	ASSERT_EQ(0, act("print-wide", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 0 canary intact\n", self->result);
+	ASSERT_TRUE(logged("lvd_test_driver: wide: %?|%?|%?|%?|   7"));
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
+ * rmmod while the kernel is in a call to the driver: the kernel side
+ * looked the driver up and, like a task preempted there, waits 1 s before
+ * it calls. The unload waits for that call, which fails cleanly because
+ * the domain is going; nothing is freed under it.
+ */
+TEST_F(iso, unload_waits_for_a_call_in_flight)
+{
+	struct timespec t0, t1;
+	int fds[2], status;
+	long ms;
+	pid_t pid;
+
+	ASSERT_EQ(0, pipe(fds));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char buf[128] = "";
+
+		act("slow-ping", 0, buf, sizeof(buf));
+		_exit(write(fds[1], buf, strlen(buf)) > 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	usleep(200000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, system("rmmod lvd_test_driver"));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_LT(0, read(fds[0], self->result, sizeof(self->result) - 1));
+	close(fds[0]);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_LE(500, ms) TH_LOG("rmmod took %ld ms", ms);
+	EXPECT_STREQ("err -108 ret 0 canary intact\n", self->result);
+	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
+	ASSERT_EQ(0, act("ping", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 1 canary intact\n", self->result);
+}
+
+#define LVD_TEST_SECTION ".lvd_test_section_to_be_renamed_xxxxxxxxx"
+
+/*
+ * Load lvd_test_sections with its section renamed @name (in a copy of the
+ * module): init_module()'s result, 0 or -errno; the module is unloaded.
+ */
+static int load_renamed(const char *name)
+{
+	char path[256], *shstr;
+	struct elf64_hdr *eh;
+	struct elf64_shdr *sh;
+	int ret = -ENOENT;
+	long size;
+	void *img;
+	FILE *f;
+	int i;
+
+	module_path(path, sizeof(path), "lvd_test_sections");
+	f = fopen(path, "r");
+	if (!f)
+		return -ENOENT;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	img = malloc(size);
+	if (!img || fread(img, 1, size, f) != (size_t)size) {
+		fclose(f);
+		free(img);
+		return -EIO;
+	}
+	fclose(f);
+	eh = img;
+	sh = img + eh->e_shoff;
+	shstr = img + sh[eh->e_shstrndx].sh_offset;
+	for (i = 0; i < eh->e_shnum; i++) {
+		char *n = shstr + sh[i].sh_name;
+
+		if (strcmp(n, LVD_TEST_SECTION))
+			continue;
+		memset(n, 0, strlen(LVD_TEST_SECTION));
+		memcpy(n, name, strlen(name));
+		ret = syscall(SYS_init_module, img, size, "") ? -errno : 0;
+		break;
+	}
+	free(img);
+	if (!ret)
+		system("rmmod lvd_test_sections");
+	return ret;
+}
+
+/* An isolated module's section name: may the kernel leave it there? */
+static const struct {
+	const char *name;
+	int ret;
+} sections[] = {
+	{ LVD_TEST_SECTION, -ENOEXEC },		/* not on the list */
+	{ ".data.lvd_test", 0 },		/* its data */
+	{ ".bss.lvd_test", 0 },
+	/* the kernel's: the domain's write stops it, the load fails */
+	{ "__bug_table", -EFAULT },
+	{ ".kunit_test_suites", -ENOEXEC },	/* the kernel would run them */
+	{ "___srcu_struct_ptrs", -ENOEXEC },	/* ... initialise them */
+	{ ".altinstructions", -ENOEXEC },	/* ... patch as they say */
+	{ ".altinstr_replacement", -ENOEXEC },
+	{ ".parainstructions", -ENOEXEC },
+	{ ".retpoline_sites", -ENOEXEC },
+	{ ".return_sites", -ENOEXEC },
+	{ ".call_sites", -ENOEXEC },
+	{ ".cfi_sites", -ENOEXEC },
+	{ ".ibt_endbr_seal", -ENOEXEC },
+	{ "__trace_printk_fmt", -ENOEXEC },	/* ... read pointers from */
+	{ "_ftrace_eval_map", -ENOEXEC },
+	{ "_ftrace_events", -ENOEXEC },
+	{ "__tracepoints_ptrs", -ENOEXEC },
+	{ "__bpf_raw_tp_map", -ENOEXEC },
+	{ "_kprobe_blacklist", -ENOEXEC },
+	{ "_error_injection_whitelist", -ENOEXEC },
+	{ ".printk_index", -ENOEXEC },
+	{ "__ex_table", -ENOEXEC },
+	{ "__jump_table", -ENOEXEC },
+	{ ".static_call_sites", -ENOEXEC },
+	{ "__dyndbg", -ENOEXEC },
+	{ "__param", -ENOEXEC },
+	{ "__ksymtab_gpl", -ENOEXEC },
+	{ ".data..percpu", -ENOEXEC },
+	{ ".init_array", -ENOEXEC },
+	{ ".ctors", -ENOEXEC },
+	{ "__mcount_loc", -ENOEXEC },
+	{ "__patchable_function_entries", -ENOEXEC },
+	{ ".noinstr.text", -ENOEXEC },
+	{ ".kprobes.text", -ENOEXEC },
+	{ "alloc_tags", -ENOEXEC },
+};
+
+/*
+ * The loader allows an isolated module the sections it lists, by name, and
+ * refuses every other: those through which the kernel would read pointers
+ * from the module's memory, call them, or write into the kernel as the
+ * module's tables say. The kernel's data and text are unchanged after all.
+ */
+TEST_F(iso, loader_allows_only_listed_sections)
+{
+	char want[160];
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(sections); i++) {
+		ret = load_renamed(sections[i].name);
+		EXPECT_EQ(sections[i].ret, ret) TH_LOG("section %s", sections[i].name);
+		if (sections[i].ret != -ENOEXEC)
+			continue;
+		snprintf(want, sizeof(want),
+			 "lvd_test_sections: an isolated module cannot have section %s (",
+			 sections[i].name);
+		EXPECT_TRUE(logged(want)) TH_LOG("no message: %s", want);
+	}
+	ASSERT_TRUE(logged("(lvd_test_sections) stopped: vector 14"));
+	/* what an .altinstructions entry once made the loader overwrite */
+	ASSERT_EQ(0, system("grep -qx /sbin/modprobe /proc/sys/kernel/modprobe"));
+	ASSERT_EQ(0, act("ping", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 1 canary intact\n", self->result);
+	/* An act that stops the domain reports on the kernel's data too. */
+	ASSERT_EQ(0, act("ud2", 0, self->result, sizeof(self->result)));
+	stopped_line(want, sizeof(want), EFAULT_RET, UD, 3);
+	ASSERT_STREQ(want, self->result);
 }
 
 TEST_HARNESS_MAIN

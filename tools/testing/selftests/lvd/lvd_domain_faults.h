@@ -20,6 +20,7 @@
 #define FAULT_WATCHDOG	256
 #define FAULT_BAD_CALL	257
 #define FAULT_BAD_STACK	258
+#define FAULT_TOO_DEEP	259
 
 /* Exception vectors */
 #define DE	0
