@@ -221,6 +221,19 @@ static void lvd_cross_restore_io_bitmap(u16 base)
 		this_cpu_write(cpu_tss_rw.x86_tss.io_bitmap_base, base);
 }
 
+/*
+ * A task may have turned RDTSC off for itself (prctl(PR_SET_TSC)), which
+ * sets CR4.TSD while it runs: a driver's RDTSC must not fail for the task
+ * that happens to call it. Returns whether CR4.TSD goes back on afterwards.
+ */
+static bool lvd_cross_allow_rdtsc(void)
+{
+	if (likely(!(cr4_read_shadow() & X86_CR4_TSD)))
+		return false;
+	cr4_clear_bits_irqsoff(X86_CR4_TSD);
+	return true;
+}
+
 /**
  * lvd_cross_run() - enter a domain on this CPU until it leaves
  * @domain_cr3: the domain's page tables
@@ -230,8 +243,8 @@ static void lvd_cross_restore_io_bitmap(u16 base)
  * @cr2: where to store CR2 as it left
  *
  * Preemption and interrupts must be off: what the domain left with is only
- * on this CPU's IST page until it is copied to @out. The task's I/O
- * permissions do not reach the domain.
+ * on this CPU's IST page until it is copied to @out. Neither the task's I/O
+ * permissions nor its RDTSC setting reach the domain.
  */
 void lvd_cross_run(u64 domain_cr3, unsigned int index,
 		   const struct lvd_cross_frame *in, struct lvd_cross_frame *out,
@@ -239,6 +252,7 @@ void lvd_cross_run(u64 domain_cr3, unsigned int index,
 {
 	struct lvd_cross_page *p = this_cpu_read(lvd_cross_pages);
 	struct lvd_cross_state *st = &p->st;
+	bool tsd;
 	u16 io_bitmap;
 
 	lockdep_assert_irqs_disabled();
@@ -251,7 +265,10 @@ void lvd_cross_run(u64 domain_cr3, unsigned int index,
 	st->domain_idtr = lvd_cross_idtr;
 	st->index = index;
 	io_bitmap = lvd_cross_hide_io_bitmap();
+	tsd = lvd_cross_allow_rdtsc();
 	lvd_cross_enter(st, in);
+	if (tsd)
+		cr4_set_bits_irqsoff(X86_CR4_TSD);
 	lvd_cross_restore_io_bitmap(io_bitmap);
 	*out = *(struct lvd_cross_frame *)((void *)st - sizeof(*out));
 	*cr2 = st->fault_cr2;
