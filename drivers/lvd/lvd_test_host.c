@@ -293,6 +293,7 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_SUM_KERNEL] = "sum-kernel",
 	[LVD_TEST_ACT_SLOW_PING] = "slow-ping",
 	[LVD_TEST_ACT_PRINT_WIDE] = "print-wide",
+	[LVD_TEST_ACT_RDTSC] = "rdtsc",
 	[LVD_TEST_ACT_READ_KERNEL] = "read-kernel",
 	[LVD_TEST_ACT_WRITE_KERNEL] = "write-kernel",
 	[LVD_TEST_ACT_WRITE_TEXT] = "write-text",

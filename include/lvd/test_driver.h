@@ -27,6 +27,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_SUM_KERNEL,	/* the kernel asked to sum arg, its memory */
 	LVD_TEST_ACT_SLOW_PING,		/* ping; the kernel waits 1 s before */
 	LVD_TEST_ACT_PRINT_WIDE,	/* printk() with widths of millions */
+	LVD_TEST_ACT_RDTSC,		/* the TSC is not 0 */
 	LVD_TEST_ACT_FIRST_STOP,
 	LVD_TEST_ACT_READ_KERNEL = LVD_TEST_ACT_FIRST_STOP,
 	LVD_TEST_ACT_WRITE_KERNEL,	/* arg: kernel data */

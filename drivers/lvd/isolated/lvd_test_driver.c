@@ -173,6 +173,12 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		pr_info("wide: %8388607d|%.8388607s|%8388607lx|%-257c|%4d\n",
 			1, lvd_td_name, arg, 'x', 7);
 		return 0;
+	case LVD_TEST_ACT_RDTSC: {
+		u32 lo, hi;
+
+		asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+		return lo || hi;
+	}
 	case LVD_TEST_ACT_ALLOC:
 		return lvd_td_alloc(arg);
 	case LVD_TEST_ACT_HEAP_FULL:

@@ -11,12 +11,14 @@
  * Needs the hypervisor: run with LVD_EXPECT=available.
  */
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/io.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -304,6 +306,35 @@ TEST_F(iso, task_io_permissions_do_not_reach_the_domain)
 	iopl(0);
 	ioperm(0x70, 2, 0);
 	ioperm(0x80, 1, 0);
+}
+
+/*
+ * A task that turned RDTSC off for itself (CR4.TSD while it runs) calls
+ * the driver: the driver's RDTSC works, and the task's stays off.
+ */
+TEST_F(iso, task_rdtsc_setting_does_not_reach_the_domain)
+{
+	int status;
+	pid_t pid;
+
+	ASSERT_EQ(0, act("rdtsc", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 1 canary intact\n", self->result);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid) {
+		char buf[128] = "";
+		unsigned int lo, hi;
+
+		if (prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) ||
+		    act("rdtsc", 0, buf, sizeof(buf)) ||
+		    strcmp(buf, "err 0 ret 1 canary intact\n"))
+			_exit(1);
+		asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+		_exit(2);	/* the task's own RDTSC must have faulted */
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status)) TH_LOG("child status %#x", status);
+	ASSERT_EQ(SIGSEGV, WTERMSIG(status));
 }
 
 /*
