@@ -743,7 +743,7 @@ static void lvd_test_call_here(void *arg)
 
 static int lvd_test_cross_domain(struct lvd_domain **dp, unsigned long *datap);
 
-/* Canary data, which no domain is given */
+/* Canary data, which no domain is given (with lvd_kernel_data_intact()) */
 static u64 lvd_test_canary[PAGE_SIZE / sizeof(u64)] __aligned(PAGE_SIZE);
 
 static void lvd_test_canary_fill(void)
@@ -761,7 +761,8 @@ static bool lvd_test_canary_intact(void)
 	for (i = 0; i < ARRAY_SIZE(lvd_test_canary); i++)
 		if (lvd_test_canary[i] != (0x4c56444341524159ULL ^ i))
 			return false;
-	return true;
+	/* and the canary page in the kernel's own .data */
+	return lvd_kernel_data_intact();
 }
 
 /* A new domain runs a call: the reload works. Its result, or -errno. */
