@@ -22,6 +22,7 @@
 #include <linux/io.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/processor.h>
 #include <linux/random.h>
 #include <linux/seq_file.h>
 #include <linux/spinlock.h>
@@ -244,6 +245,21 @@ static struct lvd_glue_set lvd_th_glue_set = {
 };
 
 /*
+ * The calling task's I/O ports are in this CPU's TSS only until the task
+ * is switched out (and back on its way to user space): say when an OUT is
+ * asked for while they are there, for the test to know it tried. The act
+ * takes the short way (no checksum of the kernel first), which leaves the
+ * task little time to be switched out.
+ */
+static void lvd_th_note_ports(unsigned long act)
+{
+	if (act == LVD_TEST_ACT_OUT_PORT &&
+	    this_cpu_read(cpu_tss_rw.x86_tss.io_bitmap_base) !=
+	    IO_BITMAP_OFFSET_INVALID)
+		pr_info("out-port while the calling task has its I/O ports in the TSS\n");
+}
+
+/*
  * Call the registered driver's act function, in its domain, and say
  * whether the domain is stopped (@fault's vector, else -1). The lookup,
  * the call and the look at the domain are one section: an rmmod of the
@@ -268,7 +284,10 @@ static int lvd_th_call(unsigned long act, unsigned long arg, long *ret,
 		/* As a task preempted here would: the driver may go meanwhile */
 		if (act == LVD_TEST_ACT_SLOW_PING)
 			msleep(1000);
+		preempt_disable();
+		lvd_th_note_ports(act);
 		err = lvd_domain_fn_call(&fn, args, &r);
+		preempt_enable();
 		lvd_domain_stopped(d, fault);
 		spin_lock(&lvd_th_lock);
 		lvd_th.calling = false;
@@ -294,6 +313,8 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_SLOW_PING] = "slow-ping",
 	[LVD_TEST_ACT_PRINT_WIDE] = "print-wide",
 	[LVD_TEST_ACT_RDTSC] = "rdtsc",
+	[LVD_TEST_ACT_SUM_LARGE] = "sum-large",
+	[LVD_TEST_ACT_OUT_PORT] = "out-port",
 	[LVD_TEST_ACT_READ_KERNEL] = "read-kernel",
 	[LVD_TEST_ACT_WRITE_KERNEL] = "write-kernel",
 	[LVD_TEST_ACT_WRITE_TEXT] = "write-text",

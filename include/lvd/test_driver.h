@@ -28,6 +28,8 @@ enum lvd_test_act {
 	LVD_TEST_ACT_SLOW_PING,		/* ping; the kernel waits 1 s before */
 	LVD_TEST_ACT_PRINT_WIDE,	/* printk() with widths of millions */
 	LVD_TEST_ACT_RDTSC,		/* the TSC is not 0 */
+	LVD_TEST_ACT_SUM_LARGE,		/* a 1000-byte buffer, summed by the kernel */
+	LVD_TEST_ACT_OUT_PORT,		/* OUT to port arg: stops it, called without checksums */
 	LVD_TEST_ACT_FIRST_STOP,
 	LVD_TEST_ACT_READ_KERNEL = LVD_TEST_ACT_FIRST_STOP,
 	LVD_TEST_ACT_WRITE_KERNEL,	/* arg: kernel data */
@@ -46,7 +48,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_MOV_DR7,
 	LVD_TEST_ACT_XSETBV,
 	LVD_TEST_ACT_WBINVD,
-	LVD_TEST_ACT_OUTB,		/* to port arg (0: port 0x80) */
+	LVD_TEST_ACT_OUTB,
 	LVD_TEST_ACT_VMCALL,
 	LVD_TEST_ACT_SYSCALL,
 	LVD_TEST_ACT_INT3,

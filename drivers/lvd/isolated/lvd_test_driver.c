@@ -18,6 +18,7 @@
 static long lvd_td_handle;
 static unsigned long lvd_td_calls;
 static u8 lvd_td_buf[64];
+static u8 lvd_td_large[1000];
 static const char lvd_td_name[] = "isolated";
 /* Code-like bytes in its data: RET */
 static u8 lvd_td_data_code[16] = { 0xc3 };
@@ -164,6 +165,14 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 			lvd_td_buf[i] = i;
 		return lvd_test_driver_sum(lvd_td_handle, lvd_td_buf,
 					   sizeof(lvd_td_buf));
+	case LVD_TEST_ACT_OUT_PORT:
+		asm volatile("outb %%al, %%dx" : : "a" (0), "d" (arg));
+		return 0;
+	case LVD_TEST_ACT_SUM_LARGE:
+		for (i = 0; i < sizeof(lvd_td_large); i++)
+			lvd_td_large[i] = i * 7;
+		return lvd_test_driver_sum(lvd_td_handle, lvd_td_large,
+					   sizeof(lvd_td_large));
 	case LVD_TEST_ACT_PRINT:
 		pr_info("%s: act %lu, arg %#lx, %d calls, %c%%\n", lvd_td_name,
 			act, arg, (int)lvd_td_calls, 'x');
@@ -246,7 +255,7 @@ static long lvd_td_attack(unsigned long act, unsigned long arg)
 		asm volatile("wbinvd");
 		break;
 	case LVD_TEST_ACT_OUTB:
-		asm volatile("outb %%al, %%dx" : : "a" (0), "d" (arg ?: 0x80));
+		asm volatile("outb %%al, %%dx" : : "a" (0), "d" (0x80));
 		break;
 	case LVD_TEST_ACT_VMCALL:
 		asm volatile("vmcall");
