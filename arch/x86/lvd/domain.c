@@ -16,6 +16,7 @@
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
+#include <linux/sched/task_stack.h>
 #include <linux/smp.h>
 #include <linux/srcu.h>
 #include <asm/irq_vectors.h>
@@ -522,25 +523,29 @@ static int lvd_domain_kcall(struct lvd_domain *d, struct lvd_cross_frame *f,
 /*
  * Enter the domain with @f until its function returns or it breaks a rule;
  * with @timer, the hypervisor's timer watches each entry. The watchdog
- * counts from @call_start, when the outermost call into the domain on this
- * CPU began: the kernel calls the domain makes count too.
+ * counts from @start, as lvd_watchdog_resume() gave it for @call_start,
+ * when the outermost call into the domain on this CPU began: the kernel
+ * calls the domain makes count too.
  */
 static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
-			  unsigned long *flags, bool timer, u64 call_start)
+			  unsigned long *flags, bool timer, u64 call_start,
+			  u64 start)
 {
-	u64 start = lvd_watchdog_resume(call_start);
 	unsigned long cr2;
+	bool fresh;
 	unsigned int v;
+	u64 now;
 	int why;
 
 	for (;;) {
 		if (timer)
-			lvd_watchdog_timer_arm(lvd_watchdog_now());
+			lvd_watchdog_timer_arm(start);
 		lvd_watchdog_watch(start);
 		lvd_cross_run(__pa(d->pt.root), d->index, f, f, &cr2);
 		lvd_watchdog_watch(0);
 		v = f->vector;
 		why = LVD_DOMAIN_KCALL_DONE;
+		fresh = false;
 		if (v >= FIRST_EXTERNAL_VECTOR || v == NMI_VECTOR) {
 			/* Exitless: the kernel takes it, then the domain goes on. */
 			lvd_cross_deliver(v, f);
@@ -548,7 +553,10 @@ static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
 			return 0;
 		} else if ((f->cs & 3) == 3 && v == LVD_VECTOR_CALL) {
 			why = lvd_domain_kcall(d, f, flags);
-			start = lvd_watchdog_resume(call_start);
+			now = lvd_watchdog_now();
+			start = lvd_watchdog_resume(call_start, now);
+			/* A new start has time left, unless the call's second ran out */
+			fresh = start == now;
 		} else {
 			/* An exception: its vector (0, #DE, too) is why it stops. */
 			why = v;
@@ -559,7 +567,7 @@ static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
 			lvd_domain_stop(d, why, f, cr2);
 			return -EFAULT;
 		}
-		if (lvd_watchdog_expired(start)) {
+		if (!fresh && lvd_watchdog_expired(start)) {
 			lvd_domain_stop(d, LVD_DOMAIN_FAULT_WATCHDOG, f, cr2);
 			return -ETIMEDOUT;
 		}
@@ -575,8 +583,12 @@ static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
 static bool lvd_domain_kstack_left(void)
 {
 	unsigned long sp = current_stack_pointer;
+	unsigned long task = (unsigned long)task_stack_page(current);
 	struct stack_info info;
 
+	/* The task's stack, most often; else an IRQ or exception stack */
+	if (sp - task < THREAD_SIZE)
+		return sp - task >= LVD_DOMAIN_KSTACK_MIN;
 	if (!get_stack_info_noinstr((unsigned long *)sp, current, &info))
 		return false;
 	return sp - (unsigned long)info.begin >= LVD_DOMAIN_KSTACK_MIN;
@@ -588,6 +600,7 @@ static int lvd_domain_call_here(struct lvd_domain *d, unsigned int cpu,
 {
 	bool outer = !cpumask_test_cpu(cpu, &d->inside), timer;
 	unsigned long *top = (unsigned long *)d->tops[cpu];
+	u64 now;
 	int err;
 
 	/* The return address: the domains' exit page raises the return vector. */
@@ -597,13 +610,15 @@ static int lvd_domain_call_here(struct lvd_domain *d, unsigned int cpu,
 		lvd_domain_stop(d, LVD_DOMAIN_FAULT_TOO_DEEP, f, 0);
 		return -EFAULT;
 	}
+	now = lvd_watchdog_now();
 	if (outer) {
-		d->call_starts[cpu] = lvd_watchdog_now();
+		d->call_starts[cpu] = now;
 		cpumask_set_cpu(cpu, &d->inside);
 	}
 	/* With interrupts off and no other CPU to send an NMI: the timer's */
 	timer = !(*flags & X86_EFLAGS_IF) && lvd_watchdog_timer_wanted();
-	err = lvd_domain_run(d, f, flags, timer, d->call_starts[cpu]);
+	err = lvd_domain_run(d, f, flags, timer, d->call_starts[cpu],
+			     lvd_watchdog_resume(d->call_starts[cpu], now));
 	if (outer)
 		cpumask_clear_cpu(cpu, &d->inside);
 	return err;

@@ -75,18 +75,18 @@ bool lvd_watchdog_expired(u64 since)
  * lvd_watchdog_resume() - the watchdog's start for an entry into a domain
  * @call_start: lvd_watchdog_now() when the outermost call into the domain
  *	on this CPU began
+ * @now: lvd_watchdog_now(), as the caller read it
  *
  * A call gets 100 ms from each entry (the call itself, or the return from
  * one of its kernel calls), but no more than a second from @call_start: a
  * domain that keeps calling the kernel cannot keep the CPU for ever.
  *
  * Return: the time to pass to lvd_watchdog_expired() and
- * lvd_watchdog_watch(): now, or earlier when the call's second ends sooner.
+ * lvd_watchdog_watch(): @now, or earlier when the call's second ends sooner.
  */
-u64 lvd_watchdog_resume(u64 call_start)
+u64 lvd_watchdog_resume(u64 call_start, u64 now)
 {
-	return min(lvd_watchdog_now(),
-		   call_start + LVD_WATCHDOG_CALL_NS - LVD_WATCHDOG_NS);
+	return min(now, call_start + LVD_WATCHDOG_CALL_NS - LVD_WATCHDOG_NS);
 }
 
 /**

@@ -9,7 +9,7 @@
 
 u64 lvd_watchdog_now(void);
 bool lvd_watchdog_expired(u64 since);
-u64 lvd_watchdog_resume(u64 call_start);
+u64 lvd_watchdog_resume(u64 call_start, u64 now);
 void lvd_watchdog_watch(u64 since);
 int lvd_watchdog_start(void);
 bool lvd_watchdog_timer_wanted(void);
