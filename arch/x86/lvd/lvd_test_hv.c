@@ -1599,7 +1599,7 @@ LVD_TEST_RW_FILE(cross);
  *                IPI, and again here, from every CPU: "clock R backwards B"
  *   ipis N       N times an IPI function call to every other CPU: "ipis
  *                sent S received R" (R must be S times the other CPUs)
- *   spinlock N   every CPU takes one spinlock N times and holds it for 20
+ *   spinlock N   every CPU takes one spinlock N times and holds it for 100
  *                ms, longer than a paravirtual waiter spins before it
  *                halts for a kick: "spinlock cpus C total T" (T = C * N),
  *                or "stuck" when it did not finish in 60 s
@@ -1710,7 +1710,7 @@ static int lvd_test_spin_cpu(void *arg)
 	for (i = 0; i < s->rounds; i++) {
 		spin_lock(&s->lock);
 		s->total++;
-		mdelay(20);
+		mdelay(100);
 		spin_unlock(&s->lock);
 	}
 	if (atomic_dec_and_test(&s->done))
