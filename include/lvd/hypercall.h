@@ -34,7 +34,7 @@
 
 /* Hypercall numbers */
 #define LVD_HC_VERSION		LVD_HC(0)	/* -> LVD_HC_ABI_VERSION */
-#define LVD_HC_PING		LVD_HC(1)	/* (cookie) -> cookie ^ LVD_HC_PING_MAGIC, RBX: CPU */
+#define LVD_HC_PING		LVD_HC(1)	/* (cookie) -> cookie ^ PING_MAGIC; RBX: CPU */
 #define LVD_HC_LEAVE		LVD_HC(2)	/* leave VMX on this CPU -> 0 */
 #define LVD_HC_READ_STATS	LVD_HC(3)	/* (pa, size) copy exit counters -> 0 */
 /* Domains (version 2): an EPT each, in a slot of the EPTP list. */
