@@ -91,6 +91,7 @@ unsigned long lvd_vmcs_setup(const struct lvd_hv *hv,
 /* msr.c */
 void lvd_msr_bitmap_init(void *bitmap);
 void lvd_msr_outer_init(struct lvd_hv *hv);
+void lvd_msr_before_launch(void);
 int lvd_exit_msr(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
 		 bool write);
 

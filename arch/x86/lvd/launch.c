@@ -164,6 +164,7 @@ static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 		return -EIO;
 	}
 
+	lvd_msr_before_launch();
 	*(u32 *)vcpu->vmxon = revision;
 	*(u32 *)vcpu->vmcs = revision;
 	if (!lvd_vmxon(vcpu->vmxon_pa)) {

@@ -89,6 +89,25 @@ void lvd_msr_outer_init(struct lvd_hv *hv)
 		hv->kvm_features = cpuid_eax(base | KVM_CPUID_FEATURES);
 }
 
+/**
+ * lvd_msr_before_launch() - fit this CPU's KVM settings to running under LVD
+ *
+ * Natively, just before this CPU launches: the kernel may have enabled
+ * async page faults with delivery as a #PF VM exit (for a KVM of its own).
+ * Under LVD, KVM would send such a fault to LVD, which does not take them:
+ * without the flag KVM waits for the page itself.
+ */
+void lvd_msr_before_launch(void)
+{
+	u64 val;
+
+	if (!(lvd_hv.kvm_features & BIT(KVM_FEATURE_ASYNC_PF)) ||
+	    rdmsrl_safe(MSR_KVM_ASYNC_PF_EN, &val) ||
+	    !(val & KVM_ASYNC_PF_DELIVERY_AS_PF_VMEXIT))
+		return;
+	wrmsrl_safe(MSR_KVM_ASYNC_PF_EN, val & ~(u64)KVM_ASYNC_PF_DELIVERY_AS_PF_VMEXIT);
+}
+
 /* Index into lvd_kvm_msrs[] of a paravirtual MSR KVM offers, or -1. */
 static int lvd_msr_kvm(u32 msr)
 {
