@@ -1,12 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * LVD hypercall ABI, version 1.
+ * LVD hypercall ABI, version 4.
  *
  * VMCALL with the hypercall number in RAX and arguments in RBX, RCX, RDX;
  * the result comes back in RAX (a negative errno on failure, -EOPNOTSUPP
  * for an unknown number), some results in RBX too. Hypercalls are accepted
  * only from CPL 0 in the kernel's EPT: a VMCALL from user space gets #UD,
  * one from another view gets -EPERM.
+ *
+ * LVD's numbers carry LVD_HC_SIGNATURE in RAX[63:32], the number itself in
+ * RAX[31:0]: KVM's hypercall numbers (and any other hypervisor's) are small
+ * and can never be taken for LVD's. A VMCALL from the kernel whose RAX does
+ * not carry the signature is not LVD's: under an outer hypervisor (CPUID's
+ * hypervisor bit) it is forwarded there, with RAX and RBX, RCX, RDX, RSI as
+ * they were, and RAX comes back; on bare metal it gets #UD.
+ *
  * Issue one only on a CPU that lvd_cpu_virtualized() says runs under LVD:
  * elsewhere VMCALL is #UD (or worse, on some emulators).
  */
@@ -16,21 +24,27 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
-#define LVD_HC_ABI_VERSION	3
+#define LVD_HC_ABI_VERSION	4
+
+/* RAX[63:32] of every LVD hypercall: "LVDH" */
+#define LVD_HC_SIGNATURE	0x4c564448ULL
+#define LVD_HC(nr)		((LVD_HC_SIGNATURE << 32) | (nr))
+/* Does a VMCALL's RAX carry LVD's signature? */
+#define LVD_HC_IS_LVD(rax)	((u64)(rax) >> 32 == LVD_HC_SIGNATURE)
 
 /* Hypercall numbers */
-#define LVD_HC_VERSION		0	/* -> LVD_HC_ABI_VERSION */
-#define LVD_HC_PING		1	/* (cookie) -> cookie ^ LVD_HC_PING_MAGIC, RBX = CPU */
-#define LVD_HC_LEAVE		2	/* leave VMX on this CPU -> 0 */
-#define LVD_HC_READ_STATS	3	/* (pa, size) copy exit counters -> 0 */
+#define LVD_HC_VERSION		LVD_HC(0)	/* -> LVD_HC_ABI_VERSION */
+#define LVD_HC_PING		LVD_HC(1)	/* (cookie) -> cookie ^ PING_MAGIC; RBX: CPU */
+#define LVD_HC_LEAVE		LVD_HC(2)	/* leave VMX on this CPU -> 0 */
+#define LVD_HC_READ_STATS	LVD_HC(3)	/* (pa, size) copy exit counters -> 0 */
 /* Domains (version 2): an EPT each, in a slot of the EPTP list. */
-#define LVD_HC_DOMAIN_CREATE	4	/* () -> EPTP-list index */
-#define LVD_HC_DOMAIN_MAP	5	/* (index, pa, LVD_HC_MAP_ARG) -> 0 */
-#define LVD_HC_DOMAIN_UNLIST	6	/* (index) take it out of the list -> 0 */
-#define LVD_HC_FLUSH_EPT	7	/* (index) this CPU forgets an unlisted EPT -> 0 */
-#define LVD_HC_DOMAIN_FREE	8	/* (index) free an unlisted domain -> 0 */
-#define LVD_HC_WATCHDOG		9	/* (TSC cycles, 0: off) this CPU's NMI timer -> 0 */
-#define LVD_HC_NR		10
+#define LVD_HC_DOMAIN_CREATE	LVD_HC(4)	/* () -> EPTP-list index */
+#define LVD_HC_DOMAIN_MAP	LVD_HC(5)	/* (index, pa, LVD_HC_MAP_ARG) -> 0 */
+#define LVD_HC_DOMAIN_UNLIST	LVD_HC(6)	/* (index) take it out of the list -> 0 */
+#define LVD_HC_FLUSH_EPT	LVD_HC(7)	/* (index) this CPU forgets an unlisted EPT -> 0 */
+#define LVD_HC_DOMAIN_FREE	LVD_HC(8)	/* (index) free an unlisted domain -> 0 */
+#define LVD_HC_WATCHDOG		LVD_HC(9)	/* (TSC cycles, 0: off) this CPU's NMI timer -> 0 */
+#define LVD_HC_NR		10		/* numbers 0 to LVD_HC_NR - 1 */
 
 /* LVD_HC_DOMAIN_MAP's third argument: pages to map and access (R=1 W=2 X=4) */
 #define LVD_HC_MAP_ARG(nr_pages, prot)	(((u64)(nr_pages) << 3) | ((prot) & 7))

@@ -9,7 +9,8 @@
  *   CR0/CR4 write  only when it changes a bit VMX owns (CR4.VMXE, CR0.PE/NE/PG)
  *   MSR access     only the MSRs the bitmap traps (msr.c)
  *   VMX insns      always exit; #UD, so the kernel sees no VMX
- *   VMCALL         hypercalls (hypercall.c)
+ *   VMCALL         hypercalls (hypercall.c); the kernel's others go to the
+ *                  outer hypervisor
  *   NMI            re-injected when the guest can take it
  *   EPT violation  the kernel touched hypervisor memory (ept_exit.c)
  *   triple fault   the machine resets
@@ -81,10 +82,11 @@ void lvd_inject_exception(unsigned int vector, bool has_error, u32 error)
 
 static void lvd_exit_cpuid(struct lvd_guest_regs *regs)
 {
-	u32 eax = regs->rax, ebx, ecx = regs->rcx, edx;
+	u32 leaf = regs->rax, eax = leaf, ebx, ecx = regs->rcx, edx;
 
+	/* CPUID reads EAX and ECX only: RAX's upper half is whatever it was. */
 	native_cpuid(&eax, &ebx, &ecx, &edx);
-	if (regs->rax == 1)
+	if (leaf == 1)
 		ecx &= ~BIT(X86_FEATURE_VMX & 31);	/* VMX stays hidden */
 	regs->rax = eax;
 	regs->rbx = ebx;

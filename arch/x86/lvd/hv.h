@@ -53,6 +53,10 @@ struct lvd_vmcs_ctl {
  * @eptp_list_pa: its physical address
  * @hidden_page: a page of hypervisor memory that holds nothing, for
  *	tests that the kernel cannot reach hypervisor memory
+ * @outer_hv: LVD itself runs under another hypervisor (CPUID's bit):
+ *	the kernel's VMCALLs that are not LVD's are forwarded there
+ * @kvm_features: that hypervisor is KVM: its CPUID 0x40000001 EAX (the
+ *	paravirtual MSRs LVD forwards), else 0
  */
 struct lvd_hv {
 	struct lvd_vmx_msrs msrs;
@@ -65,6 +69,8 @@ struct lvd_hv {
 	u64 *eptp_list;
 	phys_addr_t eptp_list_pa;
 	void *hidden_page;
+	bool outer_hv;
+	u32 kvm_features;
 };
 
 extern struct lvd_hv lvd_hv;
@@ -84,6 +90,8 @@ unsigned long lvd_vmcs_setup(const struct lvd_hv *hv,
 
 /* msr.c */
 void lvd_msr_bitmap_init(void *bitmap);
+void lvd_msr_outer_init(struct lvd_hv *hv);
+void lvd_msr_before_launch(void);
 int lvd_exit_msr(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
 		 bool write);
 

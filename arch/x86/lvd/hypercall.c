@@ -3,6 +3,8 @@
  * Hypercalls (include/lvd/hypercall.h). Every one checks who is calling:
  * only the kernel, at CPL 0 and under its own EPT, may call; user space
  * gets #UD, as it would without a hypervisor, and any other view -EPERM.
+ * The kernel's VMCALLs without LVD's signature belong to the hypervisor
+ * LVD runs under, if any (KVM's PV IPIs and spinlock kicks): forwarded.
  */
 
 #include <linux/errno.h>
@@ -13,6 +15,7 @@
 
 #include "hv.h"
 #include "pool.h"
+#include "root.h"
 #include "vcpu.h"
 #include "vmx_ops.h"
 
@@ -58,10 +61,29 @@ static long lvd_hc_watchdog(unsigned long tsc)
 	return 0;
 }
 
+/*
+ * The kernel's VMCALL is the outer hypervisor's: pass it on with RAX, RBX,
+ * RCX, RDX and RSI, and give back RAX. Without an outer hypervisor (and
+ * VMCALL in root mode would stop Bochs) or when it refused, #UD: what the
+ * kernel would get without LVD.
+ */
+static void lvd_hc_forward(struct lvd_guest_regs *regs)
+{
+	unsigned long rax = regs->rax;
+
+	if (!lvd_hv.outer_hv ||
+	    lvd_root_vmcall(&rax, regs->rbx, regs->rcx, regs->rdx, regs->rsi)) {
+		lvd_inject_exception(X86_TRAP_UD, false, 0);
+		return;
+	}
+	regs->rax = rax;
+	lvd_skip_instruction();
+}
+
 /**
  * lvd_exit_vmcall() - a VMCALL exited
  * @vcpu: this CPU
- * @regs: guest registers: RAX = number, RBX/RCX/RDX = arguments
+ * @regs: guest registers: RAX = number, RBX/RCX/RDX(/RSI) = arguments
  *
  * Return: %LVD_EXIT_NATIVE after %LVD_HC_LEAVE, else %LVD_EXIT_RESUME.
  */
@@ -73,12 +95,17 @@ int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 		lvd_inject_exception(X86_TRAP_UD, false, 0);
 		return LVD_EXIT_RESUME;
 	}
-	lvd_skip_instruction();
 	/* Only the kernel's own view may call: VMFUNC can change the EPT. */
 	if (lvd_vmread(EPT_POINTER) != lvd_hv.kernel_eptp) {
+		lvd_skip_instruction();
 		regs->rax = -EPERM;
 		return LVD_EXIT_RESUME;
 	}
+	if (!LVD_HC_IS_LVD(regs->rax)) {
+		lvd_hc_forward(regs);
+		return LVD_EXIT_RESUME;
+	}
+	lvd_skip_instruction();
 
 	switch (regs->rax) {
 	case LVD_HC_VERSION:

@@ -164,6 +164,7 @@ static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 		return -EIO;
 	}
 
+	lvd_msr_before_launch();
 	*(u32 *)vcpu->vmxon = revision;
 	*(u32 *)vcpu->vmcs = revision;
 	if (!lvd_vmxon(vcpu->vmxon_pa)) {
@@ -339,6 +340,7 @@ int lvd_hv_start(const struct lvd_vmx_msrs *msrs, const struct lvd_caps *caps)
 	if (!lvd_hv.msr_bitmap || lvd_root_init_pgd())
 		goto nomem;
 	lvd_msr_bitmap_init(lvd_hv.msr_bitmap);
+	lvd_msr_outer_init(&lvd_hv);
 	for_each_possible_cpu(cpu) {
 		if (!lvd_vcpu_create(cpu))
 			goto nomem;

@@ -155,6 +155,31 @@ void __noreturn lvd_root_fatal(const char *msg)
 }
 
 /**
+ * lvd_root_fixup() - is an exception in root mode a refused forwarded access?
+ * @frame: vector, error code and the hardware frame, as the stubs push them
+ *
+ * A #GP or #UD at one of the accesses of lvd_root_fixups[] is the outer
+ * hypervisor refusing it: the CPU resumes at its fixup, which reports the
+ * error. Any other exception is a hypervisor bug (lvd_root_exception()).
+ *
+ * Return: true when @frame now resumes at a fixup.
+ */
+bool lvd_root_fixup(struct lvd_root_frame *frame)
+{
+	unsigned long i;
+
+	if (frame->vector != X86_TRAP_GP && frame->vector != X86_TRAP_UD)
+		return false;
+	for (i = 0; i < lvd_root_nr_fixups; i++) {
+		if (frame->rip == lvd_root_fixups[i].insn) {
+			frame->rip = lvd_root_fixups[i].resume;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
  * lvd_root_exception() - an exception hit the hypervisor itself
  * @frame: vector, error code and the hardware frame, as the stubs push them
  */

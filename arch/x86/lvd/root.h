@@ -33,10 +33,33 @@ struct lvd_root_frame {
 extern const u8 lvd_root_exc_stubs[];
 void lvd_root_nmi(void);
 
+/*
+ * Root mode's only instructions that may fault: the kernel's accesses
+ * forwarded to the outer hypervisor. A #GP or #UD there resumes after the
+ * instruction (lvd_root_fixup()), and these return -EIO.
+ */
+int lvd_root_rdmsr(u32 msr, u64 *val);
+int lvd_root_wrmsr(u32 msr, u64 val);
+int lvd_root_vmcall(unsigned long *rax, unsigned long rbx, unsigned long rcx,
+		    unsigned long rdx, unsigned long rsi);
+
+/**
+ * struct lvd_root_fixup - where a faulting forwarded access resumes
+ * @insn: the instruction that may fault
+ * @resume: where execution goes on when it did
+ */
+struct lvd_root_fixup {
+	unsigned long insn, resume;
+};
+
+extern const struct lvd_root_fixup lvd_root_fixups[];
+extern const unsigned long lvd_root_nr_fixups;
+
 phys_addr_t lvd_root_cr3(void);
 int lvd_root_init_pgd(void);
 int lvd_root_init(struct lvd_root *root, unsigned int cpu);
 void __noreturn lvd_root_fatal(const char *msg);
+bool lvd_root_fixup(struct lvd_root_frame *frame);
 void __noreturn lvd_root_exception(struct lvd_root_frame *frame);
 
 #endif /* _ARCH_X86_LVD_ROOT_H */

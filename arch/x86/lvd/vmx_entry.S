@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The assembly the hardware demands: the late launch, the VM-exit entry
- * point, the return to the kernel in native mode when a CPU leaves VMX, and
- * the root-mode IDT stubs.
+ * point, the return to the kernel in native mode when a CPU leaves VMX, the
+ * root-mode IDT stubs, and the accesses forwarded to an outer hypervisor,
+ * which may fault.
  */
+#include <linux/errno.h>
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
@@ -187,7 +189,8 @@ SYM_CODE_END(lvd_root_nmi)
 /*
  * Root-mode exception stubs, one per vector, LVD_ROOT_STUB_SIZE bytes each:
  * push a zero error code where the CPU pushes none, push the vector, and
- * report. An exception in root mode is a hypervisor bug: it never returns.
+ * report. An exception in root mode is a hypervisor bug and never returns,
+ * except at a forwarded access listed in lvd_root_fixups.
  */
 .macro LVD_ROOT_EXC_STUB vector
 	.balign 16
@@ -210,9 +213,116 @@ SYM_CODE_START(lvd_root_exc_stubs)
 	.endr
 SYM_CODE_END(lvd_root_exc_stubs)
 
+/*
+ * The CPU aligned RSP to 16 bytes before it pushed its frame: with the
+ * error code, the vector and nine registers the calls are aligned too.
+ * lvd_root_fixup() moves the frame's RIP to a fixup's resume address, or
+ * it is lvd_root_exception(), which never returns.
+ */
 SYM_CODE_START_LOCAL(lvd_root_exc_common)
 	UNWIND_HINT_IRET_REGS offset=16
-	mov %rsp, %rdi
-	and $~15, %rsp
+	push %rax
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	lea 9*8(%rsp), %rdi
+	call lvd_root_fixup
+	test %al, %al
+	jnz 1f
+	lea 9*8(%rsp), %rdi
 	call lvd_root_exception		/* noreturn */
+1:	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rax
+	add $16, %rsp		/* vector, error code */
+	iretq
 SYM_CODE_END(lvd_root_exc_common)
+
+/*
+ * int lvd_root_rdmsr(u32 msr, u64 *val)
+ * int lvd_root_wrmsr(u32 msr, u64 val)
+ * int lvd_root_vmcall(unsigned long *rax, unsigned long rbx,
+ *		       unsigned long rcx, unsigned long rdx, unsigned long rsi)
+ *
+ * The kernel's accesses to what belongs to the outer hypervisor (KVM's
+ * paravirtual MSRs, its hypercalls), executed in root mode, where the outer
+ * hypervisor takes them as its guest's. Each returns 0, or -EIO when its
+ * instruction faulted (#GP, #UD): lvd_root_fixup() finds it in
+ * lvd_root_fixups and resumes just past the instruction that clears the
+ * error, which was set beforehand. lvd_root_vmcall() passes RAX, RBX, RCX,
+ * RDX and RSI as KVM's hypercall ABI has them and returns RAX in *rax.
+ */
+SYM_FUNC_START(lvd_root_rdmsr)
+	mov %edi, %ecx
+	mov $-EIO, %r8d
+.Lrdmsr:
+	ANNOTATE_NOENDBR	/* in lvd_root_fixups */
+	rdmsr
+	xor %r8d, %r8d
+.Lrdmsr_resume:
+	ANNOTATE_NOENDBR
+	shl $32, %rdx
+	or %rdx, %rax
+	mov %rax, (%rsi)
+	mov %r8d, %eax
+	RET
+SYM_FUNC_END(lvd_root_rdmsr)
+
+SYM_FUNC_START(lvd_root_wrmsr)
+	mov %edi, %ecx
+	mov %esi, %eax
+	mov %rsi, %rdx
+	shr $32, %rdx
+	mov $-EIO, %r8d
+.Lwrmsr:
+	ANNOTATE_NOENDBR	/* in lvd_root_fixups */
+	wrmsr
+	xor %r8d, %r8d
+.Lwrmsr_resume:
+	ANNOTATE_NOENDBR
+	mov %r8d, %eax
+	RET
+SYM_FUNC_END(lvd_root_wrmsr)
+
+SYM_FUNC_START(lvd_root_vmcall)
+	push %rbx
+	push %rdi
+	pushq $-EIO		/* the result, on the stack: VMCALL keeps RSP */
+	mov (%rdi), %rax
+	mov %rsi, %rbx
+	xchg %rdx, %rcx
+	mov %r8, %rsi
+.Lvmcall:
+	ANNOTATE_NOENDBR	/* in lvd_root_fixups */
+	vmcall
+	movq $0, (%rsp)
+.Lvmcall_resume:
+	ANNOTATE_NOENDBR
+	pop %rcx
+	pop %rdi
+	mov %rax, (%rdi)
+	mov %ecx, %eax
+	pop %rbx
+	RET
+SYM_FUNC_END(lvd_root_vmcall)
+
+	.pushsection .rodata, "a"
+	.balign 8
+SYM_DATA_START(lvd_root_fixups)
+	.quad .Lrdmsr, .Lrdmsr_resume
+	.quad .Lwrmsr, .Lwrmsr_resume
+	.quad .Lvmcall, .Lvmcall_resume
+SYM_DATA_END(lvd_root_fixups)
+SYM_DATA(lvd_root_nr_fixups, .quad 3)
+	.popsection

@@ -352,7 +352,7 @@ TEST_F(dom, vmcall_with_any_number_stops_the_domain)
 	stopped_result(want, sizeof(want), UD, 3);
 	for (nr = 0; nr <= HC_NR + 1; nr++) {
 		snprintf(scenario, sizeof(scenario), "vmcall:%lu",
-			 nr <= HC_NR ? nr : 0xffffffffffffffffUL);
+			 nr <= HC_NR ? HC(nr) : 0xffffffffffffffffUL);
 		ASSERT_EQ(0, cross(scenario, self->result, sizeof(self->result)));
 		EXPECT_STREQ(want, self->result)
 			TH_LOG("%s", scenario);

@@ -164,7 +164,10 @@ TEST_F(hv, kvm_intel_refuses_to_load)
 	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
 }
 
-/* A user process's VMCALL, whatever its number, exits and gets #UD. */
+/*
+ * A user process's VMCALL, whatever its number (LVD's, the next, all
+ * ones), exits and gets #UD.
+ */
 TEST_F(hv, vmcall_from_user_space_is_ud)
 {
 	long long before = exits_of("VMCALL", 1);
@@ -177,7 +180,7 @@ TEST_F(hv, vmcall_from_user_space_is_ud)
 		ASSERT_LE(0, pid);
 		if (pid == 0) {
 			asm volatile("vmcall"
-				     : : "a" (nr <= HC_NR ? nr : ~0UL), "b" (0)
+				     : : "a" (nr <= HC_NR ? HC(nr) : ~0UL), "b" (0)
 				     : "memory");
 			_exit(0);	/* the hypercall went through: wrong */
 		}
@@ -445,7 +448,7 @@ TEST_F(hv, exit_tracepoint)
 	ASSERT_EQ(0, system("echo > /sys/kernel/tracing/trace"));
 }
 
-#define HC_DOMAIN_MAP	5
+#define HC_DOMAIN_MAP	HC(5)
 #define VMFUNC_CHILDREN	16
 #define MAP_ARG(pages, prot)	(((unsigned long)(pages) << 3) | (prot))
 
@@ -559,9 +562,9 @@ TEST_F(hv, hypercall_abi)
 	unsigned long rbx = 0;
 	long ret;
 
-	ret = hypercall(0, 0, 0, 0, &rbx);
-	ASSERT_EQ(3, ret) TH_LOG("ABI version %ld", ret);
-	ret = hypercall(1, 0x1234, 0, 0, &rbx);
+	ret = hypercall(HC(0), 0, 0, 0, &rbx);
+	ASSERT_EQ(4, ret) TH_LOG("ABI version %ld", ret);
+	ret = hypercall(HC(1), 0x1234, 0, 0, &rbx);
 	ASSERT_EQ((long)(0x1234 ^ 0x4c56445f50494e47ULL), ret);
 }
 
@@ -570,13 +573,13 @@ TEST_F(hv, bad_hypercalls_are_refused)
 	unsigned long rbx;
 
 	/* Unknown numbers */
-	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(10, 0, 0, 0, &rbx));
-	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(999, 0, 0, 0, &rbx));
-	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(-1UL, 0, 0, 0, &rbx));
+	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(HC(HC_NR), 0, 0, 0, &rbx));
+	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(HC(999), 0, 0, 0, &rbx));
+	ASSERT_EQ(EOPNOTSUPP_RET, hypercall(HC(0xffffffffUL), 0, 0, 0, &rbx));
 	/* READ_STATS: wrong size, a buffer across a page, no RAM there */
-	ASSERT_EQ(EINVAL_RET, hypercall(3, 0x100000, 1, 0, &rbx));
-	ASSERT_EQ(EFAULT_RET, hypercall(3, 0x100ff8, 16, 0, &rbx));
-	ASSERT_EQ(EFAULT_RET, hypercall(3, 0xfffffff000UL, 16, 0, &rbx));
+	ASSERT_EQ(EINVAL_RET, hypercall(HC(3), 0x100000, 1, 0, &rbx));
+	ASSERT_EQ(EFAULT_RET, hypercall(HC(3), 0x100ff8, 16, 0, &rbx));
+	ASSERT_EQ(EFAULT_RET, hypercall(HC(3), 0xfffffff000UL, 16, 0, &rbx));
 }
 
 /* Exits per reason, kernel and user apart, summed over CPUs. */
@@ -671,6 +674,190 @@ TEST_F(hv, workload_exits)
 	/* Nothing touched hypervisor memory. */
 	ASSERT_EQ(count_of(&before, "EPT_VIOLATION", 0) + count_of(&before, "EPT_VIOLATION", 1),
 		  count_of(&after, "EPT_VIOLATION", 0) + count_of(&after, "EPT_VIOLATION", 1));
+}
+
+/* A scenario of the test module's pv file: its result in @buf */
+static int pv(const char *scenario, char *buf, size_t size)
+{
+	if (write_text(LVD_TEST "pv", scenario))
+		return -1;
+	if (read_text(LVD_TEST "pv", buf, size) <= 0)
+		return -1;
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* 1 with KVM below LVD (its CPUID signature), its features in *@features */
+static int under_kvm(unsigned int *features)
+{
+	unsigned int a, b, c, d;
+	char sig[13];
+
+	*features = 0;
+	if (!under_other_hypervisor())
+		return 0;
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(sig, &b, 4);
+	memcpy(sig + 4, &c, 4);
+	memcpy(sig + 8, &d, 4);
+	sig[12] = '\0';
+	if (strcmp(sig, "KVMKVMKVM"))
+		return 0;
+	__cpuid(0x40000001, a, b, c, d);
+	*features = a;
+	(void)b; (void)c; (void)d;
+	return 1;
+}
+
+#define KVM_ENOSYS_RET		"ret -1000"
+
+/*
+ * The kernel's VMCALLs without LVD's signature are not LVD's: KVM's
+ * numbers, and LVD's with a wrong signature, go to KVM (-KVM_ENOSYS for
+ * numbers it does not know, 0 for KVM_HC_VAPIC_POLL_IRQ) and, with no
+ * hypervisor below LVD, raise #UD. Each one exits to LVD first.
+ */
+TEST_F(hv, other_vmcalls_are_not_lvds)
+{
+	static const struct {
+		const char *nr, *kvm, *none;
+	} calls[] = {
+		{ "0", KVM_ENOSYS_RET, "trap 6" },	/* LVD's VERSION in ABI 3 */
+		{ "1", "ret 0", "trap 6" },		/* KVM_HC_VAPIC_POLL_IRQ */
+		{ "1000", KVM_ENOSYS_RET, "trap 6" },
+		{ "0x4c56444900000000", KVM_ENOSYS_RET, "trap 6" },	/* "LVDI" */
+		{ "0x0000444800000001", KVM_ENOSYS_RET, "trap 6" },
+		{ "0x4c56444800000000", "ret 4", "ret 4" },	/* LVD's VERSION */
+	};
+	long long before = exits_of("VMCALL", 0);
+	unsigned int features, i;
+	char scenario[48], buf[64];
+	int kvm = under_kvm(&features);
+
+	if (under_other_hypervisor() && !kvm)
+		SKIP(return, "another hypervisor than KVM below LVD");
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
+		snprintf(scenario, sizeof(scenario), "vmcall %s", calls[i].nr);
+		ASSERT_EQ(0, pv(scenario, buf, sizeof(buf)));
+		EXPECT_STREQ(kvm ? calls[i].kvm : calls[i].none, buf)
+			TH_LOG("VMCALL %s (%s)", calls[i].nr, kvm ? "KVM" : "no hypervisor");
+	}
+	EXPECT_LE(before + i, exits_of("VMCALL", 0));
+}
+
+/* CPUID reads EAX only: junk in RAX[63:32] does not show VMX. */
+TEST_F(hv, cpuid_junk_in_rax_still_hides_vmx)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, pv("cpuid-junk", buf, sizeof(buf)));
+	ASSERT_STREQ("vmx 0", buf);
+}
+
+/*
+ * KVM's paravirtual MSRs reach KVM: the PV EOI MSR reads as the kernel
+ * enabled it and takes the same value back; KVM's #GP for a misaligned
+ * address, fixed up in root mode, comes back as #GP; an address in
+ * hypervisor memory gets #GP from LVD.
+ */
+TEST_F(hv, kvm_msrs_reach_kvm)
+{
+	unsigned int features;
+	char buf[96];
+
+	if (!under_kvm(&features))
+		SKIP(return, "no KVM below LVD: no paravirtual MSRs");
+	ASSERT_EQ(0, pv("msr", buf, sizeof(buf)));
+	if (!strcmp(buf, "none"))
+		SKIP(return, "KVM offers no PV EOI");
+	ASSERT_STREQ("read 1 rewrite 0 reserved -5 hidden -5", buf);
+}
+
+#define CLOCKSOURCE "/sys/devices/system/clocksource/clocksource0/"
+
+/* Under KVM, kvm-clock keeps time, monotonic from CPU to CPU. */
+TEST_F(hv, kvmclock_is_monotonic_across_cpus)
+{
+	char cur[64], avail[256], buf[64];
+	unsigned int features;
+
+	if (!under_kvm(&features))
+		SKIP(return, "no KVM below LVD: no kvm-clock");
+	ASSERT_GT(read_text(CLOCKSOURCE "available_clocksource", avail, sizeof(avail)), 0);
+	ASSERT_NE(NULL, strstr(avail, "kvm-clock")) TH_LOG("available: %s", avail);
+	ASSERT_GT(read_text(CLOCKSOURCE "current_clocksource", cur, sizeof(cur)), 0);
+	ASSERT_STREQ("kvm-clock\n", cur);
+	ASSERT_EQ(0, pv("clock 50", buf, sizeof(buf)));
+	ASSERT_STREQ("clock 50 backwards 0", buf);
+}
+
+/* Does the kernel log say @what? */
+static int dmesg_says(const char *what)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "dmesg | grep -q '%s'", what);
+	return !system(cmd);
+}
+
+/*
+ * The kernel's VMCALL exits since @before, less the ones that reading the
+ * counters costs (LVD_HC_READ_STATS on every CPU, counted in the reading)
+ */
+static long long kernel_vmcalls_since(long long before, long cpus)
+{
+	return exits_of("VMCALL", 0) - before - cpus;
+}
+
+/*
+ * An IPI storm: every function call arrives. KVM's PV IPIs replace only
+ * the IPIs to several CPUs at once: with 3 CPUs or more, each call is a
+ * VMCALL; with 2, each goes through the x2APIC with no exit.
+ */
+TEST_F(hv, ipi_storm_arrives)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long long before = exits_of("VMCALL", 0), vmcalls;
+	char buf[64], want[64];
+
+	if (cpus < 2)
+		SKIP(return, "needs a second CPU");
+	ASSERT_EQ(0, pv("ipis 1000", buf, sizeof(buf)));
+	vmcalls = kernel_vmcalls_since(before, cpus);
+	snprintf(want, sizeof(want), "ipis sent 1000 received %ld", 1000 * (cpus - 1));
+	ASSERT_STREQ(want, buf);
+	ksft_print_msg("1000 IPI function calls to %ld CPUs: %lld kernel VMCALLs\n",
+		       cpus - 1, vmcalls);
+	if (cpus > 2 && dmesg_says("setup PV IPIs"))
+		ASSERT_LE(1000, vmcalls) TH_LOG("PV IPIs: one VMCALL each");
+}
+
+/*
+ * A spinlock that every CPU takes in turn and holds for 100 ms: with PV
+ * spinlocks (under KVM), a waiter halts and the holder kicks it with
+ * KVM_HC_KICK_CPU, a VMCALL that LVD forwards.
+ */
+TEST_F(hv, contended_spinlock_completes)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long long before = exits_of("VMCALL", 0), vmcalls;
+	char buf[64], want[64];
+
+	if (cpus < 2)
+		SKIP(return, "needs a second CPU");
+	ASSERT_EQ(0, pv("spinlock 5", buf, sizeof(buf)));
+	vmcalls = kernel_vmcalls_since(before, cpus);
+	snprintf(want, sizeof(want), "spinlock cpus %ld total %ld", cpus, 5 * cpus);
+	ASSERT_STREQ(want, buf);
+	ksft_print_msg("contended spinlock, %ld CPUs: %lld kernel VMCALLs\n", cpus, vmcalls);
+	if (dmesg_says("PV spinlocks enabled"))
+		ASSERT_LE(1, vmcalls) TH_LOG("PV spinlocks: no kick");
+}
+
+/* No MSR access of the kernel's faulted since boot (CPU hotplug included). */
+TEST_F(hv, no_unchecked_msr_access)
+{
+	ASSERT_NE(0, system("dmesg | grep 'unchecked MSR access'"));
 }
 
 TEST(lvd_off_or_no_vmx_means_no_hypervisor)

@@ -16,6 +16,8 @@
 
 /* How many hypercalls the ABI has (LVD_HC_NR in include/lvd/hypercall.h) */
 #define HC_NR		10
+/* LVD's hypercall number @nr: the signature "LVDH" in RAX[63:32] (LVD_HC()) */
+#define HC(nr)		((0x4c564448UL << 32) | (nr))
 
 /* Read a whole file into @buf, NUL-terminated: its length or -errno. */
 static inline int read_text(const char *path, char *buf, size_t size)
