@@ -10,7 +10,7 @@
 #   BOOT=bochs|qemu|kvm|nested   for make run (default: kvm where the host
 #                has VMX, else bochs; nested: QEMU+KVM inside Bochs)
 #   CPUS=1..4    for make run
-#   BOOTS="bochs:1:reboot bochs:2:restart nested:1 bochs:1:off qemu:1"
+#   BOOTS="bochs:1:reboot bochs:2:restart nested:1 bochs:1:icelake ..."
 #                boots of make test (make test-nested: nested:1 alone)
 #   TIMEOUT=600  seconds per boot
 #   OUT=out      where everything is built and logged

@@ -11,6 +11,8 @@
 #   TIMEOUT=seconds      wall-time limit of the boot
 #   CMDLINE_EXTRA=...    more kernel command-line words (nested: for L2)
 #   L1_CMDLINE_EXTRA=... nested: more words for L1's command line
+#   BOCHS_MODEL=...      Bochs's CPU model (corei7_haswell_4770; the newer
+#                        models need tsc_early_khz, which is added)
 #   FOLLOW=1             copy the console to stdout while it runs
 # The serial log is $OUT/boot/NAME/serial.log (and bochs.log for Bochs).
 # The nested boot needs harness/nested.sh's outer initramfs.
@@ -40,6 +42,9 @@ qemu) expect=unavailable ;;
 esac
 # Instructions per emulated second in Bochs; its TSC ticks once for each.
 ips=10000000
+model=${BOCHS_MODEL:-corei7_haswell_4770}
+# Newer models than Haswell leave the kernel's TSC calibration to fail.
+[ "$model" = corei7_haswell_4770 ] || CMDLINE_EXTRA="tsc_early_khz=$((ips / 1000)) ${CMDLINE_EXTRA:-}"
 
 # kernel_cmdline [WORDS]: the command line of the kernel under test; WORDS
 # come before CMDLINE_EXTRA, which can override them.
@@ -79,7 +84,7 @@ start_bochs() {
 	megs: $4
 	romimage: file=/usr/share/bochs/BIOS-bochs-latest, options=fastboot
 	vgaromimage: file=/usr/share/vgabios/vgabios.bin
-	cpu: model=corei7_haswell_4770, count=$CPUS, ips=$ips, reset_on_triple_fault=0
+	cpu: model=$model, count=$CPUS, ips=$ips, reset_on_triple_fault=0
 	clock: sync=none, time0=1
 	ata0-master: type=cdrom, path=lvd.iso, status=inserted
 	boot: cdrom

@@ -5,13 +5,14 @@
 # "N passed, N failed". Exit status 1 on any failure.
 #
 # BOOTS lists boots as EMULATOR:CPUS[:OPTION] (default: bochs:1:reboot
-# bochs:2:restart bochs:4:restart nested:1 bochs:1:off qemu:1, and kvm:1
-# where the host has VMX and /dev/kvm). OPTION "off" boots with lvd=off,
-# where the hypervisor must stay off; "reboot" ends the run with reboot(2)
-# and "restart" with SysRq-B (an emergency restart), each followed by a
-# second run that checks that LVD came back and powers off (Bochs only:
-# QEMU here does not reboot). nested:N boots the kernel under QEMU+KVM
-# inside Bochs.
+# bochs:2:restart bochs:4:restart nested:1 bochs:1:icelake bochs:1:off
+# qemu:1, and kvm:1 where the host has VMX and /dev/kvm). OPTION "off"
+# boots with lvd=off, where the hypervisor must stay off; "reboot" ends the
+# run with reboot(2) and "restart" with SysRq-B (an emergency restart), each
+# followed by a second run that checks that LVD came back and powers off
+# (Bochs only: QEMU here does not reboot); "icelake" boots Bochs's Ice Lake
+# model (UMIP, protection keys) instead of Haswell. nested:N boots the
+# kernel under QEMU+KVM inside Bochs.
 source "$(dirname "$0")/common.sh"
 
 start=$SECONDS
@@ -24,7 +25,7 @@ H=$LVD_TOP/harness
 
 if [ -z "${BOOTS:-}" ]; then
 	# Two boots run at a time, started in this order: the long ones early.
-	BOOTS="bochs:2:restart bochs:4:restart nested:1 bochs:1:reboot bochs:1:off qemu:1"
+	BOOTS="bochs:2:restart bochs:4:restart nested:1 bochs:1:reboot bochs:1:icelake bochs:1:off qemu:1"
 	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then BOOTS="$BOOTS kvm:1"; fi
 fi
 # Nested boots run in Bochs on the same kernel (lvd=off) with an initramfs
@@ -58,6 +59,7 @@ tally() {
 names=()
 for b in $BOOTS; do
 	IFS=: read -r emu cpus opt <<< "$b"
+	model=
 	case $opt in
 	'') name=$emu-${cpus}cpu extra= ;;
 	off) name=$emu-${cpus}cpu-lvd-off extra="lvd=off lvd_expect_hv=off" ;;
@@ -65,7 +67,9 @@ for b in $BOOTS; do
 	# keeps IA32_FEATURE_CONTROL locked, and its BIOS then triple-faults
 	# writing it (with or without LVD): reset through port 0xcf9 instead.
 	reboot|restart) name=$emu-${cpus}cpu-$opt extra="lvd_end=$opt reboot=pci" ;;
-	*) die "BOOTS: $b: the option is off, reboot or restart" ;;
+	# Bochs's Ice Lake model: UMIP and protection keys meet LVD there.
+	icelake) name=$emu-${cpus}cpu-$opt extra= model=corei7_icelake_u ;;
+	*) die "BOOTS: $b: the option is off, reboot, restart or icelake" ;;
 	esac
 	names+=("$name")
 	# Every exit of the nested boot's L2 goes through two hypervisors.
@@ -76,7 +80,7 @@ for b in $BOOTS; do
 		wait -n || true
 	done
 	BOOT=$emu CPUS=$cpus MODE=test TIMEOUT=$timeout CMDLINE_EXTRA="$extra" \
-		"$H/boot.sh" "$name" &
+		BOCHS_MODEL=$model "$H/boot.sh" "$name" &
 	sleep 3
 done
 wait || true

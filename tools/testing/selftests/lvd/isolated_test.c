@@ -212,7 +212,7 @@ static const struct {
 	{ "wrmsr", EFAULT_RET, GP, 3 },		/* LSTAR */
 	{ "lidt", EFAULT_RET, GP, 3 },
 	{ "mov-dr7", EFAULT_RET, GP, 3 },
-	{ "xsetbv", EFAULT_RET, GP, 3 },
+	{ "xsetbv", EFAULT_RET, XSETBV_FAULT, 3 },
 	{ "wbinvd", EFAULT_RET, GP, 3 },
 	{ "outb", EFAULT_RET, GP, 3 },		/* a port it was not given */
 	{ "vmcall", EFAULT_RET, UD, 3 },	/* hypercalls are the kernel's */
@@ -279,7 +279,7 @@ TEST_F(iso, attacks_are_contained)
 		ASSERT_EQ(0, act(attacks[i].act, 0, self->result,
 				 sizeof(self->result)));
 		stopped_line(want, sizeof(want), attacks[i].err,
-			     attacks[i].vector, attacks[i].cpl);
+			     expected_vector(attacks[i].vector), attacks[i].cpl);
 		EXPECT_STREQ(want, self->result)
 			TH_LOG("attack %s", attacks[i].act);
 		EXPECT_TRUE(reloaded(self->result, sizeof(self->result)))
