@@ -41,38 +41,35 @@ struct lvd_module {
 };
 
 /*
- * The sections an isolated module may have, each with the reason the
- * kernel may leave it there. A name matches an entry that is the name
- * itself, or its prefix followed by a dot (".text" covers ".text.unlikely").
- * Everything else is refused: through a section the kernel knows by name
- * it may read the module's memory, write into the kernel as that memory
- * says, or call pointers the domain wrote (alternatives, KUnit suites,
- * SRCU structs, trace formats, ...).
+ * The sections an isolated module may have, each for the reason in its
+ * comment. A name matches an entry that is the name itself, or its prefix
+ * followed by a dot (".text" covers ".text.unlikely"). Everything else is
+ * refused: through a section the kernel knows by name it may read the
+ * module's memory, write into the kernel as that memory says, or call
+ * pointers the domain wrote (alternatives, KUnit suites, SRCU structs,
+ * trace formats, ...).
  */
 static const struct lvd_module_section {
 	const char *name;
-	const char *why;
 	bool domain_writes;
 } lvd_module_sections[] = {
-	{ ".text", "its code, executed in the domain only" },
-	{ ".init.text", "its code, executed in the domain only" },
-	{ ".exit.text", "its code, executed in the domain only" },
-	{ ".rodata", "its read-only data" },
-	{ ".init.rodata", "its read-only data" },
-	{ ".data", "its data", true },
-	{ ".init.data", "its data", true },
-	{ ".exit.data", "its data", true },
-	{ ".bss", "its data", true },
-	{ ".note", "read by the kernel (sysfs), read-only to the domain" },
-	{ ".gnu.linkonce.this_module", "struct module: the kernel's alone" },
-	/* LOCK prefixes, patched inside the module's text only */
-	{ ".smp_locks", "read-only to the domain" },
-	/* read by the unwinder, for addresses in the module's text only */
-	{ ".orc_unwind", "read-only to the domain" },
-	{ ".orc_unwind_ip", "read-only to the domain" },
-	{ ".orc_header", "read-only to the domain" },
-	/* a BUG or WARN in the domain stops it: the kernel ignores the table */
-	{ "__bug_table", "never given to the domain" },
+	/* its code, executed in the domain only */
+	{ ".text" }, { ".init.text" }, { ".exit.text" },
+	/* its read-only data */
+	{ ".rodata" }, { ".init.rodata" },
+	/* its data, the domain's to write */
+	{ ".data", true }, { ".init.data", true }, { ".exit.data", true },
+	{ ".bss", true },
+	/* read by the kernel (sysfs), read-only to the domain */
+	{ ".note" },
+	/* struct module: on pages the domain is not given */
+	{ ".gnu.linkonce.this_module" },
+	/* LOCK prefixes, patched inside the module's text only; read-only */
+	{ ".smp_locks" },
+	/* read by the unwinder, for the module's text only; read-only */
+	{ ".orc_unwind" }, { ".orc_unwind_ip" }, { ".orc_header" },
+	/* not given to the domain, and ignored: a BUG or WARN there stops it */
+	{ "__bug_table" },
 };
 
 /*
