@@ -59,6 +59,31 @@
 	pop %r15
 .endm
 
+/* The registers a C call may change, saved around it by the stubs */
+.macro LVD_PUSH_CALLER_SAVED
+	push %rax
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+.endm
+
+.macro LVD_POP_CALLER_SAVED
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rax
+.endm
+
 .section .noinstr.text, "ax"
 
 /*
@@ -164,25 +189,9 @@ SYM_CODE_END(lvd_vmexit_entry)
 SYM_CODE_START(lvd_root_nmi)
 	UNWIND_HINT_IRET_REGS
 	ANNOTATE_NOENDBR
-	push %rax
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %r8
-	push %r9
-	push %r10
-	push %r11
+	LVD_PUSH_CALLER_SAVED
 	call lvd_root_on_nmi
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rax
+	LVD_POP_CALLER_SAVED
 	iretq
 SYM_CODE_END(lvd_root_nmi)
 
@@ -221,30 +230,15 @@ SYM_CODE_END(lvd_root_exc_stubs)
  */
 SYM_CODE_START_LOCAL(lvd_root_exc_common)
 	UNWIND_HINT_IRET_REGS offset=16
-	push %rax
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %r8
-	push %r9
-	push %r10
-	push %r11
+	LVD_PUSH_CALLER_SAVED
 	lea 9*8(%rsp), %rdi
 	call lvd_root_fixup
 	test %al, %al
 	jnz 1f
 	lea 9*8(%rsp), %rdi
 	call lvd_root_exception		/* noreturn */
-1:	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rax
+1:
+	LVD_POP_CALLER_SAVED
 	add $16, %rsp		/* vector, error code */
 	iretq
 SYM_CODE_END(lvd_root_exc_common)
