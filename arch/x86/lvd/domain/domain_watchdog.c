@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The watchdog of CPUs in domains. A domain that runs 100 ms without
+ * returning or calling the kernel, or whose call (counted from the start
+ * of the outermost call into it on that CPU, the kernel calls it makes
+ * included) lasts a second, is stopped at the next interrupt that reaches
+ * the kernel or the next kernel call it makes (domain.c). A call made with interrupts off gets
+ * none: a timer on another CPU sends such a CPU an NMI, which a domain
+ * cannot block, and which reaches the kernel through the domains' IDT.
+ * With no other CPU online, the hypervisor's VMX-preemption timer sends
+ * the NMI instead (LVD_HC_WATCHDOG): armed on entry into a domain unless it
+ * is armed already, it costs a VM exit to arm and one to fire, at most
+ * every 110 ms, whatever the number of calls. Before the first domain, the
+ * timer is tried once: one that never fires (seen under nested KVM) is
+ * not relied on, and the kernel says so.
+ */
+
+#include <linux/jiffies.h>
+#include <linux/nmi.h>
+#include <linux/percpu.h>
+#include <linux/smp.h>
+#include <linux/timekeeping.h>
+#include <linux/timer.h>
+#include <asm/apic.h>
+#include <asm/irq_vectors.h>
+#include <asm/tsc.h>
+#include "hypervisor.h"
+#include "domain/domain_watchdog.h"
+
+/* How long a domain may run without returning or calling the kernel */
+#define LVD_WATCHDOG_NS		(100 * NSEC_PER_MSEC)
+/* How long a call into a domain may last, its kernel calls included */
+#define LVD_WATCHDOG_CALL_NS	(1000 * NSEC_PER_MSEC)
+/* The preemption timer, a little longer: the domain has expired by then */
+#define LVD_WATCHDOG_TIMER_MS	110
+/* How often the timer looks at the other CPUs */
+#define LVD_WATCHDOG_PERIOD	(HZ / 20)
+
+/* Since when this CPU runs in a domain (ns, odd), or 0 */
+static DEFINE_PER_CPU(u64, lvd_watchdog_since);
+/* The timer sent this CPU an NMI that is the watchdog's */
+static DEFINE_PER_CPU(bool, lvd_watchdog_nmi);
+/* When this CPU armed the hypervisor's timer (ns), or 0 */
+static DEFINE_PER_CPU(u64, lvd_watchdog_timer_at);
+static struct timer_list lvd_watchdog_timer;
+/* The hypervisor has no VMX-preemption timer, or none that fires */
+static bool lvd_watchdog_no_timer;
+/* How long the timer gets to fire when it is tried */
+#define LVD_WATCHDOG_TRY_MS	50
+static DEFINE_MUTEX(lvd_watchdog_lock);
+static bool lvd_watchdog_started;
+
+/**
+ * lvd_watchdog_now() - the watchdog's clock
+ *
+ * Return: nanoseconds, from a clock that any CPU may read in any context.
+ */
+u64 lvd_watchdog_now(void)
+{
+	return ktime_get_mono_fast_ns();
+}
+
+/**
+ * lvd_watchdog_expired() - has a domain run too long?
+ * @since: lvd_watchdog_now() when it was last entered
+ *
+ * Return: true after 100 ms.
+ */
+bool lvd_watchdog_expired(u64 since)
+{
+	return lvd_watchdog_now() - since > LVD_WATCHDOG_NS;
+}
+
+/**
+ * lvd_watchdog_resume() - the watchdog's start for an entry into a domain
+ * @call_start: lvd_watchdog_now() when the outermost call into the domain
+ *	on this CPU began
+ * @now: lvd_watchdog_now(), as the caller read it
+ *
+ * A call gets 100 ms from each entry (the call itself, or the return from
+ * one of its kernel calls), but no more than a second from @call_start: a
+ * domain that keeps calling the kernel cannot keep the CPU for ever.
+ *
+ * Return: the time to pass to lvd_watchdog_expired() and
+ * lvd_watchdog_watch(): @now, or earlier when the call's second ends sooner.
+ */
+u64 lvd_watchdog_resume(u64 call_start, u64 now)
+{
+	return min(now, call_start + LVD_WATCHDOG_CALL_NS - LVD_WATCHDOG_NS);
+}
+
+/**
+ * lvd_watchdog_watch() - this CPU enters a domain, or leaves it
+ * @since: lvd_watchdog_now() when the domain was last entered, 0 on leaving
+ */
+void lvd_watchdog_watch(u64 since)
+{
+	this_cpu_write(lvd_watchdog_since, since ? since | 1 : 0);
+}
+
+static void lvd_watchdog_tick(struct timer_list *t)
+{
+	unsigned int cpu, self = smp_processor_id();
+	u64 since;
+
+	for_each_online_cpu(cpu) {
+		since = READ_ONCE(per_cpu(lvd_watchdog_since, cpu));
+		if (cpu == self || !since || !lvd_watchdog_expired(since))
+			continue;
+		/* One NMI at a time: the CPU takes it in the domain's stead. */
+		if (!xchg(&per_cpu(lvd_watchdog_nmi, cpu), true))
+			__apic_send_IPI(cpu, NMI_VECTOR);
+	}
+	mod_timer(t, jiffies + LVD_WATCHDOG_PERIOD);
+}
+
+static int lvd_watchdog_on_nmi(unsigned int type, struct pt_regs *regs)
+{
+	bool timer = this_cpu_xchg(lvd_watchdog_timer_at, 0);
+
+	return this_cpu_xchg(lvd_watchdog_nmi, false) || timer ?
+	       NMI_HANDLED : NMI_DONE;
+}
+
+/*
+ * Arm the hypervisor's timer for 1 ms and wait up to 50 ms, interrupts off,
+ * for its NMI. Under nested KVM inside Bochs it never came.
+ */
+static void lvd_watchdog_try_timer(void)
+{
+	unsigned long flags;
+	u64 start;
+	long ret;
+
+	local_irq_save(flags);
+	if (!lvd_cpu_virtualized()) {
+		local_irq_restore(flags);
+		return;
+	}
+	this_cpu_write(lvd_watchdog_timer_at, 1);
+	ret = lvd_hypercall(LVD_HC_WATCHDOG, tsc_khz, 0, 0).ret;
+	start = lvd_watchdog_now();
+	while (!ret && this_cpu_read(lvd_watchdog_timer_at) &&
+	       lvd_watchdog_now() - start < LVD_WATCHDOG_TRY_MS * NSEC_PER_MSEC)
+		cpu_relax();
+	if (ret || this_cpu_read(lvd_watchdog_timer_at)) {
+		lvd_hypercall(LVD_HC_WATCHDOG, 0, 0, 0);
+		this_cpu_write(lvd_watchdog_timer_at, 0);
+		WRITE_ONCE(lvd_watchdog_no_timer, true);
+	}
+	local_irq_restore(flags);
+	if (READ_ONCE(lvd_watchdog_no_timer))
+		pr_warn("lvd: the VMX-preemption timer %s: with one CPU online, a domain called with interrupts off cannot be stopped\n",
+			ret ? "is missing" : "did not fire");
+}
+
+/**
+ * lvd_watchdog_timer_works() - can a domain called with interrupts off on
+ * the only online CPU be stopped?
+ *
+ * Return: true when the hypervisor's timer fired when it was tried (on the
+ * first domain's creation).
+ */
+bool lvd_watchdog_timer_works(void)
+{
+	return !READ_ONCE(lvd_watchdog_no_timer);
+}
+EXPORT_SYMBOL_GPL(lvd_watchdog_timer_works);
+
+/**
+ * lvd_watchdog_start() - start the timer, once
+ *
+ * Return: 0, or the error of registering its NMI handler.
+ */
+int lvd_watchdog_start(void)
+{
+	int ret = 0;
+
+	mutex_lock(&lvd_watchdog_lock);
+	if (!lvd_watchdog_started) {
+		ret = register_nmi_handler(NMI_LOCAL, lvd_watchdog_on_nmi, 0,
+					   "lvd_watchdog");
+		if (!ret) {
+			timer_setup(&lvd_watchdog_timer, lvd_watchdog_tick, 0);
+			mod_timer(&lvd_watchdog_timer, jiffies + LVD_WATCHDOG_PERIOD);
+			lvd_watchdog_started = true;
+			lvd_watchdog_try_timer();
+		}
+	}
+	mutex_unlock(&lvd_watchdog_lock);
+	return ret;
+}
+
+/**
+ * lvd_watchdog_timer_wanted() - does a call with interrupts off need the
+ * hypervisor's timer?
+ *
+ * Return: true when no other CPU is online to send this one an NMI and the
+ * hypervisor has the VMX-preemption timer.
+ */
+bool lvd_watchdog_timer_wanted(void)
+{
+	return num_online_cpus() == 1 && !READ_ONCE(lvd_watchdog_no_timer);
+}
+
+/**
+ * lvd_watchdog_timer_arm() - the hypervisor sends this CPU an NMI in 110 ms
+ * @now: lvd_watchdog_now(), as the caller read it
+ *
+ * Before each entry into a domain, when lvd_watchdog_timer_wanted(): a
+ * domain entered at T gets an NMI by T + 110 ms, when it has run long
+ * enough to be stopped, or by T + 220 ms. A VM exit, unless the timer is
+ * armed already.
+ */
+void lvd_watchdog_timer_arm(u64 now)
+{
+	u64 at = this_cpu_read(lvd_watchdog_timer_at);
+
+	if (at && now - at < LVD_WATCHDOG_TIMER_MS * NSEC_PER_MSEC)
+		return;
+	if (lvd_hypercall(LVD_HC_WATCHDOG, (u64)tsc_khz * LVD_WATCHDOG_TIMER_MS,
+			  0, 0).ret) {
+		WRITE_ONCE(lvd_watchdog_no_timer, true);
+		return;
+	}
+	this_cpu_write(lvd_watchdog_timer_at, now | 1);
+}

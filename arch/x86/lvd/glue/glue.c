@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The registry of LVD glue (include/lvd/glue.h): which kernel symbols an
+ * isolated module may use, and what each resolves to in its domain.
+ */
+
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <lvd/glue.h>
+#include "glue/glue_page.h"
+
+static LIST_HEAD(lvd_glue_sets);
+static DEFINE_MUTEX(lvd_glue_lock);	/* protects lvd_glue_sets */
+
+/*
+ * Kernel variables that inline helpers in kernel headers read, and that
+ * glue makes no use of: zeros, read-only, for every isolated module.
+ */
+static const u8 lvd_glue_zeros[PAGE_SIZE] __aligned(PAGE_SIZE);
+static_assert(sizeof(kmalloc_caches) <= sizeof(lvd_glue_zeros));
+
+/*
+ * Symbols served in the domain itself: by the glue page, what the compiler
+ * may call on its own and what needs no kernel; by the zeros, variables.
+ */
+static const struct {
+	const char *name;
+	const char *code;
+} lvd_glue_locals[] = {
+	{ "memcpy", lvd_glue_memcpy },
+	{ "__memcpy", lvd_glue_memcpy },
+	{ "memset", lvd_glue_memset },
+	{ "__memset", lvd_glue_memset },
+	{ "memmove", lvd_glue_memmove },
+	{ "memcmp", lvd_glue_memcmp },
+	{ "strlen", lvd_glue_strlen },
+	{ "kmalloc_caches", lvd_glue_zeros },
+	{ "random_kmalloc_seed", lvd_glue_zeros },
+};
+
+/**
+ * lvd_glue_register() - offer glue to isolated modules
+ * @set: the symbols, with their owner; stays in use until unregistered
+ *
+ * Return: 0, or -EEXIST when one of its symbols is glue already.
+ */
+int lvd_glue_register(struct lvd_glue_set *set)
+{
+	struct lvd_glue_set *other;
+	unsigned int i;
+
+	mutex_lock(&lvd_glue_lock);
+	for (i = 0; i < set->n; i++) {
+		if (lvd_glue_local(set->glue[i].name))
+			goto exists;
+		list_for_each_entry(other, &lvd_glue_sets, list) {
+			unsigned int j;
+
+			for (j = 0; j < other->n; j++)
+				if (!strcmp(other->glue[j].name, set->glue[i].name))
+					goto exists;
+		}
+	}
+	list_add_tail(&set->list, &lvd_glue_sets);
+	mutex_unlock(&lvd_glue_lock);
+	return 0;
+exists:
+	mutex_unlock(&lvd_glue_lock);
+	pr_err("lvd: glue for %s exists already\n", set->glue[i].name);
+	return -EEXIST;
+}
+EXPORT_SYMBOL_GPL(lvd_glue_register);
+
+/**
+ * lvd_glue_unregister() - withdraw glue
+ * @set: as registered
+ *
+ * Isolated modules that use it hold a reference to its owner, so they are
+ * gone when the owner's exit function runs.
+ */
+void lvd_glue_unregister(struct lvd_glue_set *set)
+{
+	mutex_lock(&lvd_glue_lock);
+	list_del(&set->list);
+	mutex_unlock(&lvd_glue_lock);
+}
+EXPORT_SYMBOL_GPL(lvd_glue_unregister);
+
+/**
+ * lvd_glue_local() - a symbol the glue page serves in the domain itself
+ * @name: the symbol
+ *
+ * Return: its address in the glue page, or 0.
+ */
+unsigned long lvd_glue_local(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_glue_locals); i++)
+		if (!strcmp(lvd_glue_locals[i].name, name))
+			return (unsigned long)lvd_glue_locals[i].code;
+	return 0;
+}
+
+/**
+ * lvd_glue_find() - the glue registered for a symbol
+ * @name: the symbol
+ * @set: where to store the set it belongs to
+ *
+ * Takes a reference to the set's owner, which the caller drops with
+ * module_put(@set->owner) when the importing module goes away.
+ *
+ * Return: the glue, or NULL when there is none (or its owner is going).
+ */
+const struct lvd_glue *lvd_glue_find(const char *name,
+				     struct lvd_glue_set **set)
+{
+	const struct lvd_glue *found = NULL;
+	struct lvd_glue_set *s;
+	unsigned int i;
+
+	mutex_lock(&lvd_glue_lock);
+	list_for_each_entry(s, &lvd_glue_sets, list) {
+		for (i = 0; i < s->n && !found; i++)
+			if (!strcmp(s->glue[i].name, name))
+				found = &s->glue[i];
+		if (found) {
+			if (!try_module_get(s->owner))
+				found = NULL;
+			*set = s;
+			break;
+		}
+	}
+	mutex_unlock(&lvd_glue_lock);
+	return found;
+}
+
+/**
+ * lvd_glue_stub() - the address an isolated module's import N resolves to
+ * @n: the import's kernel call number, below LVD_GLUE_STUBS
+ *
+ * Return: the stub's address in the glue page.
+ */
+unsigned long lvd_glue_stub(unsigned int n)
+{
+	return (unsigned long)lvd_glue_page + n * LVD_GLUE_STUB_SIZE;
+}
+
+/**
+ * lvd_glue_give() - map the glue page (executable at CPL 3) and the zeros
+ * (read-only) into a domain
+ * @d: the domain of an isolated module
+ *
+ * Return: 0, or an error of lvd_domain_give().
+ */
+int lvd_glue_give(struct lvd_domain *d)
+{
+	int err = lvd_domain_give(d, (unsigned long)lvd_glue_page, PAGE_SIZE,
+				  LVD_DOMAIN_READ | LVD_DOMAIN_EXEC);
+
+	return err ?: lvd_domain_give(d, (unsigned long)lvd_glue_zeros,
+				      sizeof(lvd_glue_zeros), LVD_DOMAIN_READ);
+}

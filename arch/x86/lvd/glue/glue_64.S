@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The glue page: code that isolated modules' domains run at CPL 3 and the
+ * kernel never runs. It lies in the kernel's read-only data, so the kernel's
+ * page tables map it non-executable; each such domain maps it executable
+ * for CPL 3 (lvd_glue_give()).
+ *
+ * First LVD_GLUE_STUBS stubs, one per kernel symbol a module may import:
+ * stub N makes the domain's kernel call N. Then the string functions the
+ * compiler may call by itself, which need no kernel at all.
+ */
+#include <linux/linkage.h>
+#include <asm/page_types.h>
+#include <lvd/glue.h>
+#include "domain/cross.h"
+
+	.section .rodata.lvd_glue, "a"
+	.balign PAGE_SIZE
+SYM_DATA_START(lvd_glue_page)
+	stub = 0
+	.rept LVD_GLUE_STUBS
+	mov $stub, %eax			/* the kernel call's number */
+	int $LVD_VECTOR_CALL
+	ret
+	stub = stub + 1
+	.endr
+	.if . - lvd_glue_page - LVD_GLUE_STUBS * LVD_GLUE_STUB_SIZE
+	.error "LVD glue stubs are not LVD_GLUE_STUB_SIZE bytes each"
+	.endif
+
+/* void *memcpy(void *dst, const void *src, size_t n) */
+SYM_INNER_LABEL(lvd_glue_memcpy, SYM_L_GLOBAL)
+	mov %rdi, %rax
+	mov %rdx, %rcx
+	rep movsb
+	ret
+
+/* void *memset(void *s, int c, size_t n) */
+SYM_INNER_LABEL(lvd_glue_memset, SYM_L_GLOBAL)
+	mov %rdi, %r8
+	mov %esi, %eax
+	mov %rdx, %rcx
+	rep stosb
+	mov %r8, %rax
+	ret
+
+/* void *memmove(void *dst, const void *src, size_t n) */
+SYM_INNER_LABEL(lvd_glue_memmove, SYM_L_GLOBAL)
+	mov %rdi, %rax
+	mov %rdx, %rcx
+	cmp %rsi, %rdi
+	jbe 1f
+	/* dst above src: copy from the end, backwards */
+	lea -1(%rsi, %rdx), %rsi
+	lea -1(%rdi, %rdx), %rdi
+	std
+	rep movsb
+	cld
+	ret
+1:	rep movsb
+	ret
+
+/* int memcmp(const void *a, const void *b, size_t n) */
+SYM_INNER_LABEL(lvd_glue_memcmp, SYM_L_GLOBAL)
+	xor %eax, %eax
+	mov %rdx, %rcx
+	repe cmpsb
+	je 1f
+	movzbl -1(%rdi), %eax
+	movzbl -1(%rsi), %ecx
+	sub %ecx, %eax
+1:	ret
+
+/* size_t strlen(const char *s) */
+SYM_INNER_LABEL(lvd_glue_strlen, SYM_L_GLOBAL)
+	mov %rdi, %rdx
+	xor %eax, %eax
+	mov $-1, %rcx
+	repne scasb
+	mov %rdi, %rax
+	sub %rdx, %rax
+	dec %rax
+	ret
+
+	.balign PAGE_SIZE, 0xcc
+SYM_DATA_END(lvd_glue_page)

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Glue for kmalloc() and kfree(): an isolated module allocates from its
+ * domain's heap (lvd_domain_add_heap()). The slab allocator's inline
+ * helpers read kmalloc_caches to pick a cache; for an isolated module that
+ * symbol is zeroed read-only memory (glue.c), and the cache they pass is
+ * ignored. GFP flags other than __GFP_ZERO do not matter: the heap never
+ * sleeps and holds no DMA memory.
+ */
+
+#include <linux/gfp.h>
+#include <linux/module.h>
+#include <linux/printk.h>
+#include <lvd/glue.h>
+#include "domain/domain_heap.h"
+
+static unsigned long lvd_glue_alloc(struct lvd_domain *d, unsigned long size,
+				    unsigned long flags)
+{
+	struct lvd_domain_heap *h = lvd_domain_heap(d);
+
+	bool zero = !!((__force gfp_t)flags & __GFP_ZERO);
+
+	return h ? lvd_domain_heap_alloc(h, size, zero) : 0;
+}
+
+/* __kmalloc_noprof(size, flags), __kmalloc_large_noprof(size, flags) */
+static unsigned long lvd_glue_kmalloc(struct lvd_domain *d,
+				      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_alloc(d, args[0], args[1]);
+}
+
+/* __kmalloc_cache_noprof(cache, flags, size) */
+static unsigned long lvd_glue_kmalloc_cache(struct lvd_domain *d,
+					    const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_alloc(d, args[2], args[1]);
+}
+
+/* kfree(p): what is not a piece of the heap is ignored */
+static unsigned long lvd_glue_kfree(struct lvd_domain *d,
+				    const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_domain_heap *h = lvd_domain_heap(d);
+
+	if (h && args[0] && !lvd_domain_heap_free(h, args[0]))
+		pr_warn_ratelimited("lvd: %s: kfree() of %#lx, which it was not given\n",
+				    lvd_domain_name(d), args[0]);
+	return 0;
+}
+
+static const struct lvd_glue lvd_glue_heap_syms[] = {
+	{ "__kmalloc_noprof", lvd_glue_kmalloc },
+	{ "__kmalloc_large_noprof", lvd_glue_kmalloc },
+	{ "__kmalloc_cache_noprof", lvd_glue_kmalloc_cache },
+	{ "kfree", lvd_glue_kfree },
+};
+
+static struct lvd_glue_set lvd_glue_heap_set = {
+	.owner = THIS_MODULE,
+	.glue = lvd_glue_heap_syms,
+	.n = ARRAY_SIZE(lvd_glue_heap_syms),
+};
+
+static int __init lvd_glue_heap_init(void)
+{
+	return lvd_glue_register(&lvd_glue_heap_set);
+}
+late_initcall(lvd_glue_heap_init);

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The hypervisor's own memory pool.
+ */
+#ifndef _ARCH_X86_LVD_POOL_H
+#define _ARCH_X86_LVD_POOL_H
+
+#include <linux/bits.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <asm/page.h>
+
+#define LVD_POOL_CHUNK_ORDER	9			/* 2 MiB */
+#define LVD_POOL_CHUNK_PAGES	BIT(LVD_POOL_CHUNK_ORDER)
+#define LVD_POOL_CHUNK_SIZE	(PAGE_SIZE << LVD_POOL_CHUNK_ORDER)
+
+/**
+ * struct lvd_pool_chunk - a naturally aligned 2-MiB block of the pool
+ * @node: in lvd_pool_chunks, which chunks are only ever appended to
+ * @pages: its first page
+ * @used: pages handed out from its start
+ */
+struct lvd_pool_chunk {
+	struct list_head node;
+	struct page *pages;
+	unsigned int used;
+};
+
+extern struct list_head lvd_pool_chunks;
+
+/* hv/pool.c: the kernel's side, until the pool is sealed */
+void *lvd_pool_alloc(unsigned int order, phys_addr_t *pa);
+void lvd_pool_free(void *va);
+/* Called on each chunk: its physical start and size. */
+typedef int (*lvd_pool_chunk_fn)(void *ctx, phys_addr_t start, size_t size);
+
+int lvd_pool_walk_chunks(lvd_pool_chunk_fn fn, void *ctx);
+unsigned long lvd_pool_nr_pages(void);
+void lvd_pool_seal(void);
+int lvd_pool_reserve_for_root(unsigned long nr);
+
+/* root/reserve.c: root mode's side */
+bool lvd_pool_contains(phys_addr_t pa);
+void *lvd_root_page_alloc(phys_addr_t *pa);
+void lvd_root_page_free(void *page);
+unsigned long lvd_root_pages_free(void);
+
+#endif /* _ARCH_X86_LVD_POOL_H */

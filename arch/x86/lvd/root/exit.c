@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * VM-exit dispatch. Runs in VMX root mode on the hypervisor's own stack,
+ * GDT, IDT and page table, with interrupts off: no printk, no locks the
+ * guest may hold, no sleeping. What is left exiting:
+ *
+ *   CPUID          always exits; emulated, with VMX hidden
+ *   XSETBV, INVD   always exit; checked and executed
+ *   CR0/CR4 write  only when it changes a bit VMX owns (CR4.VMXE, CR0.PE/NE/PG)
+ *   MSR access     only the MSRs the bitmap traps (msr.c)
+ *   VMX insns      always exit; #UD, so the kernel sees no VMX
+ *   VMCALL         hypercalls (hypercall.c); the kernel's others go to the
+ *                  outer hypervisor
+ *   NMI            re-injected when the guest can take it
+ *   EPT violation  the kernel touched hypervisor memory (ept_exit.c)
+ *   triple fault   the machine resets
+ *   INIT, SIPI     counted and ignored: a CPU leaves VMX before it goes
+ *                  offline, so none is expected
+ */
+
+#include <linux/cpufeature.h>
+#include <linux/hardirq.h>
+#include <linux/io.h>
+#include <linux/kernel.h>
+#include <asm/fpu/types.h>
+#include <asm/fpu/xcr.h>
+#include <asm/special_insns.h>
+#include <asm/traps.h>
+#include <asm/vmx.h>
+#include <trace/events/lvd.h>
+
+#include "domain/cross.h"
+#include "hv/hv.h"
+#include "root/root.h"
+#include "root/world.h"
+#include "root/vcpu.h"
+#include "root/vmx_ops.h"
+
+/**
+ * lvd_guest_cpl() - privilege level the guest ran at when it exited
+ *
+ * Return: 0 to 3 (SS.DPL is the CPL in VMX).
+ */
+unsigned int lvd_guest_cpl(void)
+{
+	return (lvd_vmread(GUEST_SS_AR_BYTES) >> 5) & 3;
+}
+
+/**
+ * lvd_skip_instruction() - step the guest past the instruction that exited
+ *
+ * Also ends STI and MOV-SS blocking, as executing the instruction would.
+ */
+void lvd_skip_instruction(void)
+{
+	unsigned long intr = lvd_vmread(GUEST_INTERRUPTIBILITY_INFO);
+
+	lvd_vmwrite(GUEST_RIP, lvd_vmread(GUEST_RIP) +
+		    lvd_vmread(VM_EXIT_INSTRUCTION_LEN));
+	if (intr & (GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS))
+		lvd_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
+			    intr & ~(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS));
+}
+
+/**
+ * lvd_inject_exception() - deliver a hardware exception at the next entry
+ * @vector: exception vector
+ * @has_error: whether it pushes an error code
+ * @error: the error code
+ *
+ * The guest's RIP stays on the faulting instruction.
+ */
+void lvd_inject_exception(unsigned int vector, bool has_error, u32 error)
+{
+	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
+
+	if (has_error) {
+		info |= INTR_INFO_DELIVER_CODE_MASK;
+		lvd_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, error);
+	}
+	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, info);
+}
+
+static void lvd_exit_cpuid(struct lvd_guest_regs *regs)
+{
+	u32 leaf = regs->rax, eax = leaf, ebx, ecx = regs->rcx, edx;
+
+	/* CPUID reads EAX and ECX only: RAX's upper half is whatever it was. */
+	native_cpuid(&eax, &ebx, &ecx, &edx);
+	if (leaf == 1)
+		ecx &= ~BIT(X86_FEATURE_VMX & 31);	/* VMX stays hidden */
+	regs->rax = eax;
+	regs->rbx = ebx;
+	regs->rcx = ecx;
+	regs->rdx = edx;
+	lvd_skip_instruction();
+}
+
+static void lvd_exit_xsetbv(struct lvd_guest_regs *regs)
+{
+	u64 value = (regs->rdx << 32) | (u32)regs->rax;
+	u32 eax, ebx, ecx, edx;
+
+	eax = 0xd;
+	ecx = 0;
+	native_cpuid(&eax, &ebx, &ecx, &edx);
+	/* XCR0 only; x87 always on; AVX needs SSE; nothing unsupported. */
+	if (lvd_guest_cpl() || (u32)regs->rcx != 0 || !(value & XFEATURE_MASK_FP) ||
+	    ((value & XFEATURE_MASK_YMM) && !(value & XFEATURE_MASK_SSE)) ||
+	    (value & ~(((u64)edx << 32) | eax))) {
+		lvd_inject_exception(X86_TRAP_GP, true, 0);
+		return;
+	}
+	xsetbv(0, value);
+	lvd_skip_instruction();
+}
+
+/* MOV to CR0/CR4 that touched a bit VMX owns: emulate it whole. */
+static void lvd_exit_cr_access(struct lvd_guest_regs *regs)
+{
+	unsigned long qual = lvd_vmread(EXIT_QUALIFICATION);
+	unsigned int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
+	const struct lvd_vmx_msrs *m = &lvd_hv.msrs;
+	unsigned long val, old;
+
+	val = reg == 4 ? lvd_vmread(GUEST_RSP) : ((unsigned long *)regs)[reg];
+	if (type != 0 || (cr != 0 && cr != 4)) {
+		lvd_inject_exception(X86_TRAP_UD, false, 0);
+		return;
+	}
+	if (cr == 0) {
+		u64 fixed = m->cr0_fixed0 & m->cr0_fixed1;
+
+		/* The kernel cannot turn paging, protection or NE off under VMX. */
+		if ((val & fixed) != fixed || (val & ~m->cr0_fixed1)) {
+			lvd_inject_exception(X86_TRAP_GP, true, 0);
+			return;
+		}
+		lvd_vmwrite(GUEST_CR0, val);
+		lvd_vmwrite(CR0_READ_SHADOW, val);
+	} else {
+		if (val & ~m->cr4_fixed1) {
+			lvd_inject_exception(X86_TRAP_GP, true, 0);
+			return;
+		}
+		old = lvd_vmread(GUEST_CR4);
+		/* VMXE stays on underneath; the guest sees what it wrote. */
+		lvd_vmwrite(GUEST_CR4, val | m->cr4_fixed0);
+		lvd_vmwrite(CR4_READ_SHADOW, val);
+		if ((old ^ val) & (X86_CR4_PGE | X86_CR4_PCIDE))
+			lvd_invvpid(VMX_VPID_EXTENT_SINGLE_CONTEXT, LVD_KERNEL_VPID);
+	}
+	lvd_skip_instruction();
+}
+
+static void lvd_request_nmi_window(void)
+{
+	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+		    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) |
+		    CPU_BASED_NMI_WINDOW_EXITING);
+}
+
+/**
+ * lvd_root_on_nmi() - an NMI arrived while this CPU was in root mode
+ *
+ * Called from the root-mode IDT's NMI stub. The guest gets it as soon as it
+ * can take an NMI: ask for an NMI-window exit.
+ */
+void lvd_root_on_nmi(void)
+{
+	struct lvd_vcpu *vcpu = this_cpu_read(lvd_vcpu);
+
+	vcpu->stats.root_nmi++;
+	WRITE_ONCE(vcpu->nmi_pending, true);
+	lvd_request_nmi_window();
+}
+
+/**
+ * lvd_redeliver_event() - deliver again what the exit interrupted
+ *
+ * An exit that came while the CPU delivered an event (an NMI during an
+ * interrupt's delivery, for one) leaves that event in the IDT-vectoring
+ * information; unless this exit injects something itself, inject the event
+ * again, or it is lost.
+ */
+void lvd_redeliver_event(void)
+{
+	u32 vectoring = lvd_vmread(IDT_VECTORING_INFO_FIELD);
+
+	if (!(vectoring & VECTORING_INFO_VALID_MASK) ||
+	    (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
+		return;
+	/* Bit 12 of the vectoring information is undefined: drop it. */
+	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, vectoring & ~BIT(12));
+	if (vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
+		lvd_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE,
+			    lvd_vmread(IDT_VECTORING_ERROR_CODE));
+	lvd_vmwrite(VM_ENTRY_INSTRUCTION_LEN,
+		    lvd_vmread(VM_EXIT_INSTRUCTION_LEN));
+}
+
+/**
+ * lvd_hold_event() - deliver the event the CPU was delivering later
+ * @vcpu: this CPU
+ * @vectoring: its IDT-vectoring information
+ *
+ * For an exit that injects an exception of its own in place of the event
+ * that the exit interrupted: an external interrupt waits for the next
+ * interrupt window, an NMI for the NMI window; an exception is dropped, as
+ * the injected one stops the instruction that raised it. A machine check
+ * is not held (nor dropped), nor a second interrupt while one waits.
+ *
+ * Return: true when the caller may inject its exception, false when the
+ * event must be delivered again now (lvd_redeliver_event()).
+ */
+bool lvd_hold_event(struct lvd_vcpu *vcpu, u32 vectoring)
+{
+	switch (vectoring & INTR_INFO_INTR_TYPE_MASK) {
+	case INTR_TYPE_EXT_INTR:
+		if (vcpu->held_intr)
+			return false;
+		vcpu->held_intr = vectoring & (VECTORING_INFO_VALID_MASK |
+					       INTR_INFO_INTR_TYPE_MASK |
+					       VECTORING_INFO_VECTOR_MASK);
+		lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+			    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) |
+			    CPU_BASED_INTR_WINDOW_EXITING);
+		return true;
+	case INTR_TYPE_NMI_INTR:
+		vcpu->nmi_pending = true;	/* lvd_deliver_nmi() waits */
+		return true;
+	case INTR_TYPE_HARD_EXCEPTION:
+		return (vectoring & VECTORING_INFO_VECTOR_MASK) != X86_TRAP_MC;
+	}
+	return true;
+}
+
+/* The interrupt lvd_hold_event() put off, now that the guest can take it. */
+static void lvd_deliver_held_intr(struct lvd_vcpu *vcpu)
+{
+	if (!vcpu->held_intr ||
+	    (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
+		return;
+	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, vcpu->held_intr);
+	vcpu->held_intr = 0;
+}
+
+/*
+ * With the domains' IDT loaded at CPL 0, the CPU is in the trampoline
+ * (cross_64.S), which runs with interrupts off and takes no NMI: the NMI
+ * waits for an interrupt window, in the domain (whose stub takes it to
+ * the kernel) or in the kernel after the crossing.
+ */
+static bool lvd_hold_nmi_in_crossing(u32 ctl)
+{
+	unsigned long idt = READ_ONCE(lvd_cross_idt_base);
+
+	if (!idt || lvd_vmread(GUEST_IDTR_BASE) != idt || lvd_guest_cpl())
+		return false;
+	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL, ctl | CPU_BASED_INTR_WINDOW_EXITING);
+	return true;
+}
+
+static void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
+{
+	u32 ctl = lvd_vmread(CPU_BASED_VM_EXEC_CONTROL);
+	u32 intr = lvd_vmread(GUEST_INTERRUPTIBILITY_INFO);
+
+	if (!READ_ONCE(vcpu->nmi_pending))
+		return;
+	if (lvd_hold_nmi_in_crossing(ctl))
+		return;
+	/* Another event goes first: the NMI follows once the guest can take it. */
+	if ((lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) ||
+	    (intr & (GUEST_INTR_STATE_NMI | GUEST_INTR_STATE_STI |
+		     GUEST_INTR_STATE_MOV_SS))) {
+		lvd_request_nmi_window();
+		return;
+	}
+	WRITE_ONCE(vcpu->nmi_pending, false);
+	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
+		    NMI_VECTOR | INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
+	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL, ctl & ~CPU_BASED_NMI_WINDOW_EXITING);
+	/*
+	 * An NMI that hit root mode since @ctl was read asked for a window
+	 * that the write above took away: ask again, or it would wait for
+	 * the next exit.
+	 */
+	if (READ_ONCE(vcpu->nmi_pending))
+		lvd_request_nmi_window();
+}
+
+/**
+ * lvd_preemption_timer_off() - stop this CPU's VMX-preemption timer
+ *
+ * Saving the timer at exits is allowed only while it is active (SDM
+ * 26.2.1.2): both controls go off together.
+ */
+void lvd_preemption_timer_off(void)
+{
+	lvd_vmwrite(PIN_BASED_VM_EXEC_CONTROL,
+		    lvd_vmread(PIN_BASED_VM_EXEC_CONTROL) &
+		    ~PIN_BASED_VMX_PREEMPTION_TIMER);
+	lvd_vmwrite(VM_EXIT_CONTROLS, lvd_vmread(VM_EXIT_CONTROLS) &
+		    ~VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
+}
+
+static void lvd_exit_exception_nmi(struct lvd_vcpu *vcpu)
+{
+	u32 info = lvd_vmread(VM_EXIT_INTR_INFO);
+
+	if ((info & INTR_INFO_INTR_TYPE_MASK) != INTR_TYPE_NMI_INTR)
+		lvd_root_fatal("exception exit with an empty exception bitmap");
+	vcpu->stats.nmi++;
+	vcpu->nmi_pending = true;
+}
+
+/* The guest triple-faulted: that is how x86 kernels reboot, too. */
+static void __noreturn lvd_exit_triple_fault(void)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		outb(0xfe, 0x64);	/* keyboard controller: pulse reset */
+		outb(0x06, 0xcf9);	/* PCI reset control: hard reset */
+	}
+	lvd_root_fatal("guest triple fault, and the machine did not reset");
+}
+
+static void lvd_count_exit(struct lvd_vcpu *vcpu, unsigned int reason)
+{
+	if (reason >= LVD_EXIT_REASONS)
+		reason = LVD_EXIT_REASONS - 1;
+	if (lvd_guest_cpl())
+		vcpu->stats.user[reason]++;
+	else
+		vcpu->stats.kernel[reason]++;
+}
+
+/*
+ * The lvd_exit event, when it is enabled. Root mode interrupts the kernel
+ * anywhere, as an NMI does, so the probes run in NMI context: RCU watches,
+ * the ring buffer nests as for an NMI, and nothing schedules on the way
+ * out. Off, this is one patched jump.
+ */
+static void lvd_trace_exit(u32 reason)
+{
+	if (!trace_lvd_exit_enabled())
+		return;
+	nmi_enter();
+	trace_lvd_exit(reason, lvd_vmread(GUEST_RIP),
+		       lvd_vmread(EXIT_QUALIFICATION), lvd_guest_cpl());
+	nmi_exit();
+}
+
+static int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
+			     unsigned int reason)
+{
+	switch (reason) {
+	case EXIT_REASON_EXCEPTION_NMI:
+		lvd_exit_exception_nmi(vcpu);
+		break;
+	case EXIT_REASON_NMI_WINDOW:
+		break;	/* lvd_deliver_nmi() does it */
+	case EXIT_REASON_PREEMPTION_TIMER:
+		/* The domain watchdog's timer (LVD_HC_WATCHDOG): once, an NMI */
+		lvd_preemption_timer_off();
+		vcpu->nmi_pending = true;
+		break;
+	case EXIT_REASON_INTERRUPT_WINDOW:
+		/*
+		 * Out of a crossing that held an NMI (lvd_deliver_nmi()), or
+		 * an interrupt put off by lvd_hold_event()
+		 */
+		lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
+			    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) &
+			    ~CPU_BASED_INTR_WINDOW_EXITING);
+		lvd_deliver_held_intr(vcpu);
+		break;
+	case EXIT_REASON_CPUID:
+		lvd_exit_cpuid(regs);
+		break;
+	case EXIT_REASON_XSETBV:
+		lvd_exit_xsetbv(regs);
+		break;
+	case EXIT_REASON_INVD:
+		native_wbinvd();	/* never drop dirty lines: write them back */
+		lvd_skip_instruction();
+		break;
+	case EXIT_REASON_CR_ACCESS:
+		lvd_exit_cr_access(regs);
+		break;
+	case EXIT_REASON_MSR_READ:
+	case EXIT_REASON_MSR_WRITE:
+		return lvd_exit_msr(vcpu, regs, reason == EXIT_REASON_MSR_WRITE);
+	case EXIT_REASON_VMCALL:
+		return lvd_exit_vmcall(vcpu, regs);
+	case EXIT_REASON_EPT_VIOLATION:
+		lvd_exit_ept_violation(vcpu);
+		break;
+	case EXIT_REASON_EPT_MISCONFIG:
+		lvd_exit_ept_misconfig();
+	case EXIT_REASON_VMCLEAR: case EXIT_REASON_VMLAUNCH:
+	case EXIT_REASON_VMPTRLD: case EXIT_REASON_VMPTRST:
+	case EXIT_REASON_VMREAD: case EXIT_REASON_VMRESUME:
+	case EXIT_REASON_VMWRITE: case EXIT_REASON_VMOFF:
+	case EXIT_REASON_VMON: case EXIT_REASON_INVEPT:
+	case EXIT_REASON_INVVPID: case EXIT_REASON_VMFUNC:
+		lvd_inject_exception(X86_TRAP_UD, false, 0);
+		break;
+	case EXIT_REASON_TRIPLE_FAULT:
+		lvd_exit_triple_fault();
+	case EXIT_REASON_INIT_SIGNAL:
+	case EXIT_REASON_SIPI_SIGNAL:
+		break;
+	default:
+		lvd_root_fatal("unexpected VM exit");
+	}
+	return LVD_EXIT_RESUME;
+}
+
+/**
+ * lvd_handle_exit() - handle one VM exit
+ * @regs: the guest's general-purpose registers, saved by lvd_vmexit_entry
+ *
+ * Return: %LVD_EXIT_RESUME to VMRESUME, %LVD_EXIT_ABORT_LAUNCH when the
+ * first VMLAUNCH failed on guest state, %LVD_EXIT_NATIVE when this CPU left
+ * VMX and returns to the kernel natively.
+ */
+int lvd_handle_exit(struct lvd_guest_regs *regs)
+{
+	struct lvd_vcpu *vcpu = this_cpu_read(lvd_vcpu);
+	u32 reason = lvd_vmread(VM_EXIT_REASON);
+	int ret;
+
+	vcpu->exit_reason = reason;
+	if (reason & VMX_EXIT_REASONS_FAILED_VMENTRY) {
+		vcpu->exit_qual = lvd_vmread(EXIT_QUALIFICATION);
+		if (!vcpu->launched)
+			return LVD_EXIT_ABORT_LAUNCH;
+		lvd_root_fatal("VM entry failed after launch");
+	}
+	vcpu->launched = true;
+
+	lvd_count_exit(vcpu, reason & 0xffff);
+	lvd_trace_exit(reason & 0xffff);
+	ret = lvd_dispatch_exit(vcpu, regs, reason & 0xffff);
+	if (ret == LVD_EXIT_RESUME) {
+		lvd_redeliver_event();
+		lvd_deliver_nmi(vcpu);
+	}
+	return ret;
+}
+
+/**
+ * lvd_vmresume_failed() - VMRESUME itself failed (VMfail)
+ *
+ * The VMCS is broken: there is no guest to return to.
+ */
+void __noreturn lvd_vmresume_failed(void)
+{
+	lvd_root_fatal("VMRESUME failed");
+}

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Root mode is its own world: each CPU gets, in hypervisor memory, a GDT
+ * (a copy of the kernel's with its own TSS), an IDT whose every gate leads
+ * to LVD's own stubs (an exception in root mode never runs a Linux
+ * handler), a TSS with IST stacks for NMI, #DF and #MC, an exit-handler
+ * stack, and one page table shared by all CPUs that maps the kernel half of
+ * the address space (so that host CR3 never points at a task's tables).
+ */
+
+#define pr_fmt(fmt) "lvd: " fmt
+
+#include <linux/io.h>
+#include <linux/mm.h>
+#include <linux/pgtable.h>
+#include <linux/processor.h>
+#include <linux/string.h>
+#include <asm/desc.h>
+#include <asm/traps.h>
+
+#include "hv/pool.h"
+#include "root/world.h"
+#include "root/vcpu.h"
+
+#define LVD_ROOT_STACK_ORDER	2	/* exit-handler stack: 16 KiB */
+#define LVD_ROOT_IST_ORDER	2	/* NMI, #DF, #MC stacks: 4 KiB each */
+#define LVD_ROOT_TSS_OFFSET	2048	/* TSS in the GDT's page */
+
+enum { LVD_IST_NMI = 1, LVD_IST_DF, LVD_IST_MC };
+
+static pgd_t *lvd_root_pgd;
+static phys_addr_t lvd_root_pgd_pa;
+
+/**
+ * lvd_root_cr3() - the page table root mode runs on
+ *
+ * Return: its physical address (0 before lvd_root_init_pgd()).
+ */
+phys_addr_t lvd_root_cr3(void)
+{
+	return lvd_root_pgd_pa;
+}
+
+/**
+ * lvd_root_init_pgd() - build the root-mode page table
+ *
+ * A top-level table of its own whose kernel half points to the kernel's
+ * lower-level tables: x86-64 preallocates those for the whole kernel
+ * half at boot, so the copy never goes stale.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lvd_root_init_pgd(void)
+{
+	if (lvd_root_pgd)
+		return 0;
+	lvd_root_pgd = lvd_pool_alloc(0, &lvd_root_pgd_pa);
+	if (!lvd_root_pgd)
+		return -ENOMEM;
+	memcpy(lvd_root_pgd + KERNEL_PGD_BOUNDARY,
+	       swapper_pg_dir + KERNEL_PGD_BOUNDARY,
+	       KERNEL_PGD_PTRS * sizeof(pgd_t));
+	return 0;
+}
+
+static void lvd_root_init_idt(gate_desc *idt)
+{
+	unsigned int v, ist;
+
+	for (v = 0; v < LVD_ROOT_VECTORS; v++) {
+		switch (v) {
+		case X86_TRAP_NMI:
+			ist = LVD_IST_NMI;
+			break;
+		case X86_TRAP_DF:
+			ist = LVD_IST_DF;
+			break;
+		case X86_TRAP_MC:
+			ist = LVD_IST_MC;
+			break;
+		default:
+			ist = 0;
+		}
+		pack_gate(&idt[v], GATE_INTERRUPT,
+			  v == X86_TRAP_NMI ? (unsigned long)lvd_root_nmi :
+			  (unsigned long)lvd_root_exc_stubs + v * LVD_ROOT_STUB_SIZE,
+			  0, ist, __KERNEL_CS);
+	}
+	/* Vectors above 31 never fire: interrupts stay masked in root mode. */
+}
+
+/**
+ * lvd_root_init() - build one CPU's root-mode world
+ * @root: where to record it
+ * @cpu: the CPU
+ *
+ * Return: 0 or -ENOMEM (what was allocated stays in the pool).
+ */
+int lvd_root_init(struct lvd_root *root, unsigned int cpu)
+{
+	unsigned long ist;
+	tss_desc tss;
+	void *page;
+
+	root->gdt = lvd_pool_alloc(0, NULL);
+	root->idt = lvd_pool_alloc(0, NULL);
+	page = lvd_pool_alloc(LVD_ROOT_STACK_ORDER, NULL);
+	ist = (unsigned long)lvd_pool_alloc(LVD_ROOT_IST_ORDER, NULL);
+	if (!root->gdt || !root->idt || !page || !ist)
+		return -ENOMEM;
+
+	/* Same selectors as the kernel's GDT, so HOST_CS is __KERNEL_CS. */
+	memcpy(root->gdt, get_cpu_gdt_rw(cpu), GDT_SIZE);
+	root->tss = (void *)root->gdt + LVD_ROOT_TSS_OFFSET;
+	root->tss->ist[LVD_IST_NMI - 1] = ist + 1 * PAGE_SIZE;
+	root->tss->ist[LVD_IST_DF - 1] = ist + 2 * PAGE_SIZE;
+	root->tss->ist[LVD_IST_MC - 1] = ist + 3 * PAGE_SIZE;
+	root->tss->io_bitmap_base = sizeof(*root->tss);	/* no I/O bitmap */
+	set_tssldt_descriptor(&tss, (unsigned long)root->tss, DESC_TSS,
+			      sizeof(*root->tss) - 1);
+	write_gdt_entry(root->gdt, GDT_ENTRY_TSS, &tss, DESC_TSS);
+
+	lvd_root_init_idt(root->idt);
+	root->stack_top = (unsigned long)page + (PAGE_SIZE << LVD_ROOT_STACK_ORDER);
+	return 0;
+}
+
+/* Polled output on COM1: the only safe way to speak from root mode. */
+static void lvd_root_puts(const char *s)
+{
+	const unsigned int com1 = 0x3f8, lsr = 5, thre = 0x20;
+	int spin;
+
+	for (; *s; s++) {
+		for (spin = 0; spin < 100000 && !(inb(com1 + lsr) & thre); spin++)
+			cpu_relax();
+		outb(*s, com1);
+	}
+}
+
+/**
+ * lvd_root_fatal() - stop this CPU after a hypervisor failure
+ * @msg: what went wrong
+ *
+ * Root mode cannot call printk (the guest may hold its locks): the message
+ * goes straight to COM1, and the CPU halts with interrupts off.
+ */
+void __noreturn lvd_root_fatal(const char *msg)
+{
+	lvd_root_puts("\nlvd: FATAL in VMX root mode: ");
+	lvd_root_puts(msg);
+	lvd_root_puts("\n");
+	for (;;)
+		native_halt();
+}
+
+/**
+ * lvd_root_fixup() - is an exception in root mode a refused forwarded access?
+ * @frame: vector, error code and the hardware frame, as the stubs push them
+ *
+ * A #GP or #UD at one of the accesses of lvd_root_fixups[] is the outer
+ * hypervisor refusing it: the CPU resumes at its fixup, which reports the
+ * error. Any other exception is a hypervisor bug (lvd_root_exception()).
+ *
+ * Return: true when @frame now resumes at a fixup.
+ */
+bool lvd_root_fixup(struct lvd_root_frame *frame)
+{
+	unsigned long i;
+
+	if (frame->vector != X86_TRAP_GP && frame->vector != X86_TRAP_UD)
+		return false;
+	for (i = 0; i < lvd_root_nr_fixups; i++) {
+		if (frame->rip == lvd_root_fixups[i].insn) {
+			frame->rip = lvd_root_fixups[i].resume;
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * lvd_root_exception() - an exception hit the hypervisor itself
+ * @frame: vector, error code and the hardware frame, as the stubs push them
+ */
+void __noreturn lvd_root_exception(struct lvd_root_frame *frame)
+{
+	char msg[128];
+
+	snprintf(msg, sizeof(msg),
+		 "exception %lu (error code %#lx) at %pS, RSP %#lx",
+		 frame->vector, frame->error_code, (void *)frame->rip,
+		 frame->rsp);
+	lvd_root_fatal(msg);
+}
