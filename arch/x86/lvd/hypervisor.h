@@ -97,6 +97,12 @@ bool lvd_cpu_virtualized(void);
 bool lvd_cpu_virtualized_on(unsigned int cpu);
 const char *lvd_hv_error(void);
 
+/*
+ * exit.c: the domains' IDT, which domain/cross.c sets when it builds it
+ * (0 until then): root mode holds an NMI that arrives in a crossing.
+ */
+extern unsigned long lvd_domain_idt_base;
+
 /* kernel_ept.c */
 void *lvd_hv_hidden_page(void);
 

@@ -21,6 +21,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include "hypervisor.h"
 #include "domain/cross.h"
 #include "domain/domain_pt.h"
 
@@ -41,7 +42,6 @@ static DEFINE_PER_CPU(struct lvd_cross_page *, lvd_cross_pages);
 static gate_desc *lvd_cross_idt;
 static struct desc_ptr lvd_cross_idtr;
 static DEFINE_MUTEX(lvd_cross_init_lock);
-unsigned long lvd_cross_idt_base;
 
 static void lvd_cross_check_layout(void)
 {
@@ -116,13 +116,13 @@ int lvd_cross_init(void)
 
 	lvd_cross_check_layout();
 	mutex_lock(&lvd_cross_init_lock);
-	if (!lvd_cross_idt_base) {
+	if (!lvd_domain_idt_base) {
 		ret = lvd_cross_build_idt();
 		if (!ret)
 			ret = lvd_cross_alloc_pages();
 		/* An IST page of a possible CPU that failed stays: no leak worth a path. */
 		if (!ret)
-			WRITE_ONCE(lvd_cross_idt_base, lvd_cross_idtr.address);
+			WRITE_ONCE(lvd_domain_idt_base, lvd_cross_idtr.address);
 	}
 	mutex_unlock(&lvd_cross_init_lock);
 	return ret;

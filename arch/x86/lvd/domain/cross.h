@@ -126,9 +126,6 @@ void lvd_cross_call_handler(unsigned long handler);
 extern const char __lvd_cross_text_start[];
 extern const char lvd_cross_stubs[], lvd_cross_domain_exit[];
 
-/* The domains' IDT (0 until the first domain): root mode reads it. */
-extern unsigned long lvd_cross_idt_base;
-
 /* A page that every domain maps, at the same address as the kernel */
 typedef int (*lvd_cross_page_fn)(void *arg, unsigned long va, phys_addr_t pa,
 				 unsigned int access);

@@ -34,10 +34,6 @@
 #include "root/vcpu.h"
 #include "root/vmx_ops.h"
 
-struct lvd_hv lvd_hv;
-DEFINE_PER_CPU(struct lvd_vcpu *, lvd_vcpu);
-/* Stack pointer of lvd_vmx_launch(), for a failed-entry exit (vmx_entry.S). */
-DEFINE_PER_CPU(unsigned long, lvd_launch_rsp);
 /* Kernel-side truth: this CPU runs in VMX non-root mode under LVD. */
 static DEFINE_PER_CPU(bool, lvd_cpu_on);
 

@@ -29,12 +29,15 @@
 #include <asm/vmx.h>
 #include <trace/events/lvd.h>
 
-#include "domain/cross.h"
+#include "hypervisor.h"
 #include "hv/hv.h"
 #include "root/root.h"
 #include "root/world.h"
 #include "root/vcpu.h"
 #include "root/vmx_ops.h"
+
+/* Set by domain/cross.c (hypervisor.h) */
+unsigned long lvd_domain_idt_base;
 
 /**
  * lvd_guest_cpl() - privilege level the guest ran at when it exited
@@ -253,7 +256,7 @@ static void lvd_deliver_held_intr(struct lvd_vcpu *vcpu)
  */
 static bool lvd_hold_nmi_in_crossing(u32 ctl)
 {
-	unsigned long idt = READ_ONCE(lvd_cross_idt_base);
+	unsigned long idt = READ_ONCE(lvd_domain_idt_base);
 
 	if (!idt || lvd_vmread(GUEST_IDTR_BASE) != idt || lvd_guest_cpl())
 		return false;

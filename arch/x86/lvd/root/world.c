@@ -18,6 +18,7 @@
 #include <asm/desc.h>
 #include <asm/traps.h>
 
+#include "hv/hv.h"
 #include "hv/pool.h"
 #include "root/world.h"
 #include "root/vcpu.h"
@@ -27,6 +28,12 @@
 #define LVD_ROOT_TSS_OFFSET	2048	/* TSS in the GDT's page */
 
 enum { LVD_IST_NMI = 1, LVD_IST_DF, LVD_IST_MC };
+
+/* The hypervisor's state: set up by hv/launch.c, read in root mode */
+struct lvd_hv lvd_hv;
+DEFINE_PER_CPU(struct lvd_vcpu *, lvd_vcpu);
+/* Stack pointer of lvd_vmx_launch(), for a failed-entry exit (vmx_entry.S). */
+DEFINE_PER_CPU(unsigned long, lvd_launch_rsp);
 
 static pgd_t *lvd_root_pgd;
 static phys_addr_t lvd_root_pgd_pa;
