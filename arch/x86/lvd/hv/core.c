@@ -10,6 +10,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "hypervisor.h"
 #include "hv/hv.h"
 #include "hv/lvd.h"
 

@@ -12,7 +12,6 @@
 
 #include "hv/caps.h"
 #include "root/ept.h"
-#include "hypervisor.h"
 
 struct lvd_vcpu;
 struct lvd_guest_regs;

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Root mode's entry points: what runs in VMX root mode, on the hypervisor's
- * own stack, GDT, IDT and page table, with interrupts off. Everything
- * declared here is built without instrumentation (root/Makefile) and may
- * call only code that is too.
+ * Root mode's functions: what runs in VMX root mode, on the hypervisor's
+ * own stack, GDT, IDT and page table, with interrupts off, and the set-up
+ * the kernel's side does for it before the launch (lvd_msr_bitmap_init(),
+ * lvd_domains_init()). All of root/ is built without instrumentation
+ * (root/Makefile).
  */
 #ifndef _ARCH_X86_LVD_ROOT_ROOT_H
 #define _ARCH_X86_LVD_ROOT_ROOT_H
@@ -29,13 +30,6 @@ struct lvd_vcpu;
 int lvd_vmx_launch(unsigned long rsp_field, unsigned long rip_field);
 void lvd_vmexit_entry(void);
 
-/* msr.c */
-void lvd_msr_bitmap_init(void *bitmap);
-void lvd_msr_outer_init(struct lvd_hv *hv);
-void lvd_msr_before_launch(void);
-int lvd_exit_msr(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
-		 bool write);
-
 /* exit.c */
 int lvd_handle_exit(struct lvd_guest_regs *regs);
 void lvd_skip_instruction(void);
@@ -51,10 +45,12 @@ void __noreturn lvd_vmresume_failed(void);
 void lvd_exit_ept_violation(struct lvd_vcpu *vcpu);
 void __noreturn lvd_exit_ept_misconfig(void);
 
-/* domain_hv.c */
-int lvd_domains_init(void);
-long lvd_hc_domain(unsigned long nr, unsigned long a0, unsigned long a1,
-		   unsigned long a2);
+/* msr.c */
+void lvd_msr_bitmap_init(void *bitmap);
+void lvd_msr_outer_init(struct lvd_hv *hv);
+void lvd_msr_before_launch(void);
+int lvd_exit_msr(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
+		 bool write);
 
 /* hypercall.c */
 int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs);
@@ -63,6 +59,11 @@ int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs);
 int lvd_leave_vmx(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs);
 void lvd_restore_kernel_tables(const struct desc_ptr *gdt,
 			       const struct desc_ptr *idt);
+
+/* domain_hv.c */
+int lvd_domains_init(void);
+long lvd_hc_domain(unsigned long nr, unsigned long a0, unsigned long a1,
+		   unsigned long a2);
 
 #endif /* !__ASSEMBLY__ */
 
