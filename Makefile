@@ -27,7 +27,7 @@ export OUT KSRC BOOT CPUS BOOTS TIMEOUT JOBS
 H := $(CURDIR)/harness
 
 .PHONY: help deps base overlay kernel initramfs nested run shell test \
-	test-nested bench patches checkpatch check clean distclean
+	test-nested bench patches series-build checkpatch check clean distclean
 
 help:
 	@sed -n '/^## /s/^## //p' README
@@ -67,11 +67,15 @@ test-nested:
 patches: overlay
 	@$(H)/series.sh
 
+# Build each prefix of the series on a pristine tree, patch by patch.
+series-build: kernel patches
+	@$(H)/series-build.sh
+
 checkpatch: patches
 	@$(H)/checkpatch.sh
 
 check: kernel patches
-	@$(H)/warnings.sh && $(H)/checkpatch.sh
+	@$(H)/warnings.sh && $(H)/checkpatch.sh && $(H)/series-build.sh
 
 clean:
 	rm -rf $(OUT)/build $(OUT)/boot $(OUT)/initramfs* $(OUT)/selftests \

@@ -90,7 +90,8 @@ for name in "${names[@]}"; do
 done
 
 # Our code builds warning-free with W=1 and sparse; the series is emitted,
-# applies with git am to a pristine tree, and is checkpatch-clean.
+# applies with git am to a pristine tree, every prefix of it builds, and
+# it is checkpatch-clean.
 check() {
 	local what=$1 out
 
@@ -131,6 +132,7 @@ check "harness sees a failed test" harness_sees harness-fail \
 check "W=1/sparse" "$H/warnings.sh"
 check "series" "$H/series.sh"
 check "git am" "$H/am-check.sh"
+check "every prefix builds" "$H/series-build.sh"
 check "checkpatch" "$H/checkpatch.sh"
 
 echo
