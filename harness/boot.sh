@@ -142,7 +142,7 @@ start_nested() {
 	# quiet: every console line of L2 costs exits to KVM and QEMU.
 	# tsc_early_khz: L2's PIT calibration fails under KVM inside Bochs.
 	# umip=off: Bochs's Haswell has no UMIP, which KVM would emulate by
-	# making LIDT exit, and each crossing has two (Documentation/lvd).
+	# making LIDT exit, and each crossing has two (Documentation/virt/lvd).
 	qemu_args kvm host,umip=off /nested/bzImage /nested/initramfs.cpio \
 		"$(kernel_cmdline quiet tsc_early_khz=$((ips / 1000)))" stdio \
 		> "$l2/nested/qemu.args"

@@ -28,13 +28,28 @@
 
 struct lvd_domain;
 
-/* A kernel function a domain may call (lvd_domain_set_kcalls()) */
+/**
+ * typedef lvd_kcall_fn - a kernel function a domain may call
+ * @d: the domain that called it
+ * @args: the call's six argument registers (RDI, RSI, RDX, RCX, R8, R9),
+ *	as the domain left them: hostile
+ *
+ * Listed with lvd_domain_set_kcalls(); glue (&struct lvd_glue) is one.
+ * It runs with preemption off and must not sleep.
+ *
+ * Return: what the domain gets in RAX.
+ */
 typedef unsigned long (*lvd_kcall_fn)(struct lvd_domain *d,
 				      const unsigned long args[6]);
 
 /**
  * struct lvd_domain_fault - why a domain was stopped
- * @vector: the exception it raised, or LVD_DOMAIN_FAULT_*
+ * @vector: the exception vector it raised, or why else it was stopped:
+ *	%LVD_DOMAIN_FAULT_WATCHDOG (a call ran too long),
+ *	%LVD_DOMAIN_FAULT_BAD_CALL (it called no kernel function),
+ *	%LVD_DOMAIN_FAULT_BAD_STACK (it called the kernel with a stack not its
+ *	own), %LVD_DOMAIN_FAULT_TOO_DEEP (calls nested beyond the kernel's
+ *	stack)
  * @error_code: the exception's error code
  * @rip: where the CPU was
  * @rsp: the stack pointer there

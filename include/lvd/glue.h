@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * LVD glue: what the kernel symbols an isolated module uses resolve to.
+ */
+
+/**
+ * DOC: glue
  *
  * An isolated module's code runs in its domain at CPL 3 and cannot call the
  * kernel directly. Each kernel function it may use is glue: a kernel-side

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Included first in every C file of a module built to run isolated in an
- * LVD domain (LVD_ISOLATED_CFLAGS, Documentation/lvd/isolating-a-driver.rst):
- * it tags the module "lvd=isolated" in its modinfo, and the loader puts it
- * in a domain of its own. It includes nothing (kbuild has included
+ * The mark of a module built to run isolated in an LVD domain.
+ */
+
+/**
+ * DOC: isolated modules
+ *
+ * This header is included first in every C file of a module built to run
+ * isolated in an LVD domain (LVD_ISOLATED_CFLAGS in arch/x86/Makefile): it
+ * tags the module "lvd=isolated" in its modinfo, and the loader puts it in
+ * a domain of its own. It includes nothing (kbuild has included
  * compiler_types.h), so that a file may still define pr_fmt() before its
  * own includes.
  */

@@ -1,25 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The interface between the kernel and LVD's hypervisor: starting it
- * (launch.c) and asking whether a CPU runs under it, and the hypercall ABI,
- * version 4. Drivers never see it: their API is in include/lvd/.
+ * (launch.c), asking whether a CPU runs under it, and the hypercall ABI.
+ * Drivers never see it: their API is in include/lvd/.
+ */
+
+/**
+ * DOC: hypercall ABI
  *
  * VMCALL with the hypercall number in RAX and arguments in RBX, RCX, RDX;
  * the result comes back in RAX (a negative errno on failure, -EOPNOTSUPP
- * for an unknown number), some results in RBX too. Hypercalls are accepted
- * only from CPL 0 in the kernel's EPT: a VMCALL from user space gets #UD,
- * one from another view gets -EPERM.
+ * for an unknown number), some results in RBX too. lvd_hypercall() issues
+ * one. Hypercalls are accepted only from CPL 0 in the kernel's EPT: a
+ * VMCALL from CPL 3 gets #UD, one from CPL 0 in another view -EPERM.
  *
- * LVD's numbers carry LVD_HC_SIGNATURE in RAX[63:32], the number itself in
- * RAX[31:0]: KVM's hypercall numbers (and any other hypervisor's) are small
- * and can never be taken for LVD's. A VMCALL from the kernel whose RAX does
- * not carry the signature is not LVD's: under an outer hypervisor (CPUID's
- * hypervisor bit) it is forwarded there, with RAX and RBX, RCX, RDX, RSI as
- * they were, and RAX comes back; on bare metal it gets #UD.
+ * LVD's numbers carry %LVD_HC_SIGNATURE ("LVDH") in RAX[63:32], the number
+ * itself, 0 to %LVD_HC_NR - 1, in RAX[31:0] (LVD_HC()): KVM's hypercall
+ * numbers (and any other hypervisor's) are small and can never be taken
+ * for LVD's. A VMCALL from the kernel whose RAX does not carry the
+ * signature is not LVD's: under an outer hypervisor (CPUID's hypervisor
+ * bit) it is forwarded there, with RAX and RBX, RCX, RDX, RSI as they
+ * were, and RAX comes back; without one it gets #UD.
  *
  * Issue one only on a CPU that lvd_cpu_virtualized() says runs under LVD:
  * elsewhere VMCALL is #UD (or worse, on some emulators).
  */
+
 #ifndef _ARCH_X86_LVD_HYPERVISOR_H
 #define _ARCH_X86_LVD_HYPERVISOR_H
 
@@ -34,18 +40,57 @@
 /* Does a VMCALL's RAX carry LVD's signature? */
 #define LVD_HC_IS_LVD(rax)	((u64)(rax) >> 32 == LVD_HC_SIGNATURE)
 
-/* Hypercall numbers */
-#define LVD_HC_VERSION		LVD_HC(0)	/* -> LVD_HC_ABI_VERSION */
-#define LVD_HC_PING		LVD_HC(1)	/* (cookie) -> cookie ^ PING_MAGIC; RBX: CPU */
-#define LVD_HC_LEAVE		LVD_HC(2)	/* leave VMX on this CPU -> 0 */
-#define LVD_HC_READ_STATS	LVD_HC(3)	/* (pa, size) copy exit counters -> 0 */
-/* Domains (version 2): an EPT each, in a slot of the EPTP list. */
-#define LVD_HC_DOMAIN_CREATE	LVD_HC(4)	/* () -> EPTP-list index */
-#define LVD_HC_DOMAIN_MAP	LVD_HC(5)	/* (index, pa, LVD_HC_MAP_ARG) -> 0 */
-#define LVD_HC_DOMAIN_UNLIST	LVD_HC(6)	/* (index) take it out of the list -> 0 */
-#define LVD_HC_FLUSH_EPT	LVD_HC(7)	/* (index) this CPU forgets an unlisted EPT -> 0 */
-#define LVD_HC_DOMAIN_FREE	LVD_HC(8)	/* (index) free an unlisted domain -> 0 */
-#define LVD_HC_WATCHDOG		LVD_HC(9)	/* (TSC cycles, 0: off) this CPU's NMI timer -> 0 */
+/**
+ * DOC: hypercalls
+ *
+ * The ABI version is %LVD_HC_ABI_VERSION. Arguments are listed in the
+ * order RBX, RCX, RDX. The domain hypercalls take the index of a listed
+ * domain (UNLIST, MAP) or an unlisted one (FLUSH_EPT, FREE): any other
+ * index gets -EINVAL. CREATE and MAP may also fail with -ENOMEM.
+ *
+ * %LVD_HC_VERSION
+ *	returns %LVD_HC_ABI_VERSION.
+ * %LVD_HC_PING (cookie)
+ *	returns cookie ^ %LVD_HC_PING_MAGIC, and in RBX the CPU the
+ *	hypervisor runs on.
+ * %LVD_HC_LEAVE
+ *	this CPU leaves VMX operation and goes on natively; returns 0.
+ * %LVD_HC_READ_STATS (pa, size)
+ *	copies this CPU's exit counters to @pa, which must lie in one page
+ *	of RAM outside hypervisor memory (-EFAULT); @size must be theirs
+ *	(-EINVAL).
+ * %LVD_HC_DOMAIN_CREATE
+ *	a new, empty EPT in a free slot of the EPTP list (1 and up: 0 is the
+ *	kernel's); returns the slot's index, -ENOSPC when every slot is
+ *	taken, -EOPNOTSUPP when the CPU lacks interrupt-window exiting.
+ * %LVD_HC_DOMAIN_MAP (index, pa, LVD_HC_MAP_ARG(nr_pages, prot))
+ *	maps @nr_pages pages at @pa, at the same guest-physical address,
+ *	write-back, with @prot (read 1, write 2, execute 4; write needs
+ *	read); at most %LVD_HC_MAP_MAX_PAGES pages. -EINVAL for a bad
+ *	range or access; -EFAULT unless every page is RAM that the
+ *	kernel's EPT maps write-back.
+ * %LVD_HC_DOMAIN_UNLIST (index)
+ *	takes the domain's EPT out of the EPTP list.
+ * %LVD_HC_FLUSH_EPT (index)
+ *	INVEPT of an unlisted domain's EPT on this CPU.
+ * %LVD_HC_DOMAIN_FREE (index)
+ *	frees an unlisted domain's EPT and its slot. Every CPU must have
+ *	flushed it first.
+ * %LVD_HC_WATCHDOG (tsc)
+ *	arms this CPU's VMX-preemption timer for @tsc TSC cycles, or
+ *	disarms it (0); when it expires the kernel gets an NMI, once.
+ *	-EOPNOTSUPP without the timer.
+ */
+#define LVD_HC_VERSION		LVD_HC(0)
+#define LVD_HC_PING		LVD_HC(1)
+#define LVD_HC_LEAVE		LVD_HC(2)
+#define LVD_HC_READ_STATS	LVD_HC(3)
+#define LVD_HC_DOMAIN_CREATE	LVD_HC(4)
+#define LVD_HC_DOMAIN_MAP	LVD_HC(5)
+#define LVD_HC_DOMAIN_UNLIST	LVD_HC(6)
+#define LVD_HC_FLUSH_EPT	LVD_HC(7)
+#define LVD_HC_DOMAIN_FREE	LVD_HC(8)
+#define LVD_HC_WATCHDOG		LVD_HC(9)
 #define LVD_HC_NR		10		/* numbers 0 to LVD_HC_NR - 1 */
 
 /* LVD_HC_DOMAIN_MAP's third argument: pages to map and access (R=1 W=2 X=4) */

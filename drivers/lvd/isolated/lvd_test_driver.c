@@ -4,7 +4,7 @@
  * it to run isolated in an LVD domain; nothing in this file knows that. It
  * registers with its kernel side (lvd_test_host.c) through glue, and does
  * what that side asks: ordinary work, misuse of its glue, and the attacks
- * of the isolation selftests (Documentation/lvd/security.rst), each one
+ * of the isolation selftests (Documentation/virt/lvd/security.rst), each one
  * really executed here.
  */
 
