@@ -334,4 +334,6 @@ module_exit(lvd_test_exit);
 
 MODULE_DESCRIPTION("Test hooks for LVD's hypervisor selftests");
 MODULE_LICENSE("GPL");
+/* lvd_hv_hidden_page(), lvd_kernel_image_sum() and the like */
+MODULE_IMPORT_NS(LVD_TEST);
 
