@@ -524,3 +524,5 @@ module_exit(lvd_th_exit);
 
 MODULE_DESCRIPTION("LVD test driver's kernel side: its glue, and acts on request");
 MODULE_LICENSE("GPL");
+/* lvd_kernel_image_sum(), lvd_kernel_data_intact() */
+MODULE_IMPORT_NS(LVD_TEST);

@@ -97,9 +97,12 @@ int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
 bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault);
 void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);
-/* For LVD's tests: a checksum of the kernel's text and read-only data */
+/*
+ * For LVD's test modules only (CONFIG_LVD_TEST_HOOKS, namespace LVD_TEST):
+ * a checksum of the kernel's text and read-only data, and whether a canary
+ * page in the kernel's .data is intact
+ */
 u64 lvd_kernel_image_sum(void);
-/* For LVD's tests: is a canary page in the kernel's .data intact? */
 bool lvd_kernel_data_intact(void);
 
 int lvd_domain_add_heap(struct lvd_domain *d, size_t size);

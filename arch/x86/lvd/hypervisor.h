@@ -148,7 +148,7 @@ const char *lvd_hv_error(void);
  */
 extern unsigned long lvd_domain_idt_base;
 
-/* kernel_ept.c */
+/* kernel_ept.c, for tests only (CONFIG_LVD_TEST_HOOKS) */
 void *lvd_hv_hidden_page(void);
 
 #endif /* _ARCH_X86_LVD_HYPERVISOR_H */

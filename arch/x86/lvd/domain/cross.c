@@ -35,8 +35,10 @@ struct lvd_cross_page {
 	struct lvd_cross_state st;
 };
 
+#ifdef CONFIG_LVD_TEST_HOOKS
 /* The stubs: mapped for CPL 0 in every domain (tests jump there from CPL 3) */
-EXPORT_SYMBOL_GPL(lvd_cross_stubs);
+EXPORT_SYMBOL_NS_GPL(lvd_cross_stubs, LVD_TEST);
+#endif
 
 static DEFINE_PER_CPU(struct lvd_cross_page *, lvd_cross_pages);
 static gate_desc *lvd_cross_idt;
@@ -128,6 +130,8 @@ int lvd_cross_init(void)
 	return ret;
 }
 
+/* For lvd_test_hv's benchmark only */
+#ifdef CONFIG_LVD_TEST_HOOKS
 /**
  * lvd_cross_vmfuncs() - VMFUNCs the trampoline executed on this CPU
  *
@@ -141,7 +145,8 @@ u64 lvd_cross_vmfuncs(void)
 
 	return p ? p->st.vmfuncs : 0;
 }
-EXPORT_SYMBOL_GPL(lvd_cross_vmfuncs);
+EXPORT_SYMBOL_NS_GPL(lvd_cross_vmfuncs, LVD_TEST);
+#endif
 
 static int lvd_cross_text_pages(lvd_cross_page_fn fn, void *arg)
 {

@@ -154,6 +154,8 @@ static void lvd_watchdog_try_timer(void)
 			ret ? "is missing" : "did not fire");
 }
 
+/* For lvd_test_hv only */
+#ifdef CONFIG_LVD_TEST_HOOKS
 /**
  * lvd_watchdog_timer_works() - can a domain called with interrupts off on
  * the only online CPU be stopped?
@@ -165,7 +167,8 @@ bool lvd_watchdog_timer_works(void)
 {
 	return !READ_ONCE(lvd_watchdog_no_timer);
 }
-EXPORT_SYMBOL_GPL(lvd_watchdog_timer_works);
+EXPORT_SYMBOL_NS_GPL(lvd_watchdog_timer_works, LVD_TEST);
+#endif
 
 /**
  * lvd_watchdog_start() - start the timer, once

@@ -13,7 +13,7 @@ u64 lvd_watchdog_resume(u64 call_start, u64 now);
 void lvd_watchdog_watch(u64 since);
 int lvd_watchdog_start(void);
 bool lvd_watchdog_timer_wanted(void);
-bool lvd_watchdog_timer_works(void);
+bool lvd_watchdog_timer_works(void);	/* CONFIG_LVD_TEST_HOOKS only */
 void lvd_watchdog_timer_arm(u64 now);
 
 #endif /* _ARCH_X86_LVD_DOMAIN_WATCHDOG_H */

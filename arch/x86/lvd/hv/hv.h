@@ -45,7 +45,8 @@ struct lvd_vmcs_ctl {
  * @eptp_list: the EPTP list of VMFUNC 0, the kernel's EPT at index 0
  * @eptp_list_pa: its physical address
  * @hidden_page: a page of hypervisor memory that holds nothing, for
- *	tests that the kernel cannot reach hypervisor memory
+ *	tests that the kernel cannot reach hypervisor memory (only in
+ *	kernels built for them, CONFIG_LVD_TEST_HOOKS)
  * @outer_hv: LVD itself runs under another hypervisor (CPUID's bit):
  *	the kernel's VMCALLs that are not LVD's are forwarded there
  * @kvm_features: that hypervisor is KVM: its CPUID 0x40000001 EAX (the
@@ -61,7 +62,9 @@ struct lvd_hv {
 	u64 kernel_eptp;
 	u64 *eptp_list;
 	phys_addr_t eptp_list_pa;
+#ifdef CONFIG_LVD_TEST_HOOKS
 	void *hidden_page;
+#endif
 	bool outer_hv;
 	u32 kvm_features;
 };

@@ -63,9 +63,13 @@ int lvd_kernel_ept_init(struct lvd_hv *hv)
 	int ret;
 
 	hv->eptp_list = lvd_pool_alloc(0, &hv->eptp_list_pa);
-	hv->hidden_page = lvd_pool_alloc(0, NULL);
-	if (!hv->eptp_list || !hv->hidden_page)
+	if (!hv->eptp_list)
 		return -ENOMEM;
+#ifdef CONFIG_LVD_TEST_HOOKS
+	hv->hidden_page = lvd_pool_alloc(0, NULL);
+	if (!hv->hidden_page)
+		return -ENOMEM;
+#endif
 
 	ret = lvd_ept_init(ept, &lvd_kernel_ept_pages,
 			   lvd_caps_has(&hv->caps, LVD_CAP_EPT_2M),
@@ -89,6 +93,8 @@ int lvd_kernel_ept_init(struct lvd_hv *hv)
 	return 0;
 }
 
+/* For lvd_test_hv only */
+#ifdef CONFIG_LVD_TEST_HOOKS
 /**
  * lvd_hv_hidden_page() - a page of hypervisor memory, for tests
  *
@@ -103,4 +109,5 @@ void *lvd_hv_hidden_page(void)
 {
 	return lvd_hv.kernel_eptp ? lvd_hv.hidden_page : NULL;
 }
-EXPORT_SYMBOL_GPL(lvd_hv_hidden_page);
+EXPORT_SYMBOL_NS_GPL(lvd_hv_hidden_page, LVD_TEST);
+#endif

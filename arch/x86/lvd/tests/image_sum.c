@@ -3,6 +3,9 @@
  * A checksum of the kernel's text and read-only data, and a canary page in
  * its data, for LVD's tests: an attack from a domain must leave all three
  * unchanged.
+ *
+ * Built only for those tests (CONFIG_LVD_TEST_HOOKS), and exported to
+ * their modules only, in the LVD_TEST namespace.
  */
 
 #include <linux/array_size.h>
@@ -33,7 +36,7 @@ u64 lvd_kernel_image_sum(void)
 		sum = rol64(sum, 7) ^ *p;
 	return sum;
 }
-EXPORT_SYMBOL_GPL(lvd_kernel_image_sum);
+EXPORT_SYMBOL_NS_GPL(lvd_kernel_image_sum, LVD_TEST);
 
 #define LVD_DATA_CANARY		0x4c56445f44415441ULL	/* "LVD_DATA" */
 
@@ -60,4 +63,4 @@ bool lvd_kernel_data_intact(void)
 			return false;
 	return true;
 }
-EXPORT_SYMBOL_GPL(lvd_kernel_data_intact);
+EXPORT_SYMBOL_NS_GPL(lvd_kernel_data_intact, LVD_TEST);

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lvd_test_hv's bench file, the benchmark (make bench): TSC ticks per
+ * operation, which Bochs with clock sync=none turns into emulated
+ * instructions; the unit is written to the bench file first. One
+ * "lvd-bench NAME VALUE UNIT" line per figure.
+ */
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/irqflags.h>
+#include <linux/math64.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/tsc.h>
+#include <lvd/domain.h>
+#include "hypervisor.h"
+#include "domain/cross.h"
+#include "root/vcpu.h"
+#include "tests/hooks.h"
+
+#define LVD_BENCH_CALLS		10000
+#define LVD_BENCH_EXIT_CALLS	100000
+
+static char lvd_bench_unit[16] = "cycles";
+static char lvd_bench_out[1024];
+
+static noinline void lvd_bench_nop(void)
+{
+	barrier();
+}
+
+typedef void (*lvd_bench_fn)(void);
+static lvd_bench_fn lvd_bench_target = lvd_bench_nop;
+
+/* TSC ticks of @n null calls into the domain, interrupts off */
+static u64 lvd_bench_round_trips(struct lvd_domain *d, unsigned int n)
+{
+	unsigned long flags, ret;
+	unsigned int i;
+	u64 t;
+
+	local_irq_save(flags);
+	t = rdtsc_ordered();
+	for (i = 0; i < n; i++)
+		lvd_domain_call(d, (unsigned long)lvd_test_dom_null, NULL, &ret);
+	t = rdtsc_ordered() - t;
+	local_irq_restore(flags);
+	return t;
+}
+
+/* Ticks of one call in which the domain makes @n kernel calls */
+static u64 lvd_bench_kcalls(struct lvd_domain *d, unsigned int n)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { n }, flags, ret;
+	u64 t;
+
+	local_irq_save(flags);
+	t = rdtsc_ordered();
+	lvd_domain_call(d, (unsigned long)lvd_test_dom_kcalls, args, &ret);
+	t = rdtsc_ordered() - t;
+	local_irq_restore(flags);
+	return t;
+}
+
+static u64 lvd_bench_indirect(unsigned int n)
+{
+	lvd_bench_fn fn = READ_ONCE(lvd_bench_target);
+	unsigned long flags;
+	unsigned int i;
+	u64 t;
+
+	local_irq_save(flags);
+	t = rdtsc_ordered();
+	for (i = 0; i < n; i++)
+		fn();
+	t = rdtsc_ordered() - t;
+	local_irq_restore(flags);
+	return t;
+}
+
+/* VM exits per million round trips, interrupts on; -1 when unreadable */
+static long long lvd_bench_exits(struct lvd_domain *d, unsigned int n)
+{
+	struct lvd_exit_stats *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	unsigned long ret;
+	unsigned int i;
+	u64 start, exits;
+
+	if (!s)
+		return -1;
+	/* The watchdog's timer, which the calls above may have armed, fires. */
+	msleep(150);
+	preempt_disable();
+	start = lvd_test_exits_start(s);
+	for (i = 0; i < n; i++)
+		lvd_domain_call(d, (unsigned long)lvd_test_dom_null, NULL, &ret);
+	exits = lvd_test_exits_here(s) - start;
+	preempt_enable();
+	kfree(s);
+	return div64_u64(exits * 1000000, n);
+}
+
+static void lvd_bench_run(struct lvd_domain *d)
+{
+	const char *u = lvd_bench_unit;
+	u64 rt, kc, ind, v;
+	size_t len = 0;
+
+	lvd_bench_round_trips(d, 100);		/* warm the caches and TLB */
+	preempt_disable();
+	v = lvd_cross_vmfuncs();
+	rt = lvd_bench_round_trips(d, LVD_BENCH_CALLS);
+	v = lvd_cross_vmfuncs() - v;
+	kc = lvd_bench_kcalls(d, LVD_BENCH_CALLS);
+	ind = lvd_bench_indirect(LVD_BENCH_CALLS);
+	preempt_enable();
+	rt = div64_u64(rt, LVD_BENCH_CALLS);
+	/* the domain's kernel calls, less the one call around them */
+	kc = div64_u64(kc > rt ? kc - rt : 0, LVD_BENCH_CALLS);
+	len += scnprintf(lvd_bench_out + len, sizeof(lvd_bench_out) - len,
+			 "lvd-bench kernel_domain_kernel_null %llu %s\n"
+			 "lvd-bench domain_kernel_domain_null %llu %s\n"
+			 "lvd-bench indirect_call %llu %s\n"
+			 "lvd-bench vmfuncs_per_round_trip %llu.%02llu vmfuncs\n",
+			 rt, u, kc, u, div64_u64(ind, LVD_BENCH_CALLS), u,
+			 div64_u64(v, LVD_BENCH_CALLS),
+			 div64_u64(v * 100, LVD_BENCH_CALLS) % 100);
+	scnprintf(lvd_bench_out + len, sizeof(lvd_bench_out) - len,
+		  "lvd-bench vm_exits_per_million_round_trips %lld exits\n",
+		  lvd_bench_exits(d, LVD_BENCH_EXIT_CALLS));
+}
+
+/* Write the unit ("instructions" or "cycles"); read the figures. */
+static ssize_t lvd_test_bench_write(struct file *file, const char __user *ubuf,
+				    size_t len, loff_t *ppos)
+{
+	unsigned long data;
+	struct lvd_domain *d;
+	char buf[16];
+	int ret;
+
+	ret = lvd_test_copy_word(buf, sizeof(buf), ubuf, len);
+	if (ret)
+		return ret;
+	mutex_lock(&lvd_test_lock);
+	strscpy(lvd_bench_unit, buf, sizeof(lvd_bench_unit));
+	lvd_bench_out[0] = '\0';
+	ret = lvd_test_cross_domain(&d, &data);
+	if (!ret) {
+		lvd_bench_run(d);
+		lvd_domain_destroy(d);
+		free_page(data);
+	}
+	mutex_unlock(&lvd_test_lock);
+	return ret ?: len;
+}
+
+static int lvd_test_bench_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&lvd_test_lock);
+	seq_puts(m, lvd_bench_out);
+	mutex_unlock(&lvd_test_lock);
+	return 0;
+}
+
+LVD_TEST_RW_FILE(bench);
+
+/**
+ * lvd_test_bench_create() - the bench file
+ * @dir: lvd_test_hv's debugfs directory
+ */
+void lvd_test_bench_create(struct dentry *dir)
+{
+	debugfs_create_file("bench", 0600, dir, NULL, &lvd_test_bench_fops);
+}
