@@ -7,6 +7,7 @@
 
 #include <linux/bits.h>
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <asm/page.h>
 
@@ -44,5 +45,22 @@ bool lvd_pool_contains(phys_addr_t pa);
 void *lvd_root_page_alloc(phys_addr_t *pa);
 void lvd_root_page_free(void *page);
 unsigned long lvd_root_pages_free(void);
+
+/*
+ * Root mode's locks (the reserve's, the domains'), held briefly, with
+ * interrupts off, by root mode (and by the kernel before the launch):
+ * spin on the lock word. arch_spin_lock() and arch_spin_unlock() may call
+ * paravirt functions (KVM's wait and kick), kernel code.
+ */
+static __always_inline void lvd_root_spin_lock(arch_spinlock_t *lock)
+{
+	while (!arch_spin_trylock(lock))
+		cpu_relax();
+}
+
+static __always_inline void lvd_root_spin_unlock(arch_spinlock_t *lock)
+{
+	smp_store_release(&lock->locked, 0);	/* a qspinlock's unlock */
+}
 
 #endif /* _ARCH_X86_LVD_POOL_H */

@@ -41,13 +41,14 @@ struct lvd_hv_domain {
 static struct lvd_hv_domain *lvd_domains;	/* hypervisor memory */
 static arch_spinlock_t lvd_domains_lock = __ARCH_SPIN_LOCK_UNLOCKED;
 
-static void *lvd_domain_ept_alloc(void *ctx, phys_addr_t *pa)
+/* The EPT builder calls these through pointers: noinstr, as it is. */
+static noinstr void *lvd_domain_ept_alloc(void *ctx, phys_addr_t *pa)
 {
 	return lvd_root_page_alloc(pa);
 }
 
 /* Only before the EPT is in use, or after every CPU flushed it. */
-static void lvd_domain_ept_free(void *ctx, void *va, phys_addr_t pa)
+static noinstr void lvd_domain_ept_free(void *ctx, void *va, phys_addr_t pa)
 {
 	lvd_root_page_free(va);
 }
@@ -71,8 +72,8 @@ int lvd_domains_init(void)
 	return lvd_domains ? 0 : -ENOMEM;
 }
 
-static struct lvd_hv_domain *lvd_domain_at(unsigned long index,
-					   enum lvd_slot_state state)
+static __always_inline struct lvd_hv_domain *lvd_domain_at(unsigned long index,
+							   enum lvd_slot_state state)
 {
 	if (index < 1 || index >= LVD_MAX_DOMAINS ||
 	    lvd_domains[index].state != state)
@@ -80,7 +81,7 @@ static struct lvd_hv_domain *lvd_domain_at(unsigned long index,
 	return &lvd_domains[index];
 }
 
-static long lvd_hc_domain_create(void)
+static noinstr long lvd_hc_domain_create(void)
 {
 	struct lvd_hv_domain *d = NULL;
 	unsigned long i;
@@ -89,7 +90,7 @@ static long lvd_hc_domain_create(void)
 	/* An NMI for a CPU in a domain waits for an interrupt window. */
 	if (!((lvd_hv.msrs.procbased >> 32) & CPU_BASED_INTR_WINDOW_EXITING))
 		return -EOPNOTSUPP;
-	arch_spin_lock(&lvd_domains_lock);
+	lvd_root_spin_lock(&lvd_domains_lock);
 	for (i = 1; i < LVD_MAX_DOMAINS && !d; i++)
 		if (lvd_domains[i].state == LVD_SLOT_FREE)
 			d = &lvd_domains[i];
@@ -103,12 +104,12 @@ static long lvd_hc_domain_create(void)
 			ret = d - lvd_domains;
 		}
 	}
-	arch_spin_unlock(&lvd_domains_lock);
+	lvd_root_spin_unlock(&lvd_domains_lock);
 	return ret;
 }
 
 /* Is every page of [pa, pa + size) RAM that the kernel's EPT maps? */
-static bool lvd_kernel_ram(u64 pa, u64 size)
+static noinstr bool lvd_kernel_ram(u64 pa, u64 size)
 {
 	u64 entry, end = pa + size;
 	int level;
@@ -124,20 +125,24 @@ static bool lvd_kernel_ram(u64 pa, u64 size)
 	return true;
 }
 
-/* Run @op on the domain at @index if it is in @state; -EINVAL if not. */
-static long lvd_domain_do(unsigned long index, enum lvd_slot_state state,
-			  long (*op)(struct lvd_hv_domain *d, unsigned long index,
-				     const void *arg),
-			  const void *arg)
+/*
+ * Run @op on the domain at @index if it is in @state; -EINVAL if not.
+ * Inlined, so that each call of @op is a direct one.
+ */
+static __always_inline long
+lvd_domain_do(unsigned long index, enum lvd_slot_state state,
+	      long (*op)(struct lvd_hv_domain *d, unsigned long index,
+			 const void *arg),
+	      const void *arg)
 {
 	struct lvd_hv_domain *d;
 	long ret = -EINVAL;
 
-	arch_spin_lock(&lvd_domains_lock);
+	lvd_root_spin_lock(&lvd_domains_lock);
 	d = lvd_domain_at(index, state);
 	if (d)
 		ret = op(d, index, arg);
-	arch_spin_unlock(&lvd_domains_lock);
+	lvd_root_spin_unlock(&lvd_domains_lock);
 	return ret;
 }
 
@@ -145,8 +150,8 @@ struct lvd_map_req {
 	u64 pa, size, prot;
 };
 
-static long lvd_domain_map_op(struct lvd_hv_domain *d, unsigned long index,
-			      const void *arg)
+static noinstr long lvd_domain_map_op(struct lvd_hv_domain *d, unsigned long index,
+				      const void *arg)
 {
 	const struct lvd_map_req *r = arg;
 
@@ -154,7 +159,7 @@ static long lvd_domain_map_op(struct lvd_hv_domain *d, unsigned long index,
 			   X86_MEMTYPE_WB);
 }
 
-static long lvd_hc_domain_map(unsigned long index, u64 pa, u64 arg)
+static noinstr long lvd_hc_domain_map(unsigned long index, u64 pa, u64 arg)
 {
 	struct lvd_map_req r = {
 		.pa = pa, .size = (arg >> 3) << PAGE_SHIFT, .prot = arg & 7,
@@ -168,23 +173,23 @@ static long lvd_hc_domain_map(unsigned long index, u64 pa, u64 arg)
 	return lvd_domain_do(index, LVD_SLOT_LISTED, lvd_domain_map_op, &r);
 }
 
-static long lvd_domain_unlist_op(struct lvd_hv_domain *d, unsigned long index,
-				 const void *arg)
+static noinstr long lvd_domain_unlist_op(struct lvd_hv_domain *d, unsigned long index,
+					 const void *arg)
 {
 	lvd_hv.eptp_list[index] = 0;
 	d->state = LVD_SLOT_UNLISTED;
 	return 0;
 }
 
-static long lvd_domain_flush_op(struct lvd_hv_domain *d, unsigned long index,
-				const void *arg)
+static noinstr long lvd_domain_flush_op(struct lvd_hv_domain *d, unsigned long index,
+					const void *arg)
 {
 	return lvd_invept(VMX_EPT_EXTENT_CONTEXT, lvd_ept_eptp(&d->ept)) ?
 	       0 : -EIO;
 }
 
-static long lvd_domain_free_op(struct lvd_hv_domain *d, unsigned long index,
-			       const void *arg)
+static noinstr long lvd_domain_free_op(struct lvd_hv_domain *d, unsigned long index,
+				       const void *arg)
 {
 	lvd_ept_destroy(&d->ept);
 	d->state = LVD_SLOT_FREE;
@@ -200,8 +205,8 @@ static long lvd_domain_free_op(struct lvd_hv_domain *d, unsigned long index,
  *
  * Return: the hypercall's result.
  */
-long lvd_hc_domain(unsigned long nr, unsigned long a0, unsigned long a1,
-		   unsigned long a2)
+noinstr long lvd_hc_domain(unsigned long nr, unsigned long a0, unsigned long a1,
+			   unsigned long a2)
 {
 	switch (nr) {
 	case LVD_HC_DOMAIN_CREATE:

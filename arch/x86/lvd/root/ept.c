@@ -15,6 +15,10 @@
  * Entries are written whole, with one 64-bit store each, and a new table
  * is filled before the entry that links it is written, so a CPU walking the
  * EPT meanwhile sees either the old or the new entry, never a mix.
+ *
+ * The builder runs in both worlds: in the kernel, which builds its own EPT
+ * before the launch, and in root mode, which builds the domains'. So it is
+ * noinstr, but for lvd_ept_map_identity(), which only the kernel calls.
  */
 
 #include <linux/align.h>
@@ -43,12 +47,12 @@
 /* Host-physical addresses an entry can hold: bits 51:12. */
 #define EPT_HPA_LIMIT		(LVD_EPT_ADDR_MASK + PAGE_SIZE)
 
-static u64 ept_size(int level)
+static __always_inline u64 ept_size(int level)
 {
 	return lvd_ept_level_size(level);
 }
 
-static unsigned int ept_index(u64 gpa, int level)
+static __always_inline unsigned int ept_index(u64 gpa, int level)
 {
 	unsigned int shift = PAGE_SHIFT + (level - 1) * LVD_EPT_LEVEL_BITS;
 
@@ -56,22 +60,22 @@ static unsigned int ept_index(u64 gpa, int level)
 }
 
 /* Both only for entries that are not 0. */
-static bool ept_is_leaf(u64 entry, int level)
+static __always_inline bool ept_is_leaf(u64 entry, int level)
 {
 	return level == LVD_EPT_LEVEL_4K || (entry & EPT_LARGE);
 }
 
-static bool ept_is_table(u64 entry, int level)
+static __always_inline bool ept_is_table(u64 entry, int level)
 {
 	return entry && !ept_is_leaf(entry, level);
 }
 
-static u64 *ept_table_of(u64 entry)
+static __always_inline u64 *ept_table_of(u64 entry)
 {
 	return __va(entry & LVD_EPT_ADDR_MASK);
 }
 
-static u64 ept_leaf(u64 hpa, u64 prot, u8 memtype, int level)
+static __always_inline u64 ept_leaf(u64 hpa, u64 prot, u8 memtype, int level)
 {
 	u64 entry = hpa | prot | LVD_EPT_MAPPED |
 		    ((u64)memtype << VMX_EPT_MT_EPTE_SHIFT);
@@ -79,7 +83,7 @@ static u64 ept_leaf(u64 hpa, u64 prot, u8 memtype, int level)
 	return level > LVD_EPT_LEVEL_4K ? entry | EPT_LARGE : entry;
 }
 
-static bool ept_level_allowed(const struct lvd_ept *ept, int level)
+static __always_inline bool ept_level_allowed(const struct lvd_ept *ept, int level)
 {
 	switch (level) {
 	case LVD_EPT_LEVEL_4K:
@@ -93,7 +97,7 @@ static bool ept_level_allowed(const struct lvd_ept *ept, int level)
 	}
 }
 
-static bool ept_memtype_valid(u8 memtype)
+static __always_inline bool ept_memtype_valid(u8 memtype)
 {
 	switch (memtype) {
 	case X86_MEMTYPE_UC:
@@ -108,7 +112,7 @@ static bool ept_memtype_valid(u8 memtype)
 }
 
 /* Write-only and write-execute entries are EPT misconfigurations. */
-static bool ept_prot_valid(u64 prot)
+static __always_inline bool ept_prot_valid(u64 prot)
 {
 	if (prot & ~VMX_EPT_RWX_MASK)
 		return false;
@@ -116,7 +120,7 @@ static bool ept_prot_valid(u64 prot)
 	       (prot & VMX_EPT_READABLE_MASK);
 }
 
-static bool ept_range_valid(u64 gpa, u64 size)
+static __always_inline bool ept_range_valid(u64 gpa, u64 size)
 {
 	return size && PAGE_ALIGNED(gpa) && PAGE_ALIGNED(size) &&
 	       size <= LVD_EPT_GPA_LIMIT && gpa <= LVD_EPT_GPA_LIMIT - size;
@@ -125,20 +129,30 @@ static bool ept_range_valid(u64 gpa, u64 size)
 /*
  * The allocator's functions are called through local pointers:
  * alloc_page() and free_page() are also macros of <linux/gfp.h>.
+ *
+ * objtool cannot follow a pointer: the calls are marked as leaving noinstr
+ * code, which they do for the kernel's allocators (its own EPT, before the
+ * launch; KUnit), called from the kernel. Root mode's (domain_hv.c) are
+ * noinstr, and objtool checks them as such.
  */
-static void ept_free_page(struct lvd_ept *ept, void *va, phys_addr_t pa)
+static noinstr void ept_free_page(struct lvd_ept *ept, void *va, phys_addr_t pa)
 {
 	void (*free_fn)(void *ctx, void *va, phys_addr_t pa) =
 		ept->alloc.free_page;
 
+	instrumentation_begin();
 	free_fn(ept->alloc.ctx, va, pa);
+	instrumentation_end();
 }
 
-static u64 *ept_alloc_table(struct lvd_ept *ept, phys_addr_t *pa)
+static noinstr u64 *ept_alloc_table(struct lvd_ept *ept, phys_addr_t *pa)
 {
 	void *(*alloc_fn)(void *ctx, phys_addr_t *pa) = ept->alloc.alloc_page;
-	void *va = alloc_fn(ept->alloc.ctx, pa);
+	void *va;
 
+	instrumentation_begin();
+	va = alloc_fn(ept->alloc.ctx, pa);
+	instrumentation_end();
 	if (!va)
 		return NULL;
 	/* Walks find tables through the direct map. */
@@ -151,7 +165,7 @@ static u64 *ept_alloc_table(struct lvd_ept *ept, phys_addr_t *pa)
 }
 
 /* Free @table, whose entries are at @level, and every table below it. */
-static void ept_free_table(struct lvd_ept *ept, u64 *table, int level)
+static noinstr void ept_free_table(struct lvd_ept *ept, u64 *table, int level)
 {
 	unsigned int i;
 
@@ -164,8 +178,8 @@ static void ept_free_table(struct lvd_ept *ept, u64 *table, int level)
 }
 
 /* Replace *@entryp, at @level, by @entry; free the tables it unlinks. */
-static void ept_set_entry(struct lvd_ept *ept, u64 *entryp, int level,
-			  u64 entry)
+static noinstr void ept_set_entry(struct lvd_ept *ept, u64 *entryp, int level,
+				  u64 entry)
 {
 	u64 old = *entryp;
 
@@ -175,7 +189,7 @@ static void ept_set_entry(struct lvd_ept *ept, u64 *entryp, int level,
 }
 
 /* Fill @table with the pages, at @level, that make up the large @leaf. */
-static void ept_fill_split(u64 *table, u64 leaf, int level)
+static noinstr void ept_fill_split(u64 *table, u64 leaf, int level)
 {
 	u64 attrs = leaf & ~(LVD_EPT_ADDR_MASK | EPT_LARGE);
 	phys_addr_t hpa = lvd_ept_entry_hpa(leaf);
@@ -191,7 +205,7 @@ static void ept_fill_split(u64 *table, u64 leaf, int level)
  * Make *@entryp, at @level, point to a table: link a new empty one when it
  * maps nothing, split it when it maps a large page.
  */
-static int ept_make_table(struct lvd_ept *ept, u64 *entryp, int level)
+static noinstr int ept_make_table(struct lvd_ept *ept, u64 *entryp, int level)
 {
 	u64 entry = *entryp;
 	phys_addr_t pa;
@@ -210,7 +224,7 @@ static int ept_make_table(struct lvd_ept *ept, u64 *entryp, int level)
 	return 0;
 }
 
-static bool ept_table_empty(const u64 *table)
+static noinstr bool ept_table_empty(const u64 *table)
 {
 	unsigned int i;
 
@@ -222,8 +236,8 @@ static bool ept_table_empty(const u64 *table)
 }
 
 /* Unlink and free the tables in [@start, @end) that map nothing. */
-static void ept_prune(struct lvd_ept *ept, u64 *table, int level, u64 start,
-		      u64 end)
+static noinstr void ept_prune(struct lvd_ept *ept, u64 *table, int level, u64 start,
+			      u64 end)
 {
 	u64 addr, next, *entryp, *child;
 
@@ -278,14 +292,14 @@ enum ept_step {
 	EPT_DESCEND,	/* make it a table and go down */
 };
 
-static bool ept_op_covers(const struct ept_op *op, u64 base, int level)
+static __always_inline bool ept_op_covers(const struct ept_op *op, u64 base, int level)
 {
 	return base >= op->start && base + ept_size(level) <= op->end;
 }
 
 /* Map as one page at @level only what the page can map whole. */
-static int ept_map_step(const struct lvd_ept *ept, const struct ept_op *op,
-			u64 base, int level, u8 *memtype)
+static noinstr int ept_map_step(const struct lvd_ept *ept, const struct ept_op *op,
+				u64 base, int level, u8 *memtype)
 {
 	u64 size = ept_size(level);
 	bool uniform = true;
@@ -294,8 +308,12 @@ static int ept_map_step(const struct lvd_ept *ept, const struct ept_op *op,
 	    !IS_ALIGNED(op->hpa + (base - op->start), size))
 		return EPT_DESCEND;
 	*memtype = op->memtype;
-	if (op->memtype_fn)
+	if (op->memtype_fn) {
+		/* Only the kernel maps by memtype_fn: lvd_ept_map_identity() */
+		instrumentation_begin();
 		*memtype = op->memtype_fn(op->ctx, base, base + size, &uniform);
+		instrumentation_end();
+	}
 	if (!ept_memtype_valid(*memtype))
 		return -EINVAL;
 	/* A 4K page takes the type it is given, uniform or not. */
@@ -308,8 +326,8 @@ static int ept_map_step(const struct lvd_ept *ept, const struct ept_op *op,
  * What @op does to @entry, which maps [@base, @base + size of @level).
  * Protect and unmap leave alone what is not mapped.
  */
-static int ept_step(const struct lvd_ept *ept, const struct ept_op *op,
-		    u64 entry, u64 base, int level, u8 *memtype)
+static noinstr int ept_step(const struct lvd_ept *ept, const struct ept_op *op,
+			    u64 entry, u64 base, int level, u8 *memtype)
 {
 	switch (op->kind) {
 	case EPT_OP_MAP:
@@ -329,8 +347,8 @@ static int ept_step(const struct lvd_ept *ept, const struct ept_op *op,
 	return -EINVAL;
 }
 
-static void ept_commit_leaf(struct lvd_ept *ept, const struct ept_op *op,
-			    u64 *entryp, u64 base, int level, u8 memtype)
+static noinstr void ept_commit_leaf(struct lvd_ept *ept, const struct ept_op *op,
+				    u64 *entryp, u64 base, int level, u8 memtype)
 {
 	u64 hpa = op->hpa + (base - op->start);
 
@@ -349,8 +367,8 @@ static void ept_commit_leaf(struct lvd_ept *ept, const struct ept_op *op,
 }
 
 /* Run one pass of @op over [@start, @end) of @table, at @level. */
-static int ept_walk(struct lvd_ept *ept, const struct ept_op *op,
-		    u64 *table, int level, u64 start, u64 end)
+static noinstr int ept_walk(struct lvd_ept *ept, const struct ept_op *op,
+			    u64 *table, int level, u64 start, u64 end)
 {
 	u64 size = ept_size(level);
 	u64 addr, next, base, *entryp;
@@ -388,7 +406,7 @@ static int ept_walk(struct lvd_ept *ept, const struct ept_op *op,
 	return 0;
 }
 
-static int ept_apply(struct lvd_ept *ept, struct ept_op *op)
+static noinstr int ept_apply(struct lvd_ept *ept, struct ept_op *op)
 {
 	int err;
 
@@ -421,8 +439,8 @@ static int ept_apply(struct lvd_ept *ept, struct ept_op *op)
  * Return: 0, -EINVAL when @alloc lacks a function, -ENOMEM when it has no
  * page for the PML4.
  */
-int lvd_ept_init(struct lvd_ept *ept, const struct lvd_ept_alloc *alloc,
-		 bool large_2m, bool large_1g)
+noinstr int lvd_ept_init(struct lvd_ept *ept, const struct lvd_ept_alloc *alloc,
+			 bool large_2m, bool large_1g)
 {
 	*ept = (struct lvd_ept) {
 		.large_2m = large_2m,
@@ -441,7 +459,7 @@ int lvd_ept_init(struct lvd_ept *ept, const struct lvd_ept_alloc *alloc,
  *
  * The EPT must not be in use by any CPU (nor in any EPTP list) any more.
  */
-void lvd_ept_destroy(struct lvd_ept *ept)
+noinstr void lvd_ept_destroy(struct lvd_ept *ept)
 {
 	if (!ept->pml4)
 		return;
@@ -476,8 +494,8 @@ void lvd_ept_destroy(struct lvd_ept *ept)
  * allocator ran out: every address in the range translates as before
  * (large pages in it may be left split).
  */
-int lvd_ept_map(struct lvd_ept *ept, u64 gpa, phys_addr_t hpa, u64 size,
-		u64 prot, u8 memtype)
+noinstr int lvd_ept_map(struct lvd_ept *ept, u64 gpa, phys_addr_t hpa, u64 size,
+			u64 prot, u8 memtype)
 {
 	struct ept_op op = {
 		.kind = EPT_OP_MAP, .start = gpa, .end = gpa + size,
@@ -541,7 +559,7 @@ int lvd_ept_map_identity(struct lvd_ept *ept, u64 end,
  * Return: 0; -EINVAL for bad arguments; -ENOMEM when the allocator ran
  * out: every address translates as before (large pages may be left split).
  */
-int lvd_ept_protect(struct lvd_ept *ept, u64 gpa, u64 size, u64 prot)
+noinstr int lvd_ept_protect(struct lvd_ept *ept, u64 gpa, u64 size, u64 prot)
 {
 	struct ept_op op = {
 		.kind = EPT_OP_PROTECT, .start = gpa, .end = gpa + size,
@@ -566,7 +584,7 @@ int lvd_ept_protect(struct lvd_ept *ept, u64 gpa, u64 size, u64 prot)
  * Return: 0; -EINVAL for bad arguments; -ENOMEM when the allocator ran
  * out (only a split needs memory): every address translates as before.
  */
-int lvd_ept_unmap(struct lvd_ept *ept, u64 gpa, u64 size)
+noinstr int lvd_ept_unmap(struct lvd_ept *ept, u64 gpa, u64 size)
 {
 	struct ept_op op = {
 		.kind = EPT_OP_UNMAP, .start = gpa, .end = gpa + size,
@@ -587,7 +605,7 @@ int lvd_ept_unmap(struct lvd_ept *ept, u64 gpa, u64 size)
  * Return: the leaf entry (LVD_EPT_MAPPED set; present when it allows any
  * access), or 0 when nothing maps @gpa.
  */
-u64 lvd_ept_lookup(const struct lvd_ept *ept, u64 gpa, int *level)
+noinstr u64 lvd_ept_lookup(const struct lvd_ept *ept, u64 gpa, int *level)
 {
 	const u64 *table = ept->pml4;
 	u64 entry;
@@ -617,7 +635,7 @@ u64 lvd_ept_lookup(const struct lvd_ept *ept, u64 gpa, int *level)
  * Return: the PML4's address with a 4-level walk, write-back paging
  * structures and accessed/dirty flags off.
  */
-u64 lvd_ept_eptp(const struct lvd_ept *ept)
+noinstr u64 lvd_ept_eptp(const struct lvd_ept *ept)
 {
 	return ept->pml4_pa | VMX_EPTP_PWL_4 | VMX_EPTP_MT_WB;
 }

@@ -44,7 +44,8 @@
  * The hypervisor takes the pages from a private pool that it hides from
  * the kernel; the KUnit tests take them from the page allocator. Call the
  * functions through a pointer of their own: <linux/gfp.h> has macros of
- * the same names, which ``a->alloc_page(...)`` would expand.
+ * the same names, which ``a->alloc_page(...)`` would expand. Root mode,
+ * which builds the domains' EPTs, passes noinstr functions.
  */
 struct lvd_ept_alloc {
 	void *(*alloc_page)(void *ctx, phys_addr_t *pa);
@@ -90,7 +91,7 @@ u64 lvd_ept_eptp(const struct lvd_ept *ept);
  *
  * Return: 4K, 2M, 1G or 512G.
  */
-static inline u64 lvd_ept_level_size(int level)
+static __always_inline u64 lvd_ept_level_size(int level)
 {
 	return BIT_ULL(PAGE_SHIFT + (level - 1) * LVD_EPT_LEVEL_BITS);
 }
@@ -101,7 +102,7 @@ static inline u64 lvd_ept_level_size(int level)
  *
  * Return: the address of the start of the page (4K, 2M or 1G).
  */
-static inline phys_addr_t lvd_ept_entry_hpa(u64 entry)
+static __always_inline phys_addr_t lvd_ept_entry_hpa(u64 entry)
 {
 	return entry & LVD_EPT_ADDR_MASK;
 }
@@ -112,7 +113,7 @@ static inline phys_addr_t lvd_ept_entry_hpa(u64 entry)
  *
  * Return: the entry's read, write and execute bits (VMX_EPT_*_MASK).
  */
-static inline u64 lvd_ept_entry_prot(u64 entry)
+static __always_inline u64 lvd_ept_entry_prot(u64 entry)
 {
 	return entry & VMX_EPT_RWX_MASK;
 }
@@ -123,7 +124,7 @@ static inline u64 lvd_ept_entry_prot(u64 entry)
  *
  * Return: the EPT memory type, one of X86_MEMTYPE_{UC,WC,WT,WP,WB}.
  */
-static inline u8 lvd_ept_entry_memtype(u64 entry)
+static __always_inline u8 lvd_ept_entry_memtype(u64 entry)
 {
 	return (entry & VMX_EPT_MT_MASK) >> VMX_EPT_MT_EPTE_SHIFT;
 }

@@ -25,7 +25,7 @@
  * kernel's fault handler (spurious_kernel_fault()), which would retry it
  * forever: the reserved-bit flag says the translation itself is refused.
  */
-static u32 lvd_ept_pf_error(unsigned long qual)
+static __always_inline u32 lvd_ept_pf_error(unsigned long qual)
 {
 	u32 error = X86_PF_PROT | X86_PF_RSVD;
 
@@ -54,7 +54,7 @@ static u32 lvd_ept_pf_error(unsigned long qual)
  * hit its entry code on the user's stack and GS. The domain whose view it
  * was is not touched.
  */
-static void lvd_ept_violation_in_domain(struct lvd_vcpu *vcpu, u32 vectoring)
+static noinstr void lvd_ept_violation_in_domain(struct lvd_vcpu *vcpu, u32 vectoring)
 {
 	vcpu->stats.ept_domain++;
 	lvd_vmwrite(EPT_POINTER, lvd_hv.kernel_eptp);
@@ -74,7 +74,7 @@ static void lvd_ept_violation_in_domain(struct lvd_vcpu *vcpu, u32 vectoring)
  * a #GP (a signal), and so does an access without a linear address (a
  * page-table walk into hypervisor memory).
  */
-void lvd_exit_ept_violation(struct lvd_vcpu *vcpu)
+noinstr void lvd_exit_ept_violation(struct lvd_vcpu *vcpu)
 {
 	unsigned long qual = lvd_vmread(EXIT_QUALIFICATION);
 	u32 vectoring = lvd_vmread(IDT_VECTORING_INFO_FIELD);
@@ -116,11 +116,8 @@ void lvd_exit_ept_violation(struct lvd_vcpu *vcpu)
  *
  * The EPT builder never writes one: stop, saying where.
  */
-void __noreturn lvd_exit_ept_misconfig(void)
+noinstr void __noreturn lvd_exit_ept_misconfig(void)
 {
-	char msg[80];
-
-	snprintf(msg, sizeof(msg), "EPT misconfiguration at guest-physical %#lx",
-		 lvd_vmread(GUEST_PHYSICAL_ADDRESS));
-	lvd_root_fatal(msg);
+	lvd_root_fatal_hex("EPT misconfiguration at guest-physical ",
+			   lvd_vmread(GUEST_PHYSICAL_ADDRESS));
 }

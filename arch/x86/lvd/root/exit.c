@@ -44,7 +44,7 @@ unsigned long lvd_domain_idt_base;
  *
  * Return: 0 to 3 (SS.DPL is the CPL in VMX).
  */
-unsigned int lvd_guest_cpl(void)
+noinstr unsigned int lvd_guest_cpl(void)
 {
 	return (lvd_vmread(GUEST_SS_AR_BYTES) >> 5) & 3;
 }
@@ -54,7 +54,7 @@ unsigned int lvd_guest_cpl(void)
  *
  * Also ends STI and MOV-SS blocking, as executing the instruction would.
  */
-void lvd_skip_instruction(void)
+noinstr void lvd_skip_instruction(void)
 {
 	unsigned long intr = lvd_vmread(GUEST_INTERRUPTIBILITY_INFO);
 
@@ -73,7 +73,7 @@ void lvd_skip_instruction(void)
  *
  * The guest's RIP stays on the faulting instruction.
  */
-void lvd_inject_exception(unsigned int vector, bool has_error, u32 error)
+noinstr void lvd_inject_exception(unsigned int vector, bool has_error, u32 error)
 {
 	u32 info = vector | INTR_TYPE_HARD_EXCEPTION | INTR_INFO_VALID_MASK;
 
@@ -84,7 +84,7 @@ void lvd_inject_exception(unsigned int vector, bool has_error, u32 error)
 	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, info);
 }
 
-static void lvd_exit_cpuid(struct lvd_guest_regs *regs)
+static noinstr void lvd_exit_cpuid(struct lvd_guest_regs *regs)
 {
 	u32 leaf = regs->rax, eax = leaf, ebx, ecx = regs->rcx, edx;
 
@@ -99,7 +99,7 @@ static void lvd_exit_cpuid(struct lvd_guest_regs *regs)
 	lvd_skip_instruction();
 }
 
-static void lvd_exit_xsetbv(struct lvd_guest_regs *regs)
+static noinstr void lvd_exit_xsetbv(struct lvd_guest_regs *regs)
 {
 	u64 value = (regs->rdx << 32) | (u32)regs->rax;
 	u32 eax, ebx, ecx, edx;
@@ -119,7 +119,7 @@ static void lvd_exit_xsetbv(struct lvd_guest_regs *regs)
 }
 
 /* MOV to CR0/CR4 that touched a bit VMX owns: emulate it whole. */
-static void lvd_exit_cr_access(struct lvd_guest_regs *regs)
+static noinstr void lvd_exit_cr_access(struct lvd_guest_regs *regs)
 {
 	unsigned long qual = lvd_vmread(EXIT_QUALIFICATION);
 	unsigned int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
@@ -156,7 +156,7 @@ static void lvd_exit_cr_access(struct lvd_guest_regs *regs)
 	lvd_skip_instruction();
 }
 
-static void lvd_request_nmi_window(void)
+static __always_inline void lvd_request_nmi_window(void)
 {
 	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
 		    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) |
@@ -169,7 +169,7 @@ static void lvd_request_nmi_window(void)
  * Called from the root-mode IDT's NMI stub. The guest gets it as soon as it
  * can take an NMI: ask for an NMI-window exit.
  */
-void lvd_root_on_nmi(void)
+noinstr void lvd_root_on_nmi(void)
 {
 	struct lvd_vcpu *vcpu = this_cpu_read(lvd_vcpu);
 
@@ -186,7 +186,7 @@ void lvd_root_on_nmi(void)
  * information; unless this exit injects something itself, inject the event
  * again, or it is lost.
  */
-void lvd_redeliver_event(void)
+noinstr void lvd_redeliver_event(void)
 {
 	u32 vectoring = lvd_vmread(IDT_VECTORING_INFO_FIELD);
 
@@ -216,7 +216,7 @@ void lvd_redeliver_event(void)
  * Return: true when the caller may inject its exception, false when the
  * event must be delivered again now (lvd_redeliver_event()).
  */
-bool lvd_hold_event(struct lvd_vcpu *vcpu, u32 vectoring)
+noinstr bool lvd_hold_event(struct lvd_vcpu *vcpu, u32 vectoring)
 {
 	switch (vectoring & INTR_INFO_INTR_TYPE_MASK) {
 	case INTR_TYPE_EXT_INTR:
@@ -239,7 +239,7 @@ bool lvd_hold_event(struct lvd_vcpu *vcpu, u32 vectoring)
 }
 
 /* The interrupt lvd_hold_event() put off, now that the guest can take it. */
-static void lvd_deliver_held_intr(struct lvd_vcpu *vcpu)
+static noinstr void lvd_deliver_held_intr(struct lvd_vcpu *vcpu)
 {
 	if (!vcpu->held_intr ||
 	    (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
@@ -254,7 +254,7 @@ static void lvd_deliver_held_intr(struct lvd_vcpu *vcpu)
  * waits for an interrupt window, in the domain (whose stub takes it to
  * the kernel) or in the kernel after the crossing.
  */
-static bool lvd_hold_nmi_in_crossing(u32 ctl)
+static noinstr bool lvd_hold_nmi_in_crossing(u32 ctl)
 {
 	unsigned long idt = READ_ONCE(lvd_domain_idt_base);
 
@@ -264,7 +264,7 @@ static bool lvd_hold_nmi_in_crossing(u32 ctl)
 	return true;
 }
 
-static void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
+static noinstr void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
 {
 	u32 ctl = lvd_vmread(CPU_BASED_VM_EXEC_CONTROL);
 	u32 intr = lvd_vmread(GUEST_INTERRUPTIBILITY_INFO);
@@ -299,7 +299,7 @@ static void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
  * Saving the timer at exits is allowed only while it is active (SDM
  * 26.2.1.2): both controls go off together.
  */
-void lvd_preemption_timer_off(void)
+noinstr void lvd_preemption_timer_off(void)
 {
 	lvd_vmwrite(PIN_BASED_VM_EXEC_CONTROL,
 		    lvd_vmread(PIN_BASED_VM_EXEC_CONTROL) &
@@ -308,7 +308,7 @@ void lvd_preemption_timer_off(void)
 		    ~VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
 }
 
-static void lvd_exit_exception_nmi(struct lvd_vcpu *vcpu)
+static noinstr void lvd_exit_exception_nmi(struct lvd_vcpu *vcpu)
 {
 	u32 info = lvd_vmread(VM_EXIT_INTR_INFO);
 
@@ -319,7 +319,7 @@ static void lvd_exit_exception_nmi(struct lvd_vcpu *vcpu)
 }
 
 /* The guest triple-faulted: that is how x86 kernels reboot, too. */
-static void __noreturn lvd_exit_triple_fault(void)
+static noinstr void __noreturn lvd_exit_triple_fault(void)
 {
 	int i;
 
@@ -330,7 +330,7 @@ static void __noreturn lvd_exit_triple_fault(void)
 	lvd_root_fatal("guest triple fault, and the machine did not reset");
 }
 
-static void lvd_count_exit(struct lvd_vcpu *vcpu, unsigned int reason)
+static noinstr void lvd_count_exit(struct lvd_vcpu *vcpu, unsigned int reason)
 {
 	if (reason >= LVD_EXIT_REASONS)
 		reason = LVD_EXIT_REASONS - 1;
@@ -345,19 +345,27 @@ static void lvd_count_exit(struct lvd_vcpu *vcpu, unsigned int reason)
  * anywhere, as an NMI does, so the probes run in NMI context: RCU watches,
  * the ring buffer nests as for an NMI, and nothing schedules on the way
  * out. Off, this is one patched jump.
+ *
+ * The one call from root mode into instrumented kernel code, and only
+ * while the event is on: the tracing code runs as it would in an NMI, on
+ * the kernel's mappings (root mode's page table maps the kernel half),
+ * with interrupts off. What it must not do is trap: a breakpoint or fault
+ * in it reaches root mode's IDT and stops the CPU (lvd_root_exception()).
  */
-static void lvd_trace_exit(u32 reason)
+static noinstr void lvd_trace_exit(u32 reason)
 {
 	if (!trace_lvd_exit_enabled())
 		return;
 	nmi_enter();
+	instrumentation_begin();
 	trace_lvd_exit(reason, lvd_vmread(GUEST_RIP),
 		       lvd_vmread(EXIT_QUALIFICATION), lvd_guest_cpl());
+	instrumentation_end();
 	nmi_exit();
 }
 
-static int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
-			     unsigned int reason)
+static noinstr int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
+				     unsigned int reason)
 {
 	switch (reason) {
 	case EXIT_REASON_EXCEPTION_NMI:
@@ -430,7 +438,7 @@ static int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs,
  * first VMLAUNCH failed on guest state, %LVD_EXIT_NATIVE when this CPU left
  * VMX and returns to the kernel natively.
  */
-int lvd_handle_exit(struct lvd_guest_regs *regs)
+noinstr int lvd_handle_exit(struct lvd_guest_regs *regs)
 {
 	struct lvd_vcpu *vcpu = this_cpu_read(lvd_vcpu);
 	u32 reason = lvd_vmread(VM_EXIT_REASON);
@@ -460,7 +468,7 @@ int lvd_handle_exit(struct lvd_guest_regs *regs)
  *
  * The VMCS is broken: there is no guest to return to.
  */
-void __noreturn lvd_vmresume_failed(void)
+noinstr void __noreturn lvd_vmresume_failed(void)
 {
 	lvd_root_fatal("VMRESUME failed");
 }

@@ -21,16 +21,26 @@
 #include "root/vmx_ops.h"
 
 /* Copy this CPU's exit counters into a kernel buffer the caller named. */
-static long lvd_hc_read_stats(struct lvd_vcpu *vcpu, unsigned long pa,
-			      unsigned long size)
+static noinstr long lvd_hc_read_stats(struct lvd_vcpu *vcpu, unsigned long pa,
+				      unsigned long size)
 {
+	bool ram;
+
+	/*
+	 * pfn_valid() is kernel code: an inline function, but its RCU-sched
+	 * read lock's preempt_enable() may call preempt_schedule(), which
+	 * returns at once with interrupts off, as they are here.
+	 */
+	instrumentation_begin();
+	ram = pfn_valid(PHYS_PFN(pa));
+	instrumentation_end();
 	/* Whole buffer in one page of ordinary kernel RAM, not ours. */
-	if (offset_in_page(pa) + size > PAGE_SIZE || !pfn_valid(PHYS_PFN(pa)) ||
+	if (offset_in_page(pa) + size > PAGE_SIZE || !ram ||
 	    lvd_pool_contains(pa))
 		return -EFAULT;
 	if (size != sizeof(vcpu->stats))
 		return -EINVAL;
-	memcpy(__va(pa), &vcpu->stats, size);
+	__memcpy(__va(pa), &vcpu->stats, size);
 	return 0;
 }
 
@@ -42,7 +52,7 @@ static long lvd_hc_read_stats(struct lvd_vcpu *vcpu, unsigned long pa,
  * exit, it counts guest time across exits (a domain's CPUID loop does not
  * restart it); elsewhere from the last VM entry.
  */
-static long lvd_hc_watchdog(unsigned long tsc)
+static noinstr long lvd_hc_watchdog(unsigned long tsc)
 {
 	u32 pin = lvd_vmread(PIN_BASED_VM_EXEC_CONTROL);
 	u64 ticks;
@@ -68,7 +78,7 @@ static long lvd_hc_watchdog(unsigned long tsc)
  * VMCALL in root mode would stop Bochs) or when it refused, #UD: what the
  * kernel would get without LVD.
  */
-static void lvd_hc_forward(struct lvd_guest_regs *regs)
+static noinstr void lvd_hc_forward(struct lvd_guest_regs *regs)
 {
 	unsigned long rax = regs->rax;
 
@@ -88,7 +98,7 @@ static void lvd_hc_forward(struct lvd_guest_regs *regs)
  *
  * Return: %LVD_EXIT_NATIVE after %LVD_HC_LEAVE, else %LVD_EXIT_RESUME.
  */
-int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
+noinstr int lvd_exit_vmcall(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 {
 	long ret;
 

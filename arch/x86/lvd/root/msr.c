@@ -110,7 +110,7 @@ void lvd_msr_before_launch(void)
 }
 
 /* Index into lvd_kvm_msrs[] of a paravirtual MSR KVM offers, or -1. */
-static int lvd_msr_kvm(u32 msr)
+static noinstr int lvd_msr_kvm(u32 msr)
 {
 	unsigned int i;
 
@@ -125,7 +125,7 @@ static int lvd_msr_kvm(u32 msr)
  * Execute the kernel's access to KVM's MSR @i in root mode. Return false
  * for #GP: a write naming hypervisor memory, or KVM refused the access.
  */
-static bool lvd_msr_forward(struct lvd_guest_regs *regs, int i, bool write)
+static noinstr bool lvd_msr_forward(struct lvd_guest_regs *regs, int i, bool write)
 {
 	u32 msr = lvd_kvm_msrs[i].msr;
 	u64 val, gpa;
@@ -191,7 +191,7 @@ void lvd_msr_bitmap_init(void *bitmap)
 }
 
 /* A PAT value whose eight entries are all valid memory types. */
-static bool lvd_pat_valid(u64 pat)
+static __always_inline bool lvd_pat_valid(u64 pat)
 {
 	unsigned int i;
 	u8 type;
@@ -205,7 +205,7 @@ static bool lvd_pat_valid(u64 pat)
 }
 
 /* Emulate a trapped WRMSR by the kernel. Return false for #GP. */
-static bool lvd_msr_write(u32 msr, u64 val)
+static noinstr bool lvd_msr_write(u32 msr, u64 val)
 {
 	u64 cur;
 
@@ -238,14 +238,14 @@ static bool lvd_msr_write(u32 msr, u64 val)
 		/* Not switched by VMX: the kernel's values are the CPU's. */
 		if ((msr == MSR_LSTAR || msr == MSR_CSTAR) && !__is_canonical_address(val, 48))
 			return false;
-		wrmsrl(msr, val);
+		native_wrmsrl(msr, val);
 		return true;
 	case MSR_IA32_APICBASE:
 		/* Only the x2APIC enable bit may change, and only on. */
-		rdmsrl(msr, cur);
+		cur = __rdmsr(msr);
 		if ((cur ^ val) & ~X2APIC_ENABLE || (cur & X2APIC_ENABLE && !(val & X2APIC_ENABLE)))
 			return false;
-		wrmsrl(msr, val);
+		native_wrmsrl(msr, val);
 		return true;
 	default:
 		return false;	/* FEAT_CTL is locked; VMX MSRs are read-only */
@@ -260,7 +260,7 @@ static bool lvd_msr_write(u32 msr, u64 val)
  *
  * Return: %LVD_EXIT_RESUME.
  */
-int lvd_exit_msr(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs, bool write)
+noinstr int lvd_exit_msr(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs, bool write)
 {
 	u32 msr = regs->rcx;
 	u64 val = (regs->rdx << 32) | (u32)regs->rax;

@@ -28,7 +28,7 @@ struct lvd_native_state {
 	struct desc_ptr gdt, idt;
 };
 
-static void lvd_native_read(struct lvd_native_state *s)
+static noinstr void lvd_native_read(struct lvd_native_state *s)
 {
 	s->cr0 = lvd_vmread(GUEST_CR0);
 	s->cr3 = lvd_vmread(GUEST_CR3);
@@ -54,6 +54,20 @@ static void lvd_native_read(struct lvd_native_state *s)
 	s->idt.size = lvd_vmread(GUEST_IDTR_LIMIT);
 }
 
+/*
+ * The kernel's CR0 and CR4 back, pinned bits and all, without
+ * native_write_cr0() and native_write_cr4(), which are not noinstr.
+ */
+static __always_inline void lvd_native_write_cr0(unsigned long val)
+{
+	asm volatile("mov %0, %%cr0" : : "r" (val) : "memory");
+}
+
+static __always_inline void lvd_native_write_cr4(unsigned long val)
+{
+	asm volatile("mov %0, %%cr4" : : "r" (val) : "memory");
+}
+
 /**
  * lvd_restore_kernel_tables() - load the kernel's GDT, IDT and TR again
  * @gdt: the GDTR to end with
@@ -61,13 +75,23 @@ static void lvd_native_read(struct lvd_native_state *s)
  *
  * After a VM exit the CPU runs on the hypervisor's tables. LTR marks the
  * TSS descriptor busy, so it needs the writable GDT: load that, reload TR,
- * then the GDT the kernel had (usually the read-only fixmap alias).
+ * then the GDT the kernel had (usually the read-only fixmap alias). What
+ * load_direct_gdt() and force_reload_TR() do, which are not noinstr.
  */
-void lvd_restore_kernel_tables(const struct desc_ptr *gdt,
-			       const struct desc_ptr *idt)
+noinstr void lvd_restore_kernel_tables(const struct desc_ptr *gdt,
+				       const struct desc_ptr *idt)
 {
-	load_direct_gdt(raw_smp_processor_id());
-	force_reload_TR();
+	struct desc_struct *gdt_rw = get_cpu_gdt_rw(raw_smp_processor_id());
+	struct desc_ptr gdtr_rw = {
+		.address = (unsigned long)gdt_rw,
+		.size = GDT_SIZE - 1,
+	};
+
+	native_load_gdt(&gdtr_rw);
+	/* LTR needs the TSS available, not busy. */
+	((tss_desc *)&gdt_rw[GDT_ENTRY_TSS])->type = DESC_TSS;
+	asm volatile("ltr %w0" : : "q" (GDT_ENTRY_TSS * 8));
+	this_cpu_write(__tss_limit_invalid, false);
 	native_load_gdt(gdt);
 	native_load_idt(idt);
 }
@@ -82,7 +106,7 @@ void lvd_restore_kernel_tables(const struct desc_ptr *gdt,
  * Return: %LVD_EXIT_NATIVE; vmx_entry.S then pops @regs and IRETs through
  * the frame written above them.
  */
-int lvd_leave_vmx(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
+noinstr int lvd_leave_vmx(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 {
 	struct lvd_native_state s;
 	unsigned long *frame = (unsigned long *)(regs + 1);
@@ -92,22 +116,22 @@ int lvd_leave_vmx(struct lvd_vcpu *vcpu, struct lvd_guest_regs *regs)
 	lvd_vmxoff();
 	vcpu->launched = false;
 
-	native_write_cr0(s.cr0);
-	__write_cr4(s.cr4);
+	lvd_native_write_cr0(s.cr0);
+	lvd_native_write_cr4(s.cr4);
 	write_cr3(s.cr3);
 	lvd_restore_kernel_tables(&s.gdt, &s.idt);
-	wrmsrl(MSR_FS_BASE, s.fs_base);
-	wrmsrl(MSR_GS_BASE, s.gs_base);
-	wrmsrl(MSR_IA32_DEBUGCTLMSR, s.debugctl);
-	wrmsrl(MSR_IA32_CR_PAT, s.pat);
-	wrmsrl(MSR_EFER, s.efer);
-	wrmsrl(MSR_IA32_SYSENTER_CS, s.sysenter_cs);
-	wrmsrl(MSR_IA32_SYSENTER_ESP, s.sysenter_esp);
-	wrmsrl(MSR_IA32_SYSENTER_EIP, s.sysenter_eip);
+	native_wrmsrl(MSR_FS_BASE, s.fs_base);
+	native_wrmsrl(MSR_GS_BASE, s.gs_base);
+	native_wrmsrl(MSR_IA32_DEBUGCTLMSR, s.debugctl);
+	native_wrmsrl(MSR_IA32_CR_PAT, s.pat);
+	native_wrmsrl(MSR_EFER, s.efer);
+	native_wrmsrl(MSR_IA32_SYSENTER_CS, s.sysenter_cs);
+	native_wrmsrl(MSR_IA32_SYSENTER_ESP, s.sysenter_esp);
+	native_wrmsrl(MSR_IA32_SYSENTER_EIP, s.sysenter_eip);
 	set_debugreg(s.dr7, 7);
 	/* Entries the kernel made under its VPID are not VPID 0's: flush. */
-	native_write_cr4(s.cr4 ^ X86_CR4_PGE);
-	native_write_cr4(s.cr4);
+	lvd_native_write_cr4(s.cr4 ^ X86_CR4_PGE);
+	lvd_native_write_cr4(s.cr4);
 
 	/* IRET frame for vmx_entry.S: RIP, CS, RFLAGS, RSP, SS */
 	frame[0] = s.rip;

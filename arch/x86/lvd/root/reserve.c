@@ -22,7 +22,7 @@
  *
  * Return: true when @pa lies in one of the pool's chunks.
  */
-bool lvd_pool_contains(phys_addr_t pa)
+noinstr bool lvd_pool_contains(phys_addr_t pa)
 {
 	struct lvd_pool_chunk *chunk;
 	phys_addr_t start;
@@ -51,20 +51,20 @@ static arch_spinlock_t lvd_root_lock = __ARCH_SPIN_LOCK_UNLOCKED;
  * Return: the page's address in the direct map, or NULL when the reserve
  * is empty.
  */
-void *lvd_root_page_alloc(phys_addr_t *pa)
+noinstr void *lvd_root_page_alloc(phys_addr_t *pa)
 {
 	void *page;
 
-	arch_spin_lock(&lvd_root_lock);
+	lvd_root_spin_lock(&lvd_root_lock);
 	page = lvd_root_free;
 	if (page) {
 		lvd_root_free = *(void **)page;
 		lvd_root_nr_free--;
 	}
-	arch_spin_unlock(&lvd_root_lock);
+	lvd_root_spin_unlock(&lvd_root_lock);
 	if (!page)
 		return NULL;
-	clear_page(page);
+	__memset(page, 0, PAGE_SIZE);	/* clear_page() is kernel code */
 	*pa = __pa(page);
 	return page;
 }
@@ -76,13 +76,13 @@ void *lvd_root_page_alloc(phys_addr_t *pa)
  * The caller has made sure that no CPU can still reach it through a
  * cached translation.
  */
-void lvd_root_page_free(void *page)
+noinstr void lvd_root_page_free(void *page)
 {
-	arch_spin_lock(&lvd_root_lock);
+	lvd_root_spin_lock(&lvd_root_lock);
 	*(void **)page = lvd_root_free;
 	lvd_root_free = page;
 	lvd_root_nr_free++;
-	arch_spin_unlock(&lvd_root_lock);
+	lvd_root_spin_unlock(&lvd_root_lock);
 }
 
 /**

@@ -4,7 +4,10 @@
  * own stack, GDT, IDT and page table, with interrupts off, and the set-up
  * the kernel's side does for it before the launch (lvd_msr_bitmap_init(),
  * lvd_domains_init()). All of root/ is built without instrumentation
- * (root/Makefile).
+ * (root/Makefile). What runs in root mode is noinstr and calls only
+ * noinstr code, which objtool checks on vmlinux.o where
+ * CONFIG_NOINSTR_VALIDATION is on (CONFIG_DEBUG_ENTRY); of the set-up,
+ * only what root mode calls too is noinstr.
  */
 #ifndef _ARCH_X86_LVD_ROOT_ROOT_H
 #define _ARCH_X86_LVD_ROOT_ROOT_H

@@ -133,7 +133,7 @@ int lvd_root_init(struct lvd_root *root, unsigned int cpu)
 }
 
 /* Polled output on COM1: the only safe way to speak from root mode. */
-static void lvd_root_puts(const char *s)
+static noinstr void lvd_root_puts(const char *s)
 {
 	const unsigned int com1 = 0x3f8, lsr = 5, thre = 0x20;
 	int spin;
@@ -145,6 +145,38 @@ static void lvd_root_puts(const char *s)
 	}
 }
 
+/*
+ * @val in decimal, or in hexadecimal as "%#lx" prints it: root mode's
+ * messages cannot use vsnprintf(), which is instrumented kernel code.
+ */
+static noinstr void lvd_root_put_num(unsigned long val, unsigned int base)
+{
+	char buf[2 + 2 * sizeof(val) + 1], *p = buf + sizeof(buf) - 1;
+
+	*p = '\0';
+	do {
+		*--p = "0123456789abcdef"[val % base];
+		val /= base;
+	} while (val);
+	if (base == 16) {
+		*--p = 'x';
+		*--p = '0';
+	}
+	lvd_root_puts(p);
+}
+
+static noinstr void lvd_root_fatal_begin(void)
+{
+	lvd_root_puts("\nlvd: FATAL in VMX root mode: ");
+}
+
+static noinstr void __noreturn lvd_root_fatal_end(void)
+{
+	lvd_root_puts("\n");
+	for (;;)
+		native_halt();
+}
+
 /**
  * lvd_root_fatal() - stop this CPU after a hypervisor failure
  * @msg: what went wrong
@@ -152,13 +184,24 @@ static void lvd_root_puts(const char *s)
  * Root mode cannot call printk (the guest may hold its locks): the message
  * goes straight to COM1, and the CPU halts with interrupts off.
  */
-void __noreturn lvd_root_fatal(const char *msg)
+noinstr void __noreturn lvd_root_fatal(const char *msg)
 {
-	lvd_root_puts("\nlvd: FATAL in VMX root mode: ");
+	lvd_root_fatal_begin();
 	lvd_root_puts(msg);
-	lvd_root_puts("\n");
-	for (;;)
-		native_halt();
+	lvd_root_fatal_end();
+}
+
+/**
+ * lvd_root_fatal_hex() - lvd_root_fatal() with a number
+ * @msg: what went wrong
+ * @val: printed after @msg, in hexadecimal
+ */
+noinstr void __noreturn lvd_root_fatal_hex(const char *msg, unsigned long val)
+{
+	lvd_root_fatal_begin();
+	lvd_root_puts(msg);
+	lvd_root_put_num(val, 16);
+	lvd_root_fatal_end();
 }
 
 /**
@@ -171,7 +214,7 @@ void __noreturn lvd_root_fatal(const char *msg)
  *
  * Return: true when @frame now resumes at a fixup.
  */
-bool lvd_root_fixup(struct lvd_root_frame *frame)
+noinstr bool lvd_root_fixup(struct lvd_root_frame *frame)
 {
 	unsigned long i;
 
@@ -189,14 +232,20 @@ bool lvd_root_fixup(struct lvd_root_frame *frame)
 /**
  * lvd_root_exception() - an exception hit the hypervisor itself
  * @frame: vector, error code and the hardware frame, as the stubs push them
+ *
+ * The faulting RIP is printed as a number: resolving it to a symbol
+ * (%pS) would take kallsyms, kernel code, into root mode.
  */
-void __noreturn lvd_root_exception(struct lvd_root_frame *frame)
+noinstr void __noreturn lvd_root_exception(struct lvd_root_frame *frame)
 {
-	char msg[128];
-
-	snprintf(msg, sizeof(msg),
-		 "exception %lu (error code %#lx) at %pS, RSP %#lx",
-		 frame->vector, frame->error_code, (void *)frame->rip,
-		 frame->rsp);
-	lvd_root_fatal(msg);
+	lvd_root_fatal_begin();
+	lvd_root_puts("exception ");
+	lvd_root_put_num(frame->vector, 10);
+	lvd_root_puts(" (error code ");
+	lvd_root_put_num(frame->error_code, 16);
+	lvd_root_puts(") at ");
+	lvd_root_put_num(frame->rip, 16);
+	lvd_root_puts(", RSP ");
+	lvd_root_put_num(frame->rsp, 16);
+	lvd_root_fatal_end();
 }
