@@ -59,6 +59,7 @@ phys_addr_t lvd_root_cr3(void);
 int lvd_root_init_pgd(void);
 int lvd_root_init(struct lvd_root *root, unsigned int cpu);
 void __noreturn lvd_root_fatal(const char *msg);
+const char *lvd_root_vmx_msg(const char *insn, unsigned long field);
 bool lvd_root_fixup(struct lvd_root_frame *frame);
 void __noreturn lvd_root_exception(struct lvd_root_frame *frame);
 
