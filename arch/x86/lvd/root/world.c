@@ -184,19 +184,22 @@ static char *lvd_root_cat(char *p, const char *end, const char *s)
 	return p;
 }
 
-/* Append @val in hex, "0x" first. */
-static char *lvd_root_cat_hex(char *p, const char *end, unsigned long val)
+/* Append @val in @base (10 or 16, which has "0x" first). */
+static char *lvd_root_cat_num(char *p, const char *end, unsigned long val,
+			      unsigned int base)
 {
-	char hex[2 + 2 * sizeof(val) + 1], *h = hex + sizeof(hex) - 1;
+	char num[2 + 20 + 1], *n = num + sizeof(num) - 1;
 
-	*h = '\0';
+	*n = '\0';
 	do {
-		*--h = hex_asc_lo(val);
-		val >>= 4;
+		*--n = hex_asc[val % base];
+		val /= base;
 	} while (val);
-	*--h = 'x';
-	*--h = '0';
-	return lvd_root_cat(p, end, h);
+	if (base == 16) {
+		*--n = 'x';
+		*--n = '0';
+	}
+	return lvd_root_cat(p, end, n);
 }
 
 /**
@@ -218,11 +221,11 @@ const char *lvd_root_vmx_msg(const char *insn, unsigned long field)
 
 	p = lvd_root_cat(msg, end, insn);
 	p = lvd_root_cat(p, end, " of VMCS field ");
-	p = lvd_root_cat_hex(p, end, field);
+	p = lvd_root_cat_num(p, end, field, 16);
 	/* VMfailValid leaves the reason in the VMCS; VMfailInvalid has none. */
 	if (__lvd_vmread(VM_INSTRUCTION_ERROR, &error)) {
 		p = lvd_root_cat(p, end, " failed, VM-instruction error ");
-		lvd_root_cat_hex(p, end, error);
+		lvd_root_cat_num(p, end, error, 10);
 	} else {
 		lvd_root_cat(p, end, " failed, no current VMCS");
 	}
