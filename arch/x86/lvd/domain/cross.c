@@ -35,6 +35,8 @@ struct lvd_cross_page {
 	struct lvd_cross_state st;
 };
 
+static_assert(sizeof(struct lvd_cross_page) == PAGE_SIZE);
+
 #ifdef CONFIG_LVD_TEST_HOOKS
 /* The stubs: mapped for CPL 0 in every domain (tests jump there from CPL 3) */
 EXPORT_SYMBOL_NS_GPL(lvd_cross_stubs, LVD_TEST);
@@ -44,26 +46,6 @@ static DEFINE_PER_CPU(struct lvd_cross_page *, lvd_cross_pages);
 static gate_desc *lvd_cross_idt;
 static struct desc_ptr lvd_cross_idtr;
 static DEFINE_MUTEX(lvd_cross_init_lock);
-
-static void lvd_cross_check_layout(void)
-{
-	BUILD_BUG_ON(sizeof(struct lvd_cross_page) != PAGE_SIZE);
-	BUILD_BUG_ON(sizeof(struct lvd_cross_state) != LVD_CS_SIZE);
-	BUILD_BUG_ON(sizeof(struct lvd_cross_frame) != LVD_XF_SIZE);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_frame, rip) != LVD_XF_IRET);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_rsp) != LVD_CS_KERNEL_RSP);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_cr3) != LVD_CS_KERNEL_CR3);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, domain_cr3) != LVD_CS_DOMAIN_CR3);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, gs_base) != LVD_CS_GS_BASE);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, fs_base) != LVD_CS_FS_BASE);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, index) != LVD_CS_INDEX);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_cr0) != LVD_CS_KERNEL_CR0);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, fault_cr2) != LVD_CS_FAULT_CR2);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, kernel_idtr) != LVD_CS_KERNEL_IDTR);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, domain_idtr) != LVD_CS_DOMAIN_IDTR);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, selectors) != LVD_CS_SELECTORS);
-	BUILD_BUG_ON(offsetof(struct lvd_cross_state, vmfuncs) != LVD_CS_VMFUNCS);
-}
 
 /*
  * The domains' IDT: every vector to its stub on IST 7; only the return and
@@ -116,7 +98,6 @@ int lvd_cross_init(void)
 {
 	int ret = 0;
 
-	lvd_cross_check_layout();
 	mutex_lock(&lvd_cross_init_lock);
 	if (!lvd_domain_idt_base) {
 		ret = lvd_cross_build_idt();

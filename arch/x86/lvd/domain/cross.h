@@ -16,24 +16,10 @@
 #ifndef _ARCH_X86_LVD_CROSS_H
 #define _ARCH_X86_LVD_CROSS_H
 
-/* Offsets in struct lvd_cross_state, checked against it in cross.c */
-#define LVD_CS_KERNEL_RSP	0
-#define LVD_CS_KERNEL_CR3	8
-#define LVD_CS_DOMAIN_CR3	16
-#define LVD_CS_GS_BASE		24
-#define LVD_CS_FS_BASE		32
-#define LVD_CS_INDEX		40
-#define LVD_CS_KERNEL_CR0	48
-#define LVD_CS_FAULT_CR2	56
-#define LVD_CS_KERNEL_IDTR	64	/* 2-byte limit, 8-byte base */
-#define LVD_CS_DOMAIN_IDTR	80
-#define LVD_CS_SELECTORS	96	/* DS, ES, FS, GS: 2 bytes each */
-#define LVD_CS_VMFUNCS		104
-#define LVD_CS_SIZE		112
-
-/* struct lvd_cross_frame: 15 registers, vector, error code, CPU frame */
-#define LVD_XF_SIZE		(22 * 8)
-#define LVD_XF_IRET		(17 * 8)	/* RIP, CS, RFLAGS, RSP, SS */
+/*
+ * The offsets of struct lvd_cross_state and struct lvd_cross_frame that
+ * cross_64.S uses are generated from them: cross-asm-offsets.c.
+ */
 
 /* The domains' IDT: a stub of this size per vector, all on IST 7 */
 #define LVD_CROSS_STUB_SIZE	16
@@ -46,9 +32,6 @@
  */
 #define LVD_VECTOR_CALL		0x1b
 #define LVD_VECTOR_RETURN	0x1f
-
-/* Vectors for which the CPU pushes an error code: 8, 10-14, 17, 21, 29, 30 */
-#define LVD_ERROR_CODE_VECTORS	0x60227d00
 
 #ifndef __ASSEMBLY__
 

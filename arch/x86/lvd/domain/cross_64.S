@@ -22,7 +22,9 @@
 #include <asm/processor-flags.h>
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
+#include "macros.S"
 #include "domain/cross.h"
+#include "cross-asm-offsets.h"
 
 /* VMFUNC: binutils may lack the mnemonic */
 #define VMFUNC	.byte 0x0f, 0x01, 0xd4
@@ -80,18 +82,12 @@ SYM_CODE_START(lvd_cross_stubs)
 	.rept 256
 	UNWIND_HINT_UNDEFINED
 	ENDBR
-	.if vector < 32
-	.if ((LVD_ERROR_CODE_VECTORS >> vector) & 1) == 0
-	pushq $0
-	.endif
-	.else
-	pushq $0
-	.endif
+	LVD_PUSH_ZERO_ERROR_CODE vector
 	pushq $vector
 	/* JMP rel32, spelt out so that every stub has a known size */
 	.byte 0xe9
 	.long lvd_cross_exit - (. + 4)
-	.balign LVD_CROSS_STUB_SIZE, 0xcc
+	LVD_STUB_END lvd_cross_stubs, vector, LVD_CROSS_STUB_SIZE
 	vector = vector + 1
 	.endr
 SYM_CODE_END(lvd_cross_stubs)
@@ -181,13 +177,7 @@ SYM_CODE_END(lvd_cross_exit)
  * ones the caller's.
  */
 SYM_FUNC_START(lvd_cross_enter)
-	push %rbp
-	mov %rsp, %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	LVD_PUSH_CALLEE_SAVED
 	mov %rsp, LVD_CS_KERNEL_RSP(%rdi)
 	mov %rdi, %r12
 	mov %rsi, %r13
@@ -250,14 +240,10 @@ SYM_FUNC_START(lvd_cross_enter)
 
 SYM_INNER_LABEL(lvd_cross_returned, SYM_L_LOCAL)
 	/* From lvd_cross_exit: the stack as the pushes above left it */
-	UNWIND_HINT type=UNWIND_HINT_TYPE_CALL sp_reg=ORC_REG_SP sp_offset=56
+	UNWIND_HINT type=UNWIND_HINT_TYPE_CALL sp_reg=ORC_REG_SP \
+		    sp_offset=(LVD_CALLEE_SAVED_SIZE + 8)
 	ANNOTATE_NOENDBR
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	LVD_POP_CALLEE_SAVED
 	RET
 SYM_FUNC_END(lvd_cross_enter)
 
@@ -284,6 +270,11 @@ SYM_INNER_LABEL(__lvd_cross_text_end, SYM_L_GLOBAL)
  * interrupt frame (SS, RSP aligned as the CPU aligns it, RFLAGS with
  * interrupts off, CS), then a call, which pushes the RIP that the
  * handler's IRET comes back to. Interrupts off.
+ *
+ * This is what KVM's vmx_do_interrupt_irqoff() does (VMX_DO_EVENT_IRQOFF,
+ * arch/x86/kvm/vmx/vmenter.S), for the same reason; but that one is KVM's
+ * own, not built without KVM nor exported, and the core kernel has no
+ * such helper outside FRED's: so it is spelt out here.
  */
 SYM_FUNC_START(lvd_cross_call_handler)
 	push %rbp

@@ -12,6 +12,7 @@
 #include <linux/linkage.h>
 #include <asm/page_types.h>
 #include <lvd/glue.h>
+#include "macros.S"
 #include "domain/cross.h"
 
 	.section .rodata.lvd_glue, "a"
@@ -22,11 +23,9 @@ SYM_DATA_START(lvd_glue_page)
 	mov $stub, %eax			/* the kernel call's number */
 	int $LVD_VECTOR_CALL
 	ret
+	LVD_STUB_END lvd_glue_page, stub, LVD_GLUE_STUB_SIZE
 	stub = stub + 1
 	.endr
-	.if . - lvd_glue_page - LVD_GLUE_STUBS * LVD_GLUE_STUB_SIZE
-	.error "LVD glue stubs are not LVD_GLUE_STUB_SIZE bytes each"
-	.endif
 
 /* void *memcpy(void *dst, const void *src, size_t n) */
 SYM_INNER_LABEL(lvd_glue_memcpy, SYM_L_GLOBAL)

@@ -6,6 +6,7 @@
  * with the MSR values of CPUs we do not have.
  */
 
+#include <linux/bitfield.h>
 #include <linux/kernel.h>
 #include <linux/stddef.h>
 #include <asm/cpufeatures.h>
@@ -13,9 +14,6 @@
 #include <asm/vmx.h>
 
 #include "hv/caps.h"
-
-/* Allowed-1 settings of a VMX control MSR are in its upper half. */
-#define ALLOWED1(bits)	((u64)(bits) << 32)
 
 #define CAP_FIELD(_name, _what, _use, _msr)				\
 	.name = _name, .what = _what, .use = _use,			\
@@ -48,7 +46,8 @@ static const struct lvd_cap_desc lvd_cap_descs[LVD_CAP_NR] = {
 	[LVD_CAP_VMCS_WB] = CAP_EQ("vmcs-wb",
 		"write-back VMCS memory (IA32_VMX_BASIC[53:50] = 6)",
 		"VMCS and VMXON regions in ordinary RAM", basic,
-		VMX_BASIC_MEM_TYPE, X86_MEMTYPE_WB << 50, true),
+		VMX_BASIC_MEM_TYPE,
+		FIELD_PREP_CONST(VMX_BASIC_MEM_TYPE, X86_MEMTYPE_WB), true),
 	[LVD_CAP_PHYS_64] = CAP_EQ("phys-64",
 		"VMX structures above 4 GiB (IA32_VMX_BASIC[48] = 0)",
 		"VMCS, EPT and bitmaps anywhere in RAM", basic,
@@ -56,23 +55,23 @@ static const struct lvd_cap_desc lvd_cap_descs[LVD_CAP_NR] = {
 	[LVD_CAP_HOST_64] = CAP_BIT("host-64",
 		"64-bit host address space (VM-exit control 9)",
 		"running the hypervisor in 64-bit mode", exit,
-		ALLOWED1(VM_EXIT_HOST_ADDR_SPACE_SIZE), true),
+		LVD_VMX_ALLOWED1(VM_EXIT_HOST_ADDR_SPACE_SIZE), true),
 	[LVD_CAP_GUEST_64] = CAP_BIT("guest-64",
 		"IA-32e mode guest (VM-entry control 9)",
 		"running the 64-bit kernel in non-root mode", entry,
-		ALLOWED1(VM_ENTRY_IA32E_MODE), true),
+		LVD_VMX_ALLOWED1(VM_ENTRY_IA32E_MODE), true),
 	[LVD_CAP_SECONDARY] = CAP_BIT("secondary-controls",
 		"secondary processor-based controls",
 		"EPT, VPID and VM functions", procbased,
-		ALLOWED1(CPU_BASED_ACTIVATE_SECONDARY_CONTROLS), true),
+		LVD_VMX_ALLOWED1(CPU_BASED_ACTIVATE_SECONDARY_CONTROLS), true),
 	[LVD_CAP_MSR_BITMAPS] = CAP_BIT("msr-bitmaps",
 		"MSR bitmaps (processor-based control 28)",
 		"no VM exit on the kernel's hot MSRs", procbased,
-		ALLOWED1(CPU_BASED_USE_MSR_BITMAPS), true),
+		LVD_VMX_ALLOWED1(CPU_BASED_USE_MSR_BITMAPS), true),
 	[LVD_CAP_EPT] = CAP_BIT("ept",
 		"EPT (secondary control 1)",
 		"one address space per domain", procbased2,
-		ALLOWED1(SECONDARY_EXEC_ENABLE_EPT), true),
+		LVD_VMX_ALLOWED1(SECONDARY_EXEC_ENABLE_EPT), true),
 	[LVD_CAP_EPT_4LEVEL] = CAP_BIT("ept-4level",
 		"4-level EPT walk (IA32_VMX_EPT_VPID_CAP[6])",
 		"EPT tables", ept_vpid,
@@ -88,16 +87,16 @@ static const struct lvd_cap_desc lvd_cap_descs[LVD_CAP_NR] = {
 	[LVD_CAP_VPID] = CAP_BIT("vpid",
 		"VPID (secondary control 5)",
 		"no TLB flush on VM entry and exit", procbased2,
-		ALLOWED1(SECONDARY_EXEC_ENABLE_VPID), true),
+		LVD_VMX_ALLOWED1(SECONDARY_EXEC_ENABLE_VPID), true),
 	[LVD_CAP_INVVPID] = CAP_BIT("invvpid",
 		"INVVPID, single-context (IA32_VMX_EPT_VPID_CAP[32,41])",
 		"flushing the kernel's tagged TLB entries", ept_vpid,
-		ALLOWED1(VMX_VPID_INVVPID_BIT |
+		LVD_VMX_ALLOWED1(VMX_VPID_INVVPID_BIT |
 			 VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT), true),
 	[LVD_CAP_VMFUNC] = CAP_BIT("vmfunc",
 		"VM functions (secondary control 13)",
 		"switching EPTs without a VM exit", procbased2,
-		ALLOWED1(SECONDARY_EXEC_ENABLE_VMFUNC), true),
+		LVD_VMX_ALLOWED1(SECONDARY_EXEC_ENABLE_VMFUNC), true),
 	[LVD_CAP_EPTP_SWITCHING] = CAP_BIT("eptp-switching",
 		"EPTP switching (IA32_VMX_VMFUNC[0])",
 		"kernel<->driver calls", vmfunc,
@@ -105,11 +104,11 @@ static const struct lvd_cap_desc lvd_cap_descs[LVD_CAP_NR] = {
 	[LVD_CAP_RDTSCP] = CAP_BIT("rdtscp",
 		"RDTSCP in non-root mode (secondary control 3)",
 		"the kernel's own RDTSCP", procbased2,
-		ALLOWED1(SECONDARY_EXEC_ENABLE_RDTSCP), true),
+		LVD_VMX_ALLOWED1(SECONDARY_EXEC_ENABLE_RDTSCP), true),
 	[LVD_CAP_INVPCID] = CAP_BIT("invpcid",
 		"INVPCID in non-root mode (secondary control 12)",
 		"the kernel's own TLB flushes", procbased2,
-		ALLOWED1(SECONDARY_EXEC_ENABLE_INVPCID), true),
+		LVD_VMX_ALLOWED1(SECONDARY_EXEC_ENABLE_INVPCID), true),
 	[LVD_CAP_TRUE_CTLS] = CAP_BIT("true-controls",
 		"TRUE control MSRs (IA32_VMX_BASIC[55])",
 		"turning off CR3-load and CR3-store exiting", basic,
@@ -117,7 +116,7 @@ static const struct lvd_cap_desc lvd_cap_descs[LVD_CAP_NR] = {
 	[LVD_CAP_XSAVES] = CAP_BIT("xsaves",
 		"XSAVES/XRSTORS in non-root mode (secondary control 20)",
 		"the kernel's own XSAVES", procbased2,
-		ALLOWED1(SECONDARY_EXEC_ENABLE_XSAVES), false),
+		LVD_VMX_ALLOWED1(SECONDARY_EXEC_ENABLE_XSAVES), false),
 	[LVD_CAP_EPT_2M] = CAP_BIT("ept-2m",
 		"2-MiB EPT pages (IA32_VMX_EPT_VPID_CAP[16])",
 		"a smaller kernel EPT", ept_vpid,
@@ -137,19 +136,19 @@ static const struct lvd_cap_desc lvd_cap_descs[LVD_CAP_NR] = {
 	[LVD_CAP_EPT_VE] = CAP_BIT("ept-ve",
 		"EPT-violation #VE (secondary control 18)",
 		"nothing yet", procbased2,
-		ALLOWED1(SECONDARY_EXEC_EPT_VIOLATION_VE), false),
+		LVD_VMX_ALLOWED1(SECONDARY_EXEC_EPT_VIOLATION_VE), false),
 	[LVD_CAP_PREEMPTION_TIMER] = CAP_BIT("preemption-timer",
 		"VMX-preemption timer (pin-based control 6)",
 		"a watchdog on domains that never return", pinbased,
-		ALLOWED1(PIN_BASED_VMX_PREEMPTION_TIMER), false),
+		LVD_VMX_ALLOWED1(PIN_BASED_VMX_PREEMPTION_TIMER), false),
 	[LVD_CAP_LOAD_EFER] = CAP_BIT("load-efer",
 		"IA32_EFER loaded on VM entry and exit",
 		"switching EFER on entry and exit", entry,
-		ALLOWED1(VM_ENTRY_LOAD_IA32_EFER), false),
+		LVD_VMX_ALLOWED1(VM_ENTRY_LOAD_IA32_EFER), false),
 	[LVD_CAP_LOAD_PAT] = CAP_BIT("load-pat",
 		"IA32_PAT loaded on VM entry and exit",
 		"switching PAT on entry and exit", entry,
-		ALLOWED1(VM_ENTRY_LOAD_IA32_PAT), false),
+		LVD_VMX_ALLOWED1(VM_ENTRY_LOAD_IA32_PAT), false),
 };
 
 /**

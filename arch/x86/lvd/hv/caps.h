@@ -48,6 +48,12 @@ struct lvd_vmx_msrs {
 	u64 cr4_fixed1;
 };
 
+/*
+ * @bits of a VMX control where its capability MSR holds them: in the
+ * allowed-1 settings, the controls that may be 1.
+ */
+#define LVD_VMX_ALLOWED1(bits)	((u64)(bits) << 32)
+
 /* The features LVD looks for, in the order they are reported. */
 enum lvd_cap {
 	LVD_CAP_VMX,

@@ -139,6 +139,14 @@ static void lvd_vmx_off(struct lvd_vcpu *vcpu)
 	cr4_clear_bits(X86_CR4_VMXE);
 }
 
+/* The VM-instruction error of a VMfailValid, or ~0 when there is none. */
+static unsigned long lvd_insn_error(void)
+{
+	unsigned long error;
+
+	return __lvd_vmread(VM_INSTRUCTION_ERROR, &error) ? error : ~0ul;
+}
+
 /* The launch itself, on @vcpu's CPU with interrupts off. */
 static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 {
@@ -182,7 +190,7 @@ static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 	field = lvd_vmcs_setup(&lvd_hv, vcpu);
 	if (field) {
 		lvd_set_error("VMWRITE of field %#lx failed (error %lu)", vcpu->cpu,
-			      field, lvd_vmread(VM_INSTRUCTION_ERROR));
+			      field, lvd_insn_error());
 		lvd_vmx_off(vcpu);
 		return -EIO;
 	}
@@ -197,7 +205,7 @@ static int lvd_launch_this_cpu(struct lvd_vcpu *vcpu)
 
 	if (ret == 1) {
 		lvd_set_error("VMLAUNCH failed: VM-instruction error %lu", vcpu->cpu,
-			      lvd_vmread(VM_INSTRUCTION_ERROR), 0);
+			      lvd_insn_error(), 0);
 	} else {
 		lvd_restore_kernel(&k);
 		lvd_set_error("VM entry failed: exit reason %#lx, qualification %lu",

@@ -51,13 +51,13 @@ static void lvd_read_vmx_msrs(void *data)
 	lvd_rdmsr(MSR_IA32_VMX_CR4_FIXED1, &m->cr4_fixed1);
 
 	/* The SDM defines these three MSRs only when the controls exist. */
-	if (!(m->procbased >> 32 & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS))
+	if (!(m->procbased & LVD_VMX_ALLOWED1(CPU_BASED_ACTIVATE_SECONDARY_CONTROLS)))
 		return;
 	lvd_rdmsr(MSR_IA32_VMX_PROCBASED_CTLS2, &m->procbased2);
-	if (m->procbased2 >> 32 &
-	    (SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID))
+	if (m->procbased2 & LVD_VMX_ALLOWED1(SECONDARY_EXEC_ENABLE_EPT |
+					     SECONDARY_EXEC_ENABLE_VPID))
 		lvd_rdmsr(MSR_IA32_VMX_EPT_VPID_CAP, &m->ept_vpid);
-	if (m->procbased2 >> 32 & SECONDARY_EXEC_ENABLE_VMFUNC)
+	if (m->procbased2 & LVD_VMX_ALLOWED1(SECONDARY_EXEC_ENABLE_VMFUNC))
 		lvd_rdmsr(MSR_IA32_VMX_VMFUNC, &m->vmfunc);
 }
 

@@ -23,9 +23,10 @@
 /* Guest segment fields: ES, CS, SS, DS, FS, GS, LDTR, TR, 2 apart. */
 enum lvd_seg { LVD_ES, LVD_CS, LVD_SS, LVD_DS, LVD_FS, LVD_GS, LVD_LDTR, LVD_TR };
 
-#define VMX_AR_UNUSABLE		BIT(16)
-
-/* Collects the first VMWRITE that fails, so setup reads straight through. */
+/*
+ * Collects the first VMWRITE that fails, so setup reads straight through;
+ * lvd_vmcs_setup() returns its field, which the launch reports.
+ */
 struct lvd_vmcs_writer {
 	unsigned long failed_field;
 	bool failed;
@@ -34,7 +35,7 @@ struct lvd_vmcs_writer {
 static void lvd_w(struct lvd_vmcs_writer *w, unsigned long field,
 		  unsigned long value)
 {
-	if (!lvd_vmwrite(field, value) && !w->failed) {
+	if (!__lvd_vmwrite(field, value) && !w->failed) {
 		w->failed = true;
 		w->failed_field = field;
 	}
@@ -47,7 +48,7 @@ static void lvd_w(struct lvd_vmcs_writer *w, unsigned long field,
  */
 static int lvd_adjust_controls(u32 want, u32 refuse, u64 cap_msr, u32 *out)
 {
-	u32 must = (u32)cap_msr, may = cap_msr >> 32;
+	u32 must = lower_32_bits(cap_msr), may = upper_32_bits(cap_msr);
 
 	if ((want & ~may) || (refuse & must))
 		return -EIO;
@@ -227,21 +228,22 @@ static void lvd_vmcs_write_host(struct lvd_vmcs_writer *w,
 /* Access rights of a GDT descriptor, as the VMCS wants them. */
 static u32 lvd_desc_ar(const struct desc_struct *d)
 {
-	u64 raw;
-
-	memcpy(&raw, d, sizeof(raw));
-	return (raw >> 40) & 0xf0ff;
+	return d->type | (d->s ? VMX_AR_S_MASK : 0) |
+	       d->dpl << VMX_AR_DPL_SHIFT | (d->p ? VMX_AR_P_MASK : 0) |
+	       (d->avl ? LVD_VMX_AR_AVL_MASK : 0) | (d->l ? VMX_AR_L_MASK : 0) |
+	       (d->d ? VMX_AR_DB_MASK : 0) | (d->g ? VMX_AR_G_MASK : 0);
 }
 
 static void lvd_vmcs_write_segment(struct lvd_vmcs_writer *w, enum lvd_seg seg,
 				   u16 sel, const struct desc_ptr *gdt,
 				   unsigned long base)
 {
-	const struct desc_struct *d = (void *)gdt->address + (sel & ~7);
-	u32 ar = VMX_AR_UNUSABLE, limit = 0;
+	const struct desc_struct *d = (void *)gdt->address +
+		(sel & ~(SEGMENT_TI_MASK | SEGMENT_RPL_MASK));
+	u32 ar = VMX_AR_UNUSABLE_MASK, limit = 0;
 
 	/* A null selector is "unusable"; its DPL still says CPL for SS. */
-	if (sel & ~3) {
+	if (sel & ~SEGMENT_RPL_MASK) {
 		ar = lvd_desc_ar(d);
 		limit = get_desc_limit(d);
 		if (d->g)

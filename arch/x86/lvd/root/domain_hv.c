@@ -88,7 +88,7 @@ static noinstr long lvd_hc_domain_create(void)
 	long ret = -ENOSPC;
 
 	/* An NMI for a CPU in a domain waits for an interrupt window. */
-	if (!((lvd_hv.msrs.procbased >> 32) & CPU_BASED_INTR_WINDOW_EXITING))
+	if (!(lvd_hv.msrs.procbased & LVD_VMX_ALLOWED1(CPU_BASED_INTR_WINDOW_EXITING)))
 		return -EOPNOTSUPP;
 	lvd_root_spin_lock(&lvd_domains_lock);
 	for (i = 1; i < LVD_MAX_DOMAINS && !d; i++)

@@ -89,9 +89,8 @@ noinstr void lvd_exit_ept_violation(struct lvd_vcpu *vcpu)
 	/* An IRET that unblocked NMIs faulted: blocking is back (SDM 28.3). */
 	if ((qual & INTR_INFO_UNBLOCK_NMI) &&
 	    !(vectoring & VECTORING_INFO_VALID_MASK))
-		lvd_vmwrite(GUEST_INTERRUPTIBILITY_INFO,
-			    lvd_vmread(GUEST_INTERRUPTIBILITY_INFO) |
-			    GUEST_INTR_STATE_NMI);
+		lvd_vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO,
+				  GUEST_INTR_STATE_NMI);
 	if (lvd_vmread(EPT_POINTER) != lvd_hv.kernel_eptp) {
 		lvd_ept_violation_in_domain(vcpu, vectoring);
 		return;

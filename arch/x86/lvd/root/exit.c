@@ -18,12 +18,14 @@
  *                  offline, so none is expected
  */
 
+#include <linux/bitfield.h>
 #include <linux/cpufeature.h>
 #include <linux/hardirq.h>
 #include <linux/io.h>
 #include <linux/kernel.h>
 #include <asm/fpu/types.h>
 #include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
 #include <asm/special_insns.h>
 #include <asm/traps.h>
 #include <asm/vmx.h>
@@ -46,7 +48,7 @@ unsigned long lvd_domain_idt_base;
  */
 noinstr unsigned int lvd_guest_cpl(void)
 {
-	return (lvd_vmread(GUEST_SS_AR_BYTES) >> 5) & 3;
+	return VMX_AR_DPL(lvd_vmread(GUEST_SS_AR_BYTES));
 }
 
 /**
@@ -104,7 +106,7 @@ static noinstr void lvd_exit_xsetbv(struct lvd_guest_regs *regs)
 	u64 value = (regs->rdx << 32) | (u32)regs->rax;
 	u32 eax, ebx, ecx, edx;
 
-	eax = 0xd;
+	eax = XSTATE_CPUID;
 	ecx = 0;
 	native_cpuid(&eax, &ebx, &ecx, &edx);
 	/* XCR0 only; x87 always on; AVX needs SSE; nothing unsupported. */
@@ -122,12 +124,16 @@ static noinstr void lvd_exit_xsetbv(struct lvd_guest_regs *regs)
 static noinstr void lvd_exit_cr_access(struct lvd_guest_regs *regs)
 {
 	unsigned long qual = lvd_vmread(EXIT_QUALIFICATION);
-	unsigned int cr = qual & 15, type = (qual >> 4) & 3, reg = (qual >> 8) & 15;
+	unsigned int cr = FIELD_GET(LVD_CR_ACCESS_NUM, qual);
+	unsigned int reg = FIELD_GET(CONTROL_REG_ACCESS_REG, qual);
 	const struct lvd_vmx_msrs *m = &lvd_hv.msrs;
 	unsigned long val, old;
 
-	val = reg == 4 ? lvd_vmread(GUEST_RSP) : ((unsigned long *)regs)[reg];
-	if (type != 0 || (cr != 0 && cr != 4)) {
+	/* struct lvd_guest_regs is in the exit qualification's register order */
+	val = (qual & CONTROL_REG_ACCESS_REG) == REG_ESP ? lvd_vmread(GUEST_RSP) :
+	      ((unsigned long *)regs)[reg];
+	if ((qual & CONTROL_REG_ACCESS_TYPE) != LVD_TYPE_MOV_TO_CR ||
+	    (cr != 0 && cr != 4)) {
 		lvd_inject_exception(X86_TRAP_UD, false, 0);
 		return;
 	}
@@ -158,9 +164,7 @@ static noinstr void lvd_exit_cr_access(struct lvd_guest_regs *regs)
 
 static __always_inline void lvd_request_nmi_window(void)
 {
-	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
-		    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) |
-		    CPU_BASED_NMI_WINDOW_EXITING);
+	lvd_vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_NMI_WINDOW_EXITING);
 }
 
 /**
@@ -193,8 +197,12 @@ noinstr void lvd_redeliver_event(void)
 	if (!(vectoring & VECTORING_INFO_VALID_MASK) ||
 	    (lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK))
 		return;
-	/* Bit 12 of the vectoring information is undefined: drop it. */
-	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD, vectoring & ~BIT(12));
+	/*
+	 * Bit 12 of the vectoring information is undefined and bits 30:13
+	 * are 0; VM entry wants all of them 0.
+	 */
+	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
+		    vectoring & ~INTR_INFO_RESVD_BITS_MASK);
 	if (vectoring & VECTORING_INFO_DELIVER_CODE_MASK)
 		lvd_vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE,
 			    lvd_vmread(IDT_VECTORING_ERROR_CODE));
@@ -225,9 +233,8 @@ noinstr bool lvd_hold_event(struct lvd_vcpu *vcpu, u32 vectoring)
 		vcpu->held_intr = vectoring & (VECTORING_INFO_VALID_MASK |
 					       INTR_INFO_INTR_TYPE_MASK |
 					       VECTORING_INFO_VECTOR_MASK);
-		lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
-			    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) |
-			    CPU_BASED_INTR_WINDOW_EXITING);
+		lvd_vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL,
+				  CPU_BASED_INTR_WINDOW_EXITING);
 		return true;
 	case INTR_TYPE_NMI_INTR:
 		vcpu->nmi_pending = true;	/* lvd_deliver_nmi() waits */
@@ -254,24 +261,23 @@ static noinstr void lvd_deliver_held_intr(struct lvd_vcpu *vcpu)
  * waits for an interrupt window, in the domain (whose stub takes it to
  * the kernel) or in the kernel after the crossing.
  */
-static noinstr bool lvd_hold_nmi_in_crossing(u32 ctl)
+static noinstr bool lvd_hold_nmi_in_crossing(void)
 {
 	unsigned long idt = READ_ONCE(lvd_domain_idt_base);
 
 	if (!idt || lvd_vmread(GUEST_IDTR_BASE) != idt || lvd_guest_cpl())
 		return false;
-	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL, ctl | CPU_BASED_INTR_WINDOW_EXITING);
+	lvd_vmcs_set_bits(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_INTR_WINDOW_EXITING);
 	return true;
 }
 
 static noinstr void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
 {
-	u32 ctl = lvd_vmread(CPU_BASED_VM_EXEC_CONTROL);
 	u32 intr = lvd_vmread(GUEST_INTERRUPTIBILITY_INFO);
 
 	if (!READ_ONCE(vcpu->nmi_pending))
 		return;
-	if (lvd_hold_nmi_in_crossing(ctl))
+	if (lvd_hold_nmi_in_crossing())
 		return;
 	/* Another event goes first: the NMI follows once the guest can take it. */
 	if ((lvd_vmread(VM_ENTRY_INTR_INFO_FIELD) & INTR_INFO_VALID_MASK) ||
@@ -283,11 +289,11 @@ static noinstr void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
 	WRITE_ONCE(vcpu->nmi_pending, false);
 	lvd_vmwrite(VM_ENTRY_INTR_INFO_FIELD,
 		    NMI_VECTOR | INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
-	lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL, ctl & ~CPU_BASED_NMI_WINDOW_EXITING);
+	lvd_vmcs_clear_bits(CPU_BASED_VM_EXEC_CONTROL, CPU_BASED_NMI_WINDOW_EXITING);
 	/*
-	 * An NMI that hit root mode since @ctl was read asked for a window
-	 * that the write above took away: ask again, or it would wait for
-	 * the next exit.
+	 * An NMI that hit root mode since nmi_pending was cleared may have
+	 * asked for a window that the write above took away: ask again, or
+	 * it would wait for the next exit.
 	 */
 	if (READ_ONCE(vcpu->nmi_pending))
 		lvd_request_nmi_window();
@@ -301,11 +307,9 @@ static noinstr void lvd_deliver_nmi(struct lvd_vcpu *vcpu)
  */
 noinstr void lvd_preemption_timer_off(void)
 {
-	lvd_vmwrite(PIN_BASED_VM_EXEC_CONTROL,
-		    lvd_vmread(PIN_BASED_VM_EXEC_CONTROL) &
-		    ~PIN_BASED_VMX_PREEMPTION_TIMER);
-	lvd_vmwrite(VM_EXIT_CONTROLS, lvd_vmread(VM_EXIT_CONTROLS) &
-		    ~VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
+	lvd_vmcs_clear_bits(PIN_BASED_VM_EXEC_CONTROL,
+			    PIN_BASED_VMX_PREEMPTION_TIMER);
+	lvd_vmcs_clear_bits(VM_EXIT_CONTROLS, VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
 }
 
 static noinstr void lvd_exit_exception_nmi(struct lvd_vcpu *vcpu)
@@ -383,9 +387,8 @@ static noinstr int lvd_dispatch_exit(struct lvd_vcpu *vcpu, struct lvd_guest_reg
 		 * Out of a crossing that held an NMI (lvd_deliver_nmi()), or
 		 * an interrupt put off by lvd_hold_event()
 		 */
-		lvd_vmwrite(CPU_BASED_VM_EXEC_CONTROL,
-			    lvd_vmread(CPU_BASED_VM_EXEC_CONTROL) &
-			    ~CPU_BASED_INTR_WINDOW_EXITING);
+		lvd_vmcs_clear_bits(CPU_BASED_VM_EXEC_CONTROL,
+				    CPU_BASED_INTR_WINDOW_EXITING);
 		lvd_deliver_held_intr(vcpu);
 		break;
 	case EXIT_REASON_CPUID:
@@ -453,9 +456,10 @@ noinstr int lvd_handle_exit(struct lvd_guest_regs *regs)
 	}
 	vcpu->launched = true;
 
-	lvd_count_exit(vcpu, reason & 0xffff);
-	lvd_trace_exit(reason & 0xffff);
-	ret = lvd_dispatch_exit(vcpu, regs, reason & 0xffff);
+	reason = FIELD_GET(LVD_EXIT_REASON_BASIC, reason);
+	lvd_count_exit(vcpu, reason);
+	lvd_trace_exit(reason);
+	ret = lvd_dispatch_exit(vcpu, regs, reason);
 	if (ret == LVD_EXIT_RESUME) {
 		lvd_redeliver_event();
 		lvd_deliver_nmi(vcpu);

@@ -54,21 +54,19 @@ static noinstr long lvd_hc_read_stats(struct lvd_vcpu *vcpu, unsigned long pa,
  */
 static noinstr long lvd_hc_watchdog(unsigned long tsc)
 {
-	u32 pin = lvd_vmread(PIN_BASED_VM_EXEC_CONTROL);
 	u64 ticks;
 
-	if (!((lvd_hv.msrs.pinbased >> 32) & PIN_BASED_VMX_PREEMPTION_TIMER))
+	if (!(lvd_hv.msrs.pinbased & LVD_VMX_ALLOWED1(PIN_BASED_VMX_PREEMPTION_TIMER)))
 		return -EOPNOTSUPP;
 	if (!tsc) {
 		lvd_preemption_timer_off();
 		return 0;
 	}
-	if ((lvd_hv.msrs.exit >> 32) & VM_EXIT_SAVE_VMX_PREEMPTION_TIMER)
-		lvd_vmwrite(VM_EXIT_CONTROLS, lvd_vmread(VM_EXIT_CONTROLS) |
-			    VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
+	if (lvd_hv.msrs.exit & LVD_VMX_ALLOWED1(VM_EXIT_SAVE_VMX_PREEMPTION_TIMER))
+		lvd_vmcs_set_bits(VM_EXIT_CONTROLS, VM_EXIT_SAVE_VMX_PREEMPTION_TIMER);
 	ticks = tsc >> vmx_misc_preemption_timer_rate(lvd_hv.msrs.misc);
 	lvd_vmwrite(VMX_PREEMPTION_TIMER_VALUE, clamp_t(u64, ticks, 1, U32_MAX));
-	lvd_vmwrite(PIN_BASED_VM_EXEC_CONTROL, pin | PIN_BASED_VMX_PREEMPTION_TIMER);
+	lvd_vmcs_set_bits(PIN_BASED_VM_EXEC_CONTROL, PIN_BASED_VMX_PREEMPTION_TIMER);
 	return 0;
 }
 

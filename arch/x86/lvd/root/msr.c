@@ -194,12 +194,19 @@ void lvd_msr_bitmap_init(void *bitmap)
 static __always_inline bool lvd_pat_valid(u64 pat)
 {
 	unsigned int i;
-	u8 type;
 
-	for (i = 0; i < 8; i++) {
-		type = pat >> (i * 8);
-		if (type == 2 || type == 3 || type > 7)
+	for (i = 0; i < sizeof(pat); i++) {
+		switch ((u8)(pat >> (i * BITS_PER_BYTE))) {
+		case X86_MEMTYPE_UC:
+		case X86_MEMTYPE_WC:
+		case X86_MEMTYPE_WT:
+		case X86_MEMTYPE_WP:
+		case X86_MEMTYPE_WB:
+		case X86_MEMTYPE_UC_MINUS:
+			break;
+		default:
 			return false;
+		}
 	}
 	return true;
 }

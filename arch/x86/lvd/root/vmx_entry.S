@@ -12,7 +12,10 @@
 #include <asm/percpu.h>
 #include <asm/unwind_hints.h>
 
+#include "macros.S"
 #include "root/root.h"
+#include "root/world.h"
+#include "root-asm-offsets.h"
 
 /*
  * The guest's GPRs as a struct lvd_guest_regs (vcpu.h): RAX at the lowest
@@ -57,6 +60,8 @@
 .endm
 
 /* The registers a C call may change, saved around it by the stubs */
+#define LVD_CALLER_SAVED_SIZE	(9 * 8)
+
 .macro LVD_PUSH_CALLER_SAVED
 	push %rax
 	push %rcx
@@ -97,14 +102,8 @@
  * the caller must restore the kernel's).
  */
 SYM_FUNC_START(lvd_vmx_launch)
-	push %rbp
-	mov %rsp, %rbp
 	/* VM entry does not touch GPRs: these survive into the guest. */
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
+	LVD_PUSH_CALLEE_SAVED
 
 	mov %rsp, %rax
 	vmwrite %rax, %rdi
@@ -133,12 +132,7 @@ SYM_INNER_LABEL(lvd_vmx_guest_entry, SYM_L_GLOBAL)
 	ANNOTATE_NOENDBR
 	xor %eax, %eax
 .Lout:
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	LVD_POP_CALLEE_SAVED
 	RET
 SYM_FUNC_END(lvd_vmx_launch)
 
@@ -151,6 +145,13 @@ SYM_CODE_START(lvd_vmexit_entry)
 	UNWIND_HINT_END_OF_STACK
 	ANNOTATE_NOENDBR	/* reached by VM exit, not by a branch */
 	LVD_PUSH_GUEST_REGS
+	/*
+	 * As KVM does after a VM exit (vmenter.S), where the kernel chose
+	 * to: refill the RSB before the first RET, so that no return address
+	 * the guest's code left there, a domain's say, steers root mode's.
+	 */
+	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RSB_VMEXIT, \
+			   X86_FEATURE_RSB_VMEXIT_LITE
 
 	mov %rsp, %rdi
 	call lvd_handle_exit
@@ -198,23 +199,15 @@ SYM_CODE_END(lvd_root_nmi)
  * report. An exception in root mode is a hypervisor bug and never returns,
  * except at a forwarded access listed in lvd_root_fixups.
  */
-.macro LVD_ROOT_EXC_STUB vector
-	.balign 16
-	UNWIND_HINT_IRET_REGS
-	ANNOTATE_NOENDBR
-	/* #DF, #TS, #NP, #SS, #GP, #PF, #AC, #CP, #VC push an error code */
-	.if !(\vector == 8 || (\vector >= 10 && \vector <= 14) || \vector == 17 || \
-	      \vector == 21 || \vector == 29)
-	pushq $0
-	.endif
-	pushq $\vector
-	jmp lvd_root_exc_common
-.endm
-
 SYM_CODE_START(lvd_root_exc_stubs)
 	vector = 0
-	.rept 32
-	LVD_ROOT_EXC_STUB vector
+	.rept LVD_ROOT_VECTORS
+	UNWIND_HINT_IRET_REGS
+	ANNOTATE_NOENDBR
+	LVD_PUSH_ZERO_ERROR_CODE vector
+	pushq $vector
+	jmp lvd_root_exc_common
+	LVD_STUB_END lvd_root_exc_stubs, vector, LVD_ROOT_STUB_SIZE
 	vector = vector + 1
 	.endr
 SYM_CODE_END(lvd_root_exc_stubs)
@@ -226,17 +219,17 @@ SYM_CODE_END(lvd_root_exc_stubs)
  * it is lvd_root_exception(), which never returns.
  */
 SYM_CODE_START_LOCAL(lvd_root_exc_common)
-	UNWIND_HINT_IRET_REGS offset=16
+	UNWIND_HINT_IRET_REGS offset=LVD_ROOT_FRAME_RIP
 	LVD_PUSH_CALLER_SAVED
-	lea 9*8(%rsp), %rdi
+	lea LVD_CALLER_SAVED_SIZE(%rsp), %rdi
 	call lvd_root_fixup
 	test %al, %al
 	jnz 1f
-	lea 9*8(%rsp), %rdi
+	lea LVD_CALLER_SAVED_SIZE(%rsp), %rdi
 	call lvd_root_exception		/* noreturn */
 1:
 	LVD_POP_CALLER_SAVED
-	add $16, %rsp		/* vector, error code */
+	add $LVD_ROOT_FRAME_RIP, %rsp	/* vector, error code */
 	iretq
 SYM_CODE_END(lvd_root_exc_common)
 

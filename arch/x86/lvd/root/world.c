@@ -10,10 +10,12 @@
 
 #define pr_fmt(fmt) "lvd: " fmt
 
+#include <linux/hex.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/pgtable.h>
 #include <linux/processor.h>
+#include <linux/serial_reg.h>
 #include <linux/string.h>
 #include <asm/desc.h>
 #include <asm/traps.h>
@@ -22,6 +24,7 @@
 #include "hv/pool.h"
 #include "root/world.h"
 #include "root/vcpu.h"
+#include "root/vmx_ops.h"
 
 #define LVD_ROOT_STACK_ORDER	2	/* exit-handler stack: 16 KiB */
 #define LVD_ROOT_IST_ORDER	2	/* NMI, #DF, #MC stacks: 4 KiB each */
@@ -132,26 +135,35 @@ int lvd_root_init(struct lvd_root *root, unsigned int cpu)
 	return 0;
 }
 
-/* Polled output on COM1: the only safe way to speak from root mode. */
+/*
+ * Polled output on COM1: the only safe way to speak from root mode (the
+ * guest may hold printk's locks, and the serial driver is instrumented).
+ */
 static noinstr void lvd_root_puts(const char *s)
 {
-	const unsigned int com1 = 0x3f8, lsr = 5, thre = 0x20;
+	const unsigned int com1 = 0x3f8;
 	int spin;
 
 	for (; *s; s++) {
-		for (spin = 0; spin < 100000 && !(inb(com1 + lsr) & thre); spin++)
+		for (spin = 0; spin < 100000 &&
+		     !(inb(com1 + UART_LSR) & UART_LSR_THRE); spin++)
 			cpu_relax();
 		outb(*s, com1);
 	}
 }
 
+/* Room for an unsigned long in decimal, or in hexadecimal with "0x" */
+#define LVD_ROOT_NUM_LEN	(2 + 20 + 1)
+
 /*
- * @val in decimal, or in hexadecimal as "%#lx" prints it: root mode's
- * messages cannot use vsnprintf(), which is instrumented kernel code.
+ * @val in decimal, or in hexadecimal as "%#lx" prints it, at the end of
+ * @buf: root mode's messages cannot use vsnprintf(), which is instrumented
+ * kernel code. Returns where the digits start.
  */
-static noinstr void lvd_root_put_num(unsigned long val, unsigned int base)
+static noinstr char *lvd_root_num(char buf[LVD_ROOT_NUM_LEN],
+				  unsigned long val, unsigned int base)
 {
-	char buf[2 + 2 * sizeof(val) + 1], *p = buf + sizeof(buf) - 1;
+	char *p = buf + LVD_ROOT_NUM_LEN - 1;
 
 	*p = '\0';
 	do {
@@ -162,7 +174,14 @@ static noinstr void lvd_root_put_num(unsigned long val, unsigned int base)
 		*--p = 'x';
 		*--p = '0';
 	}
-	lvd_root_puts(p);
+	return p;
+}
+
+static noinstr void lvd_root_put_num(unsigned long val, unsigned int base)
+{
+	char num[LVD_ROOT_NUM_LEN];
+
+	lvd_root_puts(lvd_root_num(num, val, base));
 }
 
 static noinstr void lvd_root_fatal_begin(void)
@@ -202,6 +221,61 @@ noinstr void __noreturn lvd_root_fatal_hex(const char *msg, unsigned long val)
 	lvd_root_puts(msg);
 	lvd_root_put_num(val, 16);
 	lvd_root_fatal_end();
+}
+
+/*
+ * Messages that root mode composes itself, one CPU at a time: snprintf()
+ * is not built for root mode.
+ */
+#define LVD_ROOT_MSG_SIZE	96
+static DEFINE_PER_CPU(char [LVD_ROOT_MSG_SIZE], lvd_root_msg);
+
+/* Append @s at @p, before @end; return the new end of the string. */
+static noinstr char *lvd_root_cat(char *p, const char *end, const char *s)
+{
+	while (*s && p < end - 1)
+		*p++ = *s++;
+	*p = '\0';
+	return p;
+}
+
+/* Append @val in @base (10, or 16 with "0x" first). */
+static noinstr char *lvd_root_cat_num(char *p, const char *end,
+				      unsigned long val, unsigned int base)
+{
+	char num[LVD_ROOT_NUM_LEN];
+
+	return lvd_root_cat(p, end, lvd_root_num(num, val, base));
+}
+
+/**
+ * lvd_root_vmx_msg() - say why a VMREAD or VMWRITE failed in root mode
+ * @insn: which instruction
+ * @field: the VMCS field it named
+ *
+ * For lvd_root_fatal() (vmx_ops.h): the VMCS is not what the hypervisor
+ * believes it is.
+ *
+ * Return: the instruction, the field and the VM-instruction error, in a
+ * buffer of this CPU's.
+ */
+noinstr const char *lvd_root_vmx_msg(const char *insn, unsigned long field)
+{
+	char *msg = raw_cpu_ptr(lvd_root_msg), *end = msg + LVD_ROOT_MSG_SIZE;
+	unsigned long error;
+	char *p;
+
+	p = lvd_root_cat(msg, end, insn);
+	p = lvd_root_cat(p, end, " of VMCS field ");
+	p = lvd_root_cat_num(p, end, field, 16);
+	/* VMfailValid leaves the reason in the VMCS; VMfailInvalid has none. */
+	if (__lvd_vmread(VM_INSTRUCTION_ERROR, &error)) {
+		p = lvd_root_cat(p, end, " failed, VM-instruction error ");
+		lvd_root_cat_num(p, end, error, 10);
+	} else {
+		lvd_root_cat(p, end, " failed, no current VMCS");
+	}
+	return msg;
 }
 
 /**

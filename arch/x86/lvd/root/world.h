@@ -6,13 +6,15 @@
 #ifndef _ARCH_X86_LVD_ROOT_H
 #define _ARCH_X86_LVD_ROOT_H
 
+#define LVD_ROOT_VECTORS	32	/* exceptions; interrupts stay masked */
+#define LVD_ROOT_STUB_SIZE	16	/* bytes per stub in lvd_root_exc_stubs */
+
+#ifndef __ASSEMBLY__
+
 #include <linux/compiler.h>
 #include <linux/types.h>
 
 struct lvd_root;
-
-#define LVD_ROOT_VECTORS	32	/* exceptions; interrupts stay masked */
-#define LVD_ROOT_STUB_SIZE	16	/* bytes per stub in lvd_root_exc_stubs */
 
 /**
  * struct lvd_root_frame - what a root-mode exception stub leaves on the stack
@@ -60,7 +62,10 @@ int lvd_root_init_pgd(void);
 int lvd_root_init(struct lvd_root *root, unsigned int cpu);
 void __noreturn lvd_root_fatal(const char *msg);
 void __noreturn lvd_root_fatal_hex(const char *msg, unsigned long val);
+const char *lvd_root_vmx_msg(const char *insn, unsigned long field);
 bool lvd_root_fixup(struct lvd_root_frame *frame);
 void __noreturn lvd_root_exception(struct lvd_root_frame *frame);
+
+#endif /* !__ASSEMBLY__ */
 
 #endif /* _ARCH_X86_LVD_ROOT_H */
