@@ -5,6 +5,11 @@
  * domain may scribble over every byte of its heap and lie about what it
  * frees; it cannot make the kernel write outside the heap, or hand the
  * same piece out twice while it is in use.
+ *
+ * Not genalloc: gen_pool_free() must be told the size of what it frees,
+ * and kfree() glue has only the domain's pointer, which the domain may
+ * have forged. The second bitmap here records where each piece starts,
+ * so a free is checked against the kernel's own record.
  */
 
 #include <linux/bitmap.h>

@@ -13,7 +13,12 @@
  * enters non-root mode, and the pool is sealed then: from that point the
  * kernel can no longer write pool pages, so it must not allocate or free
  * any. Chunks are only ever appended to the chunk list, so walking it
- * needs no lock: root mode looks addresses up without spinning.
+ * needs no lock: root mode looks addresses up without spinning
+ * (root/reserve.c).
+ *
+ * Not genalloc: root mode must look addresses up and take pages in
+ * noinstr code, without the locks and RCU of gen_pool_has_addr() and
+ * gen_pool_alloc(), and a sealed pool takes no more allocations at all.
  */
 
 #define pr_fmt(fmt) "lvd: " fmt
