@@ -3,6 +3,11 @@
  * A domain's page tables (domain_pt.h). 4-KiB leaves only, with the
  * accessed bit and, where writable, the dirty bit already set: the domain's
  * EPT maps these tables read-only, so the CPU must never need to set them.
+ *
+ * Not the kernel's pgd/p4d/pud/pmd helpers: these tables belong to no mm,
+ * have 4-KiB leaves only, and are walked the same way at every level, one
+ * loop over the levels the CPU uses (4 or 5); the entry bits are the
+ * kernel's (_PAGE_*).
  */
 
 #include <linux/gfp.h>
@@ -10,7 +15,7 @@
 #include <linux/pgtable.h>
 #include "domain/domain_pt.h"
 
-#define LVD_PT_ENTRIES		512
+#define LVD_PT_ENTRIES		PTRS_PER_PTE
 #define LVD_PT_TABLE_FLAGS	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | \
 				 _PAGE_ACCESSED)
 
