@@ -4,7 +4,7 @@
  *
  * The event fires in VMX root mode, where the exit handler runs on the
  * hypervisor's own stack with interrupts off, as in an NMI: see
- * lvd_trace_exit() in arch/x86/lvd/exit.c.
+ * lvd_trace_exit() in arch/x86/lvd/root/exit.c.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM lvd
