@@ -22,6 +22,7 @@
 #define LVD_DOMAIN_FAULT_BAD_CALL	257	/* called no kernel function */
 #define LVD_DOMAIN_FAULT_BAD_STACK	258	/* called with a stack not its own */
 #define LVD_DOMAIN_FAULT_TOO_DEEP	259	/* nested beyond the kernel's stack */
+#define LVD_DOMAIN_FAULT_SLEEP_IN_ATOMIC 260	/* a sleeping kernel call, atomic */
 
 /* The longest name of a domain, with its NUL */
 #define LVD_DOMAIN_NAME_LEN	56
@@ -35,12 +36,27 @@ struct lvd_domain;
  *	as the domain left them: hostile
  *
  * Listed with lvd_domain_set_kcalls(); glue (&struct lvd_glue) is one.
- * It runs with preemption off and must not sleep.
+ * It runs with the interrupt state of the call into the domain that led
+ * to it, and with preemption off unless it is marked %LVD_KCALL_MAY_SLEEP:
+ * then it runs in the context of a call that may sleep, or not at all.
  *
  * Return: what the domain gets in RAX.
  */
 typedef unsigned long (*lvd_kcall_fn)(struct lvd_domain *d,
 				      const unsigned long args[6]);
+
+/* The kernel call may sleep: made from atomic context, it stops the domain */
+#define LVD_KCALL_MAY_SLEEP	0x1
+
+/**
+ * struct lvd_kcall - an entry of a domain's table of kernel calls
+ * @fn: the function
+ * @flags: %LVD_KCALL_MAY_SLEEP, or 0 for a call that never sleeps
+ */
+struct lvd_kcall {
+	lvd_kcall_fn fn;
+	unsigned int flags;
+};
 
 /**
  * struct lvd_domain_fault - why a domain was stopped
@@ -49,7 +65,8 @@ typedef unsigned long (*lvd_kcall_fn)(struct lvd_domain *d,
  *	%LVD_DOMAIN_FAULT_BAD_CALL (it called no kernel function),
  *	%LVD_DOMAIN_FAULT_BAD_STACK (it called the kernel with a stack not its
  *	own), %LVD_DOMAIN_FAULT_TOO_DEEP (calls nested beyond the kernel's
- *	stack)
+ *	stack or its own), %LVD_DOMAIN_FAULT_SLEEP_IN_ATOMIC (it made a kernel
+ *	call that may sleep from a call into it that may not)
  * @error_code: the exception's error code
  * @rip: where the CPU was
  * @rsp: the stack pointer there
@@ -86,7 +103,7 @@ int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret);
 int lvd_domain_calls_begin(void);
 void lvd_domain_calls_end(int idx);
-void lvd_domain_set_kcalls(struct lvd_domain *d, const lvd_kcall_fn *kcalls,
+void lvd_domain_set_kcalls(struct lvd_domain *d, const struct lvd_kcall *kcalls,
 			   unsigned int n);
 int lvd_domain_copy_from(struct lvd_domain *d, void *dst, unsigned long src,
 			 size_t len);

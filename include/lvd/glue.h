@@ -32,10 +32,12 @@ struct module;
  * @name: the symbol the module's code calls
  * @fn: what runs in the kernel instead: the first six arguments in @args
  *	(RDI to R9, as the domain left them), the result in RAX
+ * @flags: %LVD_KCALL_MAY_SLEEP for a function that may sleep, else 0
  */
 struct lvd_glue {
 	const char *name;
 	lvd_kcall_fn fn;
+	unsigned int flags;
 };
 
 /**

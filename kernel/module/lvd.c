@@ -36,7 +36,7 @@
 struct lvd_module {
 	struct lvd_domain *domain;
 	unsigned int nr_kcalls;
-	lvd_kcall_fn kcalls[LVD_GLUE_STUBS];
+	struct lvd_kcall kcalls[LVD_GLUE_STUBS];
 	struct lvd_glue_set *sets[LVD_GLUE_STUBS];
 };
 
@@ -251,7 +251,9 @@ int lvd_module_resolve(struct module *mod, const char *name, Elf_Sym *sym)
 		       LVD_GLUE_STUBS);
 		return -E2BIG;
 	}
-	lm->kcalls[lm->nr_kcalls] = glue->fn;
+	lm->kcalls[lm->nr_kcalls] = (struct lvd_kcall) {
+		.fn = glue->fn, .flags = glue->flags,
+	};
 	lm->sets[lm->nr_kcalls] = set;
 	sym->st_value = lvd_glue_stub(lm->nr_kcalls++);
 	return 0;

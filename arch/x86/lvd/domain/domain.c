@@ -30,6 +30,7 @@
 #include "domain/domain_heap.h"
 #include "domain/domain_pt.h"
 #include "domain/domain_priv.h"
+#include "domain/domain_stack.h"
 #include "domain/domain_watchdog.h"
 
 /*
@@ -95,54 +96,6 @@ static int lvd_domain_map_page_at(void *arg, unsigned long va, phys_addr_t pa,
 	return ret;
 }
 
-/* One stack per possible CPU, mapped for CPL 3, read and write. */
-static int lvd_domain_alloc_stacks(struct lvd_domain *d)
-{
-	unsigned int cpu, i;
-	unsigned long va;
-	int ret;
-
-	d->stacks = kcalloc(nr_cpu_ids, sizeof(*d->stacks), GFP_KERNEL);
-	d->tops = kcalloc(nr_cpu_ids, sizeof(*d->tops), GFP_KERNEL);
-	d->call_starts = kcalloc(nr_cpu_ids, sizeof(*d->call_starts),
-				 GFP_KERNEL);
-	if (!d->stacks || !d->tops || !d->call_starts)
-		return -ENOMEM;
-	for_each_possible_cpu(cpu) {
-		struct page *page = alloc_pages_node(cpu_to_node(cpu),
-						     GFP_KERNEL | __GFP_ZERO,
-						     LVD_DOMAIN_STACK_ORDER);
-
-		if (!page)
-			return -ENOMEM;
-		d->stacks[cpu] = page;
-		d->tops[cpu] = (unsigned long)page_address(page) +
-			       (PAGE_SIZE << LVD_DOMAIN_STACK_ORDER);
-		for (i = 0; i < 1U << LVD_DOMAIN_STACK_ORDER; i++) {
-			va = (unsigned long)page_address(page + i);
-			ret = lvd_domain_map_page_at(d, va, page_to_phys(page + i),
-						     LVD_PT_USER | LVD_PT_WRITE);
-			if (ret)
-				return ret;
-		}
-	}
-	return 0;
-}
-
-static void lvd_domain_free_stacks(struct lvd_domain *d)
-{
-	unsigned int cpu;
-
-	kfree(d->tops);
-	kfree(d->call_starts);
-	if (!d->stacks)
-		return;
-	for_each_possible_cpu(cpu)
-		if (d->stacks[cpu])
-			__free_pages(d->stacks[cpu], LVD_DOMAIN_STACK_ORDER);
-	kfree(d->stacks);
-}
-
 /* Page tables, the trampoline's pages and the stacks: what every call needs. */
 static int lvd_domain_prepare(struct lvd_domain *d)
 {
@@ -156,7 +109,7 @@ static int lvd_domain_prepare(struct lvd_domain *d)
 	if (!ret)
 		ret = lvd_cross_walk_pages(lvd_domain_map_page_at, d);
 	if (!ret)
-		ret = lvd_domain_alloc_stacks(d);
+		ret = lvd_domain_stacks_init(d);
 	return ret;
 }
 
@@ -415,7 +368,7 @@ void lvd_domain_destroy(struct lvd_domain *d)
 	lvd_domain_free_ept(d->index);
 	lvd_domain_heap_destroy(d->heap);
 	lvd_pt_destroy(&d->pt);
-	lvd_domain_free_stacks(d);
+	lvd_domain_stacks_free(d);
 	kfree(d);
 }
 EXPORT_SYMBOL_GPL(lvd_domain_destroy);

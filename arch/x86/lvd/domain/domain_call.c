@@ -11,7 +11,11 @@
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
+#include <linux/nospec.h>
+#include <linux/preempt.h>
 #include <linux/printk.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
 #include <linux/sched/task_stack.h>
 #include <linux/smp.h>
 #include <linux/srcu.h>
@@ -22,6 +26,7 @@
 #include "hypervisor.h"
 #include "domain/cross.h"
 #include "domain/domain_priv.h"
+#include "domain/domain_stack.h"
 #include "domain/domain_watchdog.h"
 
 /* A call back into a domain leaves its caller's red zone alone ... */
@@ -37,6 +42,27 @@
  */
 #define LVD_DOMAIN_KSTACK_MIN	(THREAD_SIZE / 4)
 
+/**
+ * struct lvd_domain_run - a call into a domain in progress
+ * @d: the domain
+ * @st: the stack it runs on
+ * @flags: the caller's interrupt state
+ * @task: on a task's stack: the task may be preempted when an interrupt
+ *	comes in the domain, sleep in kernel calls that may sleep, and move
+ *	to another CPU there
+ * @timer: the hypervisor's timer watches each entry
+ * @fresh: the stack's charged time (lvd_domain_charged()) when the call
+ *	began or its last kernel call returned
+ */
+struct lvd_domain_run {
+	struct lvd_domain *d;
+	struct lvd_domain_stack *st;
+	unsigned long flags;
+	bool task;
+	bool timer;
+	u64 fresh;
+};
+
 /*
  * The domain broke a rule: it stays stopped, the first fault is kept, and
  * the other CPUs inside it are interrupted, which brings them out.
@@ -44,7 +70,7 @@
 static void lvd_domain_stop(struct lvd_domain *d, unsigned int why,
 			    const struct lvd_cross_frame *f, unsigned long cr2)
 {
-	unsigned int cpu = smp_processor_id(), other;
+	unsigned int cpu = raw_smp_processor_id(), other;
 
 	if (atomic_cmpxchg(&d->stopping, 0, 1))
 		return;
@@ -54,6 +80,8 @@ static void lvd_domain_stop(struct lvd_domain *d, unsigned int why,
 	};
 	/* Whoever sees the domain stopped sees the whole record. */
 	atomic_set_release(&d->stopped, 1);
+	/* Pairs with lvd_domain_enter(): @inside is read after the store */
+	smp_mb();
 	pr_warn("domain %u (%s) stopped: vector %u error %#lx at %#lx (CPL %u) rsp %#lx cr2 %#lx on CPU %u\n",
 		d->index, d->name, why, d->fault.error_code, d->fault.rip, d->fault.cpl,
 		d->fault.rsp, cr2, cpu);
@@ -83,71 +111,173 @@ static void lvd_domain_call_frame(struct lvd_cross_frame *f, unsigned long fn,
 }
 
 /*
+ * May a call into a domain made here sleep, be preempted and migrate? The
+ * kernel's own rule (might_sleep()): preemptible, outside RCU readers.
+ */
+static bool lvd_domain_may_sleep(void)
+{
+	return preemptible() && !rcu_preempt_depth();
+}
+
+/*
+ * Where a call on @st from an interrupt that came with the domain's RSP
+ * at @rsp starts: below that, so that the interrupted code's stack stays
+ * as it was. An RSP elsewhere leaves nothing of the domain's to keep; one
+ * too near the bottom leaves no room (the call then fails).
+ */
+static unsigned long lvd_domain_stack_below(const struct lvd_domain_stack *st,
+					    unsigned long rsp)
+{
+	if (rsp < st->base || rsp > st->top)
+		return st->top;
+	if (rsp < st->base + LVD_DOMAIN_NEST_MIN)
+		return st->base;
+	return ALIGN_DOWN(rsp - LVD_DOMAIN_RED_ZONE, 16);
+}
+
+/*
+ * The time the calls on @st have run on a CPU (ns): in the domain and in
+ * the kernel calls it makes, not asleep or waiting for a CPU. Preemption
+ * off, so that a task's stack is not switched out meanwhile.
+ */
+static u64 lvd_domain_charged(const struct lvd_domain_stack *st, u64 now)
+{
+	return st->ran + (st->mark ? now - st->mark : 0);
+}
+
+/*
+ * Has the call run too long: 100 ms since @r->fresh, or a second for the
+ * calls on its stack? Then the domain is stopped.
+ */
+static bool lvd_domain_overran(struct lvd_domain_run *r)
+{
+	u64 c = lvd_domain_charged(r->st, lvd_watchdog_now());
+
+	return lvd_watchdog_over(c - r->fresh, c);
+}
+
+/*
  * A call from the domain to the kernel: RAX numbers one of its kernel
  * calls, RDI to R9 are the arguments, and RAX gets the result. A call
  * back into the domain from there uses its stack below the caller's, so
- * that stack pointer must be inside this CPU's domain stack. Returns
- * LVD_DOMAIN_KCALL_DONE, or why the domain must be stopped.
+ * that stack pointer must be inside the call's stack. The kernel call
+ * runs with the interrupt state of the call into the domain, and with
+ * preemption off unless it may sleep: then the call into the domain must
+ * be a task's. Returns LVD_DOMAIN_KCALL_DONE, or why the domain must be
+ * stopped.
  */
-static int lvd_domain_kcall(struct lvd_domain *d, struct lvd_cross_frame *f,
-			    unsigned long *flags)
+static int lvd_domain_kcall(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 {
 	unsigned long args[LVD_DOMAIN_ARGS] = {
 		f->rdi, f->rsi, f->rdx, f->rcx, f->r8, f->r9,
 	};
-	unsigned int cpu = smp_processor_id();
-	unsigned long base = (unsigned long)page_address(d->stacks[cpu]);
-	unsigned long old_top = d->tops[cpu];
+	struct lvd_domain_stack *st = r->st;
+	unsigned long old_top = st->top;
+	const struct lvd_kcall *kc;
+	bool sleeps;
 
-	if (f->rax >= d->nr_kcalls)
+	if (f->rax >= r->d->nr_kcalls)
 		return LVD_DOMAIN_FAULT_BAD_CALL;
-	if (f->rsp < base + LVD_DOMAIN_NEST_MIN || f->rsp > old_top)
+	if (f->rsp < st->base + LVD_DOMAIN_NEST_MIN || f->rsp > old_top)
 		return LVD_DOMAIN_FAULT_BAD_STACK;
-	d->tops[cpu] = ALIGN_DOWN(f->rsp - LVD_DOMAIN_RED_ZONE, 16);
-	local_irq_restore(*flags);
-	f->rax = d->kcalls[f->rax](d, args);
-	local_irq_save(*flags);
-	d->tops[cpu] = old_top;
+	/* As entry_64.S does with a system call's number */
+	kc = &r->d->kcalls[array_index_nospec(f->rax, r->d->nr_kcalls)];
+	sleeps = kc->flags & LVD_KCALL_MAY_SLEEP;
+	if (sleeps && !r->task)
+		return LVD_DOMAIN_FAULT_SLEEP_IN_ATOMIC;
+	st->top = ALIGN_DOWN(f->rsp - LVD_DOMAIN_RED_ZONE, 16);
+	local_irq_restore(r->flags);
+	if (sleeps)
+		preempt_enable();
+	f->rax = kc->fn(r->d, args);
+	if (sleeps)
+		preempt_disable();
+	local_irq_save(r->flags);
+	st->top = old_top;
 	return LVD_DOMAIN_KCALL_DONE;
 }
 
 /*
- * Enter the domain with @f until its function returns or it breaks a rule;
- * with @timer, the hypervisor's timer watches each entry. The watchdog
- * counts from @start, as lvd_watchdog_resume() gave it for @call_start,
- * when the outermost call into the domain on this CPU began: the kernel
- * calls the domain makes count too.
+ * An interrupt or NMI the domain got: the kernel takes it, then the
+ * domain goes on. A call into the domain from the handler runs on this
+ * CPU's stack: when the interrupted call runs there too, below it. A
+ * task's call is preempted here if the interrupt asked for it.
  */
-static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
-			  unsigned long *flags, bool timer, u64 call_start,
-			  u64 start)
+static void lvd_domain_deliver(struct lvd_domain_run *r, unsigned int vector,
+			       const struct lvd_cross_frame *f)
 {
-	unsigned long cr2;
-	bool fresh;
-	unsigned int v;
-	u64 now;
-	int why;
+	struct lvd_domain_stack *st = r->st;
+	unsigned long top = st->top;
+
+	if (!r->task)
+		st->top = lvd_domain_stack_below(st, f->rsp);
+	lvd_cross_deliver(vector, f);
+	st->top = top;
+	if (r->task) {
+		local_irq_restore(r->flags);
+		preempt_enable();
+		cond_resched();
+		preempt_disable();
+		local_irq_save(r->flags);
+	}
+}
+
+/*
+ * Enter the domain once, until it leaves: returns the vector it left
+ * with, -ENODEV when this CPU does not run under LVD (a task may have
+ * moved), or -ESHUTDOWN when the domain is stopped.
+ */
+static int lvd_domain_enter(struct lvd_domain_run *r, struct lvd_cross_frame *f,
+			    unsigned long *cr2)
+{
+	struct lvd_domain *d = r->d;
+	unsigned int cpu = smp_processor_id();
+	u64 since;
+
+	if (!lvd_cpu_virtualized())
+		return -ENODEV;
+	since = lvd_watchdog_count_from(r->st->mark, r->st->ran, r->fresh);
+	if (r->timer)
+		lvd_watchdog_timer_arm(since);
+	cpumask_set_cpu(cpu, &d->inside);
+	/* Pairs with lvd_domain_stop(): it sees this CPU, or this the stop */
+	smp_mb__after_atomic();
+	if (atomic_read(&d->stopped)) {
+		cpumask_clear_cpu(cpu, &d->inside);
+		return -ESHUTDOWN;
+	}
+	lvd_watchdog_watch(since);
+	lvd_cross_run(__pa(d->pt.root), d->index, f, f, cr2);
+	lvd_watchdog_watch(0);
+	cpumask_clear_cpu(cpu, &d->inside);
+	return f->vector;
+}
+
+/*
+ * Enter the domain with @f until its function returns or it breaks a rule.
+ * Preemption and interrupts are off, but where a task's call is preempted
+ * (lvd_domain_deliver()) or sleeps (lvd_domain_kcall()).
+ */
+static int lvd_domain_run(struct lvd_domain_run *r, struct lvd_cross_frame *f)
+{
+	struct lvd_domain *d = r->d;
+	unsigned long cr2 = 0;
+	int why, v;
 
 	for (;;) {
-		if (timer)
-			lvd_watchdog_timer_arm(start);
-		lvd_watchdog_watch(start);
-		lvd_cross_run(__pa(d->pt.root), d->index, f, f, &cr2);
-		lvd_watchdog_watch(0);
-		v = f->vector;
+		v = lvd_domain_enter(r, f, &cr2);
+		if (v < 0)
+			return v;
 		why = LVD_DOMAIN_KCALL_DONE;
-		fresh = false;
 		if (v >= FIRST_EXTERNAL_VECTOR || v == NMI_VECTOR) {
 			/* Exitless: the kernel takes it, then the domain goes on. */
-			lvd_cross_deliver(v, f);
+			lvd_domain_deliver(r, v, f);
 		} else if ((f->cs & 3) == 3 && v == LVD_VECTOR_RETURN) {
 			return 0;
 		} else if ((f->cs & 3) == 3 && v == LVD_VECTOR_CALL) {
-			why = lvd_domain_kcall(d, f, flags);
-			now = lvd_watchdog_now();
-			start = lvd_watchdog_resume(call_start, now);
-			/* A new start has time left, unless the call's second ran out */
-			fresh = start == now;
+			why = lvd_domain_kcall(r, f);
+			/* 100 ms again, unless the second has run out */
+			r->fresh = lvd_domain_charged(r->st, lvd_watchdog_now());
 		} else {
 			/* An exception: its vector (0, #DE, too) is why it stops. */
 			why = v;
@@ -158,7 +288,9 @@ static int lvd_domain_run(struct lvd_domain *d, struct lvd_cross_frame *f,
 			lvd_domain_stop(d, why, f, cr2);
 			return -EFAULT;
 		}
-		if (!fresh && lvd_watchdog_expired(start)) {
+		/* After a kernel call, only the second can have run out */
+		if (v == LVD_VECTOR_CALL ? lvd_watchdog_over(0, r->fresh) :
+		    lvd_domain_overran(r)) {
 			lvd_domain_stop(d, LVD_DOMAIN_FAULT_WATCHDOG, f, cr2);
 			return -ETIMEDOUT;
 		}
@@ -185,82 +317,123 @@ static bool lvd_domain_kstack_left(void)
 	return sp - (unsigned long)info.begin >= LVD_DOMAIN_KSTACK_MIN;
 }
 
-/* On this CPU, preemption and interrupts off: see lvd_domain_call(). */
-static int lvd_domain_call_here(struct lvd_domain *d, unsigned int cpu,
-				struct lvd_cross_frame *f, unsigned long *flags)
+/*
+ * A call of @fn on @r->st, below the calls on it in progress. The
+ * outermost call on the stack starts counting its time.
+ */
+static int lvd_domain_call_on(struct lvd_domain_run *r,
+			      struct lvd_cross_frame *f, unsigned long fn,
+			      const unsigned long *args)
 {
-	bool outer = !cpumask_test_cpu(cpu, &d->inside), timer;
-	unsigned long *top = (unsigned long *)d->tops[cpu];
+	struct lvd_domain_stack *st = r->st;
+	unsigned long *top = (unsigned long *)st->top;
 	u64 now;
 	int err;
 
-	/* The return address: the domains' exit page raises the return vector. */
-	top[-1] = (unsigned long)lvd_cross_domain_exit;
-	f->rsp = (unsigned long)&top[-1];
-	if (!lvd_domain_kstack_left()) {
-		lvd_domain_stop(d, LVD_DOMAIN_FAULT_TOO_DEEP, f, 0);
+	lvd_domain_call_frame(f, fn, args, (unsigned long)&top[-1], r->flags);
+	if (st->top < st->base + LVD_DOMAIN_NEST_MIN - LVD_DOMAIN_RED_ZONE ||
+	    !lvd_domain_kstack_left()) {
+		lvd_domain_stop(r->d, LVD_DOMAIN_FAULT_TOO_DEEP, f, 0);
 		return -EFAULT;
 	}
+	/* The return address: the domains' exit page raises the return vector. */
+	top[-1] = (unsigned long)lvd_cross_domain_exit;
 	now = lvd_watchdog_now();
-	if (outer) {
-		d->call_starts[cpu] = now;
-		cpumask_set_cpu(cpu, &d->inside);
+	if (!st->depth++) {
+		st->ran = 0;
+		st->mark = now;
 	}
+	r->fresh = lvd_domain_charged(st, now);
+	err = lvd_domain_run(r, f);
+	if (!--st->depth)
+		st->mark = 0;
+	return err;
+}
+
+/*
+ * With preemption and interrupts off (but where a task's call may sleep):
+ * on the task's stack in the domain, or on this CPU's
+ */
+static int lvd_domain_call_here(struct lvd_domain_run *r,
+				struct lvd_cross_frame *f, unsigned long fn,
+				const unsigned long *args)
+{
+	struct lvd_domain_task t;
+	int err;
+
+	preempt_disable();
+	if (r->task) {
+		/* A task that may sleep: on its own stack, made if need be */
+		while (!(r->st = lvd_domain_task_enter(r->d, &t))) {
+			preempt_enable();
+			err = lvd_domain_stack_add(r->d);
+			if (err)
+				return err;
+			preempt_disable();
+		}
+	} else {
+		r->st = this_cpu_ptr(r->d->cpu_stacks);
+	}
+	local_irq_save(r->flags);
 	/* With interrupts off and no other CPU to send an NMI: the timer's */
-	timer = !(*flags & X86_EFLAGS_IF) && lvd_watchdog_timer_wanted();
-	err = lvd_domain_run(d, f, flags, timer, d->call_starts[cpu],
-			     lvd_watchdog_resume(d->call_starts[cpu], now));
-	if (outer)
-		cpumask_clear_cpu(cpu, &d->inside);
+	r->timer = !(r->flags & X86_EFLAGS_IF) && lvd_watchdog_timer_wanted();
+	err = lvd_domain_call_on(r, f, fn, args);
+	local_irq_restore(r->flags);
+	if (r->task && t.d)
+		lvd_domain_task_leave(&t);
+	preempt_enable();
 	return err;
 }
 
 /**
- * lvd_domain_call() - call a function of a domain on this CPU
+ * lvd_domain_call() - call a function of a domain
  * @d: the domain
  * @fn: the function's address in the domain (mapped executable)
  * @args: its six arguments (RDI, RSI, RDX, RCX, R8, R9), or NULL for zeros
  * @ret: where to store its return value (RAX)
  *
- * The function runs at CPL 3, on the domain's stack for this CPU, and
- * returns with RET; interrupts reach the kernel while it runs if they are
- * on here. The CPU switches EPTs with VMFUNC both ways, without a VM exit.
- * Its calls to the kernel (lvd_domain_set_kcalls()) may call into it
- * again, as deep as the kernel's stack allows. If the domain raises an
- * exception, runs longer than the watchdog allows (counted from the start
- * of the outermost call into it on this CPU, its kernel calls included),
- * nests too deep, or breaks out in any other way, it is stopped, for good,
- * and the calls in it fail.
+ * The function runs at CPL 3, on a stack of the domain's, and returns with
+ * RET; interrupts reach the kernel while it runs if they are on here. The
+ * CPU switches EPTs with VMFUNC both ways, without a VM exit. Its calls to
+ * the kernel (lvd_domain_set_kcalls()) may call into it again, as deep as
+ * the kernel's stack and the domain's allow.
+ *
+ * Called where it may sleep, the call is the task's: it runs on a stack
+ * the task has in the domain, and the task may be preempted while it runs
+ * there, sleep in the kernel calls it makes, and move to another CPU.
+ * Called anywhere else (interrupt context, preemption or interrupts off),
+ * it runs on this CPU's stack in the domain, and the kernel calls it makes
+ * must not sleep.
+ *
+ * If the domain raises an exception, runs longer than the watchdog allows
+ * (100 ms without a kernel call, a second for the calls on one stack; only
+ * time in the domain counts), nests too deep, makes a sleeping kernel call
+ * where it may not, or breaks out in any other way, it is stopped, for
+ * good, and the calls in it fail.
  *
  * @d must stay valid until the call returns: lvd_domain_destroy() waits
  * for calls in flight, and a caller that may race with it looks @d up
  * inside lvd_domain_calls_begin() and lvd_domain_calls_end().
  *
- * Context: any; preemption is off while the domain runs.
+ * Context: any.
  * Return: 0; -EFAULT when the domain broke a rule during this call (or
  * nested too deep); -ETIMEDOUT when the watchdog stopped it; -ESHUTDOWN
  * when it is stopped (before the call or, by another CPU, during it) or
- * being destroyed; -ENODEV when this CPU does not run under LVD.
+ * being destroyed; -ENODEV when this CPU does not run under LVD; -ENOMEM
+ * when the task needed a stack in the domain and none could be made.
  */
 int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret)
 {
+	struct lvd_domain_run r = { .d = d };
 	struct lvd_cross_frame f;
-	unsigned long flags;
 	int err = -ESHUTDOWN, idx;
 
 	idx = srcu_read_lock(&lvd_domain_srcu);
 	if (atomic_read(&d->stopped) || READ_ONCE(d->dying))
 		goto out;
-	err = -ENODEV;
-	preempt_disable();
-	if (lvd_cpu_virtualized()) {
-		local_irq_save(flags);
-		lvd_domain_call_frame(&f, fn, args, 0, flags);
-		err = lvd_domain_call_here(d, smp_processor_id(), &f, &flags);
-		local_irq_restore(flags);
-	}
-	preempt_enable();
+	r.task = lvd_domain_may_sleep();
+	err = lvd_domain_call_here(&r, &f, fn, args);
 	if (!err)
 		*ret = f.rax;
 out:
@@ -304,11 +477,12 @@ EXPORT_SYMBOL_GPL(lvd_domain_calls_end);
  * @n: its size
  *
  * A domain calls the kernel with INT 0x1b (LVD_VECTOR_CALL); a number
- * beyond the table stops it. The functions run with preemption off, with
- * the caller's interrupt state, and must treat every argument as hostile.
- * Set before the first call.
+ * beyond the table stops it. The functions run in the context of the call
+ * into the domain (lvd_domain_call()): those marked %LVD_KCALL_MAY_SLEEP
+ * may sleep if it may, and stop the domain if it may not. They must treat
+ * every argument as hostile. Set before the first call.
  */
-void lvd_domain_set_kcalls(struct lvd_domain *d, const lvd_kcall_fn *kcalls,
+void lvd_domain_set_kcalls(struct lvd_domain *d, const struct lvd_kcall *kcalls,
 			   unsigned int n)
 {
 	d->kcalls = kcalls;

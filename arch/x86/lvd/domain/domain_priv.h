@@ -8,13 +8,36 @@
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <lvd/domain.h>
 #include "domain/domain_pt.h"
 
-/* Each CPU's stack in a domain: 16 KiB */
-#define LVD_DOMAIN_STACK_ORDER	2
+/* A stack in a domain: 16 KiB */
+#define LVD_DOMAIN_STACK_SIZE	(4 * PAGE_SIZE)
+
+/**
+ * struct lvd_domain_stack - a stack of a domain's, and the calls on it
+ * @base: its lowest address (a guard page, never mapped, is below)
+ * @top: where the next call on it starts: its end, or below the stack
+ *	pointer of the call on it that made a kernel call or was interrupted
+ * @ran: how long the calls on it had run on a CPU at @mark (ns), since
+ *	the outermost began: in the domain and in its kernel calls
+ * @mark: when they last went on running (began, or their task was
+ *	switched in), 0 while they are not running (their task is not)
+ * @depth: the calls on it in progress
+ * @pool: in the domain's pool of task stacks, while no task has it
+ */
+struct lvd_domain_stack {
+	unsigned long base;
+	unsigned long top;
+	u64 ran;
+	u64 mark;
+	unsigned int depth;
+	struct list_head pool;
+};
 
 /**
  * struct lvd_domain - a domain, as the kernel knows it
@@ -22,9 +45,10 @@
  * @lock: serialises changes to @pt
  * @pt: its page tables
  * @pt_in_ept: how many of @pt's tables its EPT maps (read-only)
- * @stacks: one domain stack per possible CPU
- * @tops: per CPU, where the stack of the next call into it starts
- * @call_starts: per CPU, when the outermost call into it there began
+ * @cpu_stacks: per CPU, the stack of calls that cannot leave the CPU
+ * @spare: per CPU, a task stack no task has, or NULL
+ * @pool_lock: protects @pool
+ * @pool: the other task stacks no task has (domain_stack.c)
  * @kcalls: the kernel functions it may call
  * @nr_kcalls: how many
  * @inside: the CPUs running in it
@@ -40,10 +64,11 @@ struct lvd_domain {
 	struct mutex lock;	/* serialises changes to @pt */
 	struct lvd_pt pt;
 	unsigned int pt_in_ept;
-	struct page **stacks;
-	unsigned long *tops;
-	u64 *call_starts;
-	const lvd_kcall_fn *kcalls;
+	struct lvd_domain_stack __percpu *cpu_stacks;
+	struct lvd_domain_stack * __percpu *spare;
+	spinlock_t pool_lock;	/* protects @pool */
+	struct list_head pool;
+	const struct lvd_kcall *kcalls;
 	unsigned int nr_kcalls;
 	struct cpumask inside;
 	atomic_t stopping;

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The watchdog of CPUs in domains. A domain that runs 100 ms without
- * returning or calling the kernel, or whose call (counted from the start
- * of the outermost call into it on that CPU, the kernel calls it makes
- * included) lasts a second, is stopped at the next interrupt that reaches
- * the kernel or the next kernel call it makes (domain.c). A call made with interrupts off gets
- * none: a timer on another CPU sends such a CPU an NMI, which a domain
- * cannot block, and which reaches the kernel through the domains' IDT.
+ * returning or calling the kernel, or whose calls on one stack (the
+ * outermost and those nested in its kernel calls) run a second on a CPU,
+ * is stopped at the next interrupt that reaches the kernel or the next
+ * kernel call it makes (domain_call.c). A call made with interrupts off
+ * gets none: a timer on another CPU sends such a CPU an NMI, which a
+ * domain cannot block, and which reaches the kernel through the domains'
+ * IDT.
  * With no other CPU online, the hypervisor's VMX-preemption timer sends
  * the NMI instead (LVD_HC_WATCHDOG): armed on entry into a domain unless it
  * is armed already, it costs a VM exit to arm and one to fire, at most
@@ -29,7 +30,7 @@
 
 /* How long a domain may run without returning or calling the kernel */
 #define LVD_WATCHDOG_NS		(100 * NSEC_PER_MSEC)
-/* How long a call into a domain may last, its kernel calls included */
+/* How long the calls on one domain stack may run in all */
 #define LVD_WATCHDOG_CALL_NS	(1000 * NSEC_PER_MSEC)
 /* The preemption timer, a little longer: the domain has expired by then */
 #define LVD_WATCHDOG_TIMER_MS	110
@@ -60,33 +61,43 @@ u64 lvd_watchdog_now(void)
 	return ktime_get_mono_fast_ns();
 }
 
-/**
- * lvd_watchdog_expired() - has a domain run too long?
- * @since: lvd_watchdog_now() when it was last entered
- *
- * Return: true after 100 ms.
- */
-bool lvd_watchdog_expired(u64 since)
+/* Has a domain that counts from @since run too long? */
+static bool lvd_watchdog_expired(u64 since)
 {
-	return lvd_watchdog_now() - since > LVD_WATCHDOG_NS;
+	return (s64)(lvd_watchdog_now() - since) > LVD_WATCHDOG_NS;
 }
 
 /**
- * lvd_watchdog_resume() - the watchdog's start for an entry into a domain
- * @call_start: lvd_watchdog_now() when the outermost call into the domain
- *	on this CPU began
- * @now: lvd_watchdog_now(), as the caller read it
+ * lvd_watchdog_count_from() - the watchdog's start for an entry into a domain
+ * @mark: lvd_watchdog_now() when the calls on the domain stack last went on
+ *	running (began, or their task was switched back in)
+ * @ran: their time until then (ns)
+ * @fresh: their time (ns) when the call being entered began or its last
+ *	kernel call returned
  *
- * A call gets 100 ms from each entry (the call itself, or the return from
- * one of its kernel calls), but no more than a second from @call_start: a
- * domain that keeps calling the kernel cannot keep the CPU for ever.
+ * A call may run 100 ms without returning or calling the kernel, and the
+ * calls on one stack (the outermost and those nested in its kernel calls)
+ * a second in all. Only time on a CPU counts: in the domain and in its
+ * kernel calls, not asleep or waiting for a CPU.
  *
- * Return: the time to pass to lvd_watchdog_expired() and
- * lvd_watchdog_watch(): @now, or earlier when the call's second ends sooner.
+ * Return: the time to pass to lvd_watchdog_watch(): the entry has run too
+ * long 100 ms after it.
  */
-u64 lvd_watchdog_resume(u64 call_start, u64 now)
+u64 lvd_watchdog_count_from(u64 mark, u64 ran, u64 fresh)
 {
-	return min(now, call_start + LVD_WATCHDOG_CALL_NS - LVD_WATCHDOG_NS);
+	return mark - ran + min(fresh, LVD_WATCHDOG_CALL_NS - LVD_WATCHDOG_NS);
+}
+
+/**
+ * lvd_watchdog_over() - has a call run too long?
+ * @slice: its time since it began or its last kernel call returned (ns)
+ * @total: the time of the calls on its stack (ns)
+ *
+ * Return: true after 100 ms without a kernel call, or a second in all.
+ */
+bool lvd_watchdog_over(u64 slice, u64 total)
+{
+	return slice > LVD_WATCHDOG_NS || total > LVD_WATCHDOG_CALL_NS;
 }
 
 /**

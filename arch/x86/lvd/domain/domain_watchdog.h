@@ -8,8 +8,8 @@
 #include <linux/types.h>
 
 u64 lvd_watchdog_now(void);
-bool lvd_watchdog_expired(u64 since);
-u64 lvd_watchdog_resume(u64 call_start, u64 now);
+u64 lvd_watchdog_count_from(u64 mark, u64 ran, u64 fresh);
+bool lvd_watchdog_over(u64 slice, u64 ran);
 void lvd_watchdog_watch(u64 since);
 int lvd_watchdog_start(void);
 bool lvd_watchdog_timer_wanted(void);

@@ -15,7 +15,10 @@
 #define LVD_TEST_KCALL_NULL	2	/* nothing */
 #define LVD_TEST_KCALL_SUM_BUF	3	/* the bytes at RDI, RSI long */
 #define LVD_TEST_KCALL_FLAGS	4	/* the kernel's DF and AC */
-#define LVD_TEST_NR_KCALLS	5
+#define LVD_TEST_KCALL_SLEEP	5	/* sleeps RDI ms; RSI slot, RDX stack */
+#define LVD_TEST_KCALL_NEST_SLEEP 6	/* sleeps, then the domain's RSP: RDI less it */
+#define LVD_TEST_KCALL_NULL_MAY_SLEEP 7	/* nothing, but it may sleep */
+#define LVD_TEST_NR_KCALLS	8
 
 #ifndef __ASSEMBLY__
 
@@ -50,11 +53,20 @@ int lvd_test_copy_word(char *buf, size_t size, const char __user *ubuf,
 		       size_t len);
 
 /* hooks_cross.c */
+__printf(1, 2) void lvd_test_result(const char *fmt, ...);
 int lvd_test_cross_domain(struct lvd_domain **dp, unsigned long *datap);
 u64 lvd_test_exits_here(struct lvd_exit_stats *s);
 u64 lvd_test_exits_start(struct lvd_exit_stats *s);
 void lvd_test_cross_create(struct dentry *dir);
 void lvd_test_cross_exit(void);
+
+/* hooks_runtime.c */
+unsigned long lvd_test_kcall_sleep(struct lvd_domain *d,
+				   const unsigned long args[6]);
+unsigned long lvd_test_kcall_nest_sleep(struct lvd_domain *d,
+					const unsigned long args[6]);
+bool lvd_test_runtime_scenario(struct lvd_domain *d, const char *what,
+			       unsigned long data);
 
 /* hooks_bench.c */
 void lvd_test_bench_create(struct dentry *dir);
@@ -117,6 +129,10 @@ LVD_TEST_DOM(kcall);
 LVD_TEST_DOM(nest);
 LVD_TEST_DOM(bad_kcall);
 LVD_TEST_DOM(bad_stack);
+LVD_TEST_DOM(canary_wait);
+LVD_TEST_DOM(sleep);
+LVD_TEST_DOM(nest_sleep);
+LVD_TEST_DOM(rsp);
 #undef LVD_TEST_DOM
 
 #endif /* __ASSEMBLY__ */

@@ -8,6 +8,7 @@
 
 #include <linux/debugfs.h>
 #include <linux/delay.h>
+#include <linux/irq_work.h>
 #include <linux/irqflags.h>
 #include <linux/math64.h>
 #include <linux/module.h>
@@ -53,7 +54,8 @@ static u64 lvd_bench_round_trips(struct lvd_domain *d, unsigned int n)
 /* Ticks of one call in which the domain makes @n kernel calls */
 static u64 lvd_bench_kcalls(struct lvd_domain *d, unsigned int n)
 {
-	unsigned long args[LVD_DOMAIN_ARGS] = { n }, flags, ret;
+	unsigned long args[LVD_DOMAIN_ARGS] = { n, LVD_TEST_KCALL_NULL };
+	unsigned long flags, ret;
 	u64 t;
 
 	local_irq_save(flags);
@@ -102,6 +104,81 @@ static long long lvd_bench_exits(struct lvd_domain *d, unsigned int n)
 	return div64_u64(exits * 1000000, n);
 }
 
+/*
+ * Calls made where they may sleep (on the task's stack in the domain),
+ * interrupts on: the fastest of LVD_BENCH_BATCHES batches, which leaves
+ * out the batches an interrupt came in. With @kcalls, one call that makes
+ * @n kernel calls that may sleep; else @n round trips.
+ */
+#define LVD_BENCH_BATCHES	10
+#define LVD_BENCH_BATCH		1000
+
+static u64 lvd_bench_task(struct lvd_domain *d, bool kcalls)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = {
+		LVD_BENCH_BATCH, LVD_TEST_KCALL_NULL_MAY_SLEEP,
+	}, ret;
+	u64 t, best = U64_MAX;
+	unsigned int b, i;
+
+	for (b = 0; b < LVD_BENCH_BATCHES; b++) {
+		t = rdtsc_ordered();
+		if (kcalls)
+			lvd_domain_call(d, (unsigned long)lvd_test_dom_kcalls,
+					args, &ret);
+		for (i = 0; !kcalls && i < LVD_BENCH_BATCH; i++)
+			lvd_domain_call(d, (unsigned long)lvd_test_dom_null,
+					NULL, &ret);
+		best = min(best, rdtsc_ordered() - t);
+	}
+	return div64_u64(best, LVD_BENCH_BATCH);
+}
+
+static struct {
+	struct irq_work work;
+	struct lvd_domain *d;
+	u64 ticks;
+} lvd_bench_irq;
+
+/* In a hard interrupt: LVD_BENCH_BATCH round trips */
+static void lvd_bench_irq_fn(struct irq_work *work)
+{
+	unsigned long ret;
+	unsigned int i;
+	u64 t = rdtsc_ordered();
+
+	for (i = 0; i < LVD_BENCH_BATCH; i++)
+		lvd_domain_call(lvd_bench_irq.d, (unsigned long)lvd_test_dom_null,
+				NULL, &ret);
+	lvd_bench_irq.ticks = rdtsc_ordered() - t;
+}
+
+static u64 lvd_bench_from_irq(struct lvd_domain *d)
+{
+	lvd_bench_irq.d = d;
+	lvd_bench_irq.work = IRQ_WORK_INIT_HARD(lvd_bench_irq_fn);
+	preempt_disable();
+	irq_work_queue(&lvd_bench_irq.work);
+	preempt_enable();
+	irq_work_sync(&lvd_bench_irq.work);
+	return div64_u64(lvd_bench_irq.ticks, LVD_BENCH_BATCH);
+}
+
+/* The figures of calls that may sleep and of calls from interrupts */
+static size_t lvd_bench_run_contexts(struct lvd_domain *d, size_t len)
+{
+	const char *u = lvd_bench_unit;
+	u64 rt = lvd_bench_task(d, false), kc = lvd_bench_task(d, true);
+
+	return len + scnprintf(lvd_bench_out + len, sizeof(lvd_bench_out) - len,
+			       "lvd-bench task_kernel_domain_kernel_null %llu %s\n"
+			       "lvd-bench task_domain_kernel_may_sleep_domain_null %llu %s\n"
+			       "lvd-bench irq_kernel_domain_kernel_null %llu %s\n",
+			       rt, u, kc > rt / LVD_BENCH_BATCH ?
+			       kc - rt / LVD_BENCH_BATCH : 0, u,
+			       lvd_bench_from_irq(d), u);
+}
+
 static void lvd_bench_run(struct lvd_domain *d)
 {
 	const char *u = lvd_bench_unit;
@@ -127,6 +204,7 @@ static void lvd_bench_run(struct lvd_domain *d)
 			 rt, u, kc, u, div64_u64(ind, LVD_BENCH_CALLS), u,
 			 div64_u64(v, LVD_BENCH_CALLS),
 			 div64_u64(v * 100, LVD_BENCH_CALLS) % 100);
+	len = lvd_bench_run_contexts(d, len);
 	scnprintf(lvd_bench_out + len, sizeof(lvd_bench_out) - len,
 		  "lvd-bench vm_exits_per_million_round_trips %lld exits\n",
 		  lvd_bench_exits(d, LVD_BENCH_EXIT_CALLS));

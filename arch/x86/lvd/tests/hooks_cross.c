@@ -97,18 +97,29 @@ static unsigned long lvd_test_kcall_flags(struct lvd_domain *d,
 	return native_save_fl() & (X86_EFLAGS_DF | X86_EFLAGS_AC);
 }
 
-static const lvd_kcall_fn lvd_test_kcalls[LVD_TEST_NR_KCALLS] = {
-	[LVD_TEST_KCALL_ADD] = lvd_test_kcall_add,
-	[LVD_TEST_KCALL_NEST] = lvd_test_kcall_nest,
-	[LVD_TEST_KCALL_NULL] = lvd_test_kcall_null,
-	[LVD_TEST_KCALL_SUM_BUF] = lvd_test_kcall_sum_buf,
-	[LVD_TEST_KCALL_FLAGS] = lvd_test_kcall_flags,
+static const struct lvd_kcall lvd_test_kcalls[LVD_TEST_NR_KCALLS] = {
+	[LVD_TEST_KCALL_ADD] = { lvd_test_kcall_add },
+	[LVD_TEST_KCALL_NEST] = { lvd_test_kcall_nest },
+	[LVD_TEST_KCALL_NULL] = { lvd_test_kcall_null },
+	[LVD_TEST_KCALL_SUM_BUF] = { lvd_test_kcall_sum_buf },
+	[LVD_TEST_KCALL_FLAGS] = { lvd_test_kcall_flags },
+	[LVD_TEST_KCALL_SLEEP] = { lvd_test_kcall_sleep, LVD_KCALL_MAY_SLEEP },
+	[LVD_TEST_KCALL_NEST_SLEEP] = {
+		lvd_test_kcall_nest_sleep, LVD_KCALL_MAY_SLEEP
+	},
+	[LVD_TEST_KCALL_NULL_MAY_SLEEP] = {
+		lvd_test_kcall_null, LVD_KCALL_MAY_SLEEP
+	},
 };
 
 static char lvd_test_cross_result[256];
 
-/* The scenario's result, what reading the cross file gives */
-static __printf(1, 2) void lvd_test_result(const char *fmt, ...)
+/**
+ * lvd_test_result() - set the scenario's result, which reading the cross
+ * file gives
+ * @fmt: printf() format
+ */
+__printf(1, 2) void lvd_test_result(const char *fmt, ...)
 {
 	va_list args;
 
@@ -829,7 +840,8 @@ static void lvd_test_cross_scenario(struct lvd_domain *d, const char *what,
 	}
 	if (str_has_prefix(what, "glue-"))
 		lvd_test_glue(d, what + 5, data);
-	else if (!lvd_test_act(d, what, data))
+	else if (!lvd_test_act(d, what, data) &&
+		 !lvd_test_runtime_scenario(d, what, data))
 		lvd_test_result("unknown scenario");
 }
 

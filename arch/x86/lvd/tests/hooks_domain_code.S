@@ -132,9 +132,9 @@ SYM_INNER_LABEL(lvd_test_dom_recurse, SYM_L_GLOBAL)
 SYM_INNER_LABEL(lvd_test_dom_null, SYM_L_GLOBAL)
 	ret
 
-/* RDI kernel calls that do nothing, for the benchmark */
+/* RDI kernel calls numbered RSI that do nothing, for the benchmark */
 SYM_INNER_LABEL(lvd_test_dom_kcalls, SYM_L_GLOBAL)
-	mov $LVD_TEST_KCALL_NULL, %eax
+	mov %esi, %eax
 	int $LVD_VECTOR_CALL
 	dec %rdi
 	jnz lvd_test_dom_kcalls
@@ -332,6 +332,72 @@ SYM_INNER_LABEL(lvd_test_dom_irq_stack, SYM_L_GLOBAL)
 1:	mov (%rsi), %rax
 	test %rax, %rax
 	jz 1b
+	ret
+
+/*
+ * Four words of RSI's pattern on the stack, a wait until the word at RDI
+ * is set (by a timer), then the words checked: returns 1 when they are as
+ * pushed, 0 when a call in between wrote over them.
+ */
+SYM_INNER_LABEL(lvd_test_dom_canary_wait, SYM_L_GLOBAL)
+	push %rsi
+	push %rsi
+	push %rsi
+	push %rsi
+1:	mov (%rdi), %rax
+	test %rax, %rax
+	jz 1b
+	xor %eax, %eax
+	mov $4, %ecx
+2:	pop %rdx
+	cmp %rdx, %rsi
+	jne 3f
+	dec %ecx
+	jnz 2b
+	mov $1, %eax
+	ret
+3:	lea -8(%rsp, %rcx, 8), %rsp	/* the words not popped yet */
+	ret
+
+/*
+ * RDX sleeping kernel calls of RDI ms each (slot RSI), with four words of
+ * the stack pointer's value pushed around them: returns the stack pointer
+ * at entry when the words are intact, 0 when not.
+ */
+SYM_INNER_LABEL(lvd_test_dom_sleep, SYM_L_GLOBAL)
+	mov %rsp, %r8
+	push %r8
+	push %r8
+	push %r8
+	push %r8
+	mov %rdx, %r9
+1:	mov %r8, %rdx				/* the stack, for the kernel to see */
+	mov $LVD_TEST_KCALL_SLEEP, %eax
+	int $LVD_VECTOR_CALL
+	dec %r9
+	jnz 1b
+	xor %eax, %eax
+	mov $4, %ecx
+2:	pop %rdx
+	cmp %rdx, %r8
+	jne 3f
+	dec %ecx
+	jnz 2b
+	mov %r8, %rax
+	ret
+3:	lea -8(%rsp, %rcx, 8), %rsp
+	ret
+
+/* The sleeping kernel call that calls lvd_test_dom_rsp, given RSP here */
+SYM_INNER_LABEL(lvd_test_dom_nest_sleep, SYM_L_GLOBAL)
+	mov %rsp, %rdi
+	mov $LVD_TEST_KCALL_NEST_SLEEP, %eax
+	int $LVD_VECTOR_CALL
+	ret
+
+/* The stack pointer */
+SYM_INNER_LABEL(lvd_test_dom_rsp, SYM_L_GLOBAL)
+	mov %rsp, %rax
 	ret
 
 	/* The rest of the page: INT3, so a stray jump there stops the domain */

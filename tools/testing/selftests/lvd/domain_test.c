@@ -19,18 +19,6 @@
 #include "lvd_domain_faults.h"
 #include "lvd_files.h"
 
-#define LVD_CROSS	"/sys/kernel/debug/lvd_test/cross"
-
-/* Run a scenario; its result line goes to @buf. */
-static int cross(const char *scenario, char *buf, size_t size)
-{
-	int ret = write_text(LVD_CROSS, scenario);
-
-	if (ret)
-		return ret;
-	return read_text(LVD_CROSS, buf, size) > 0 ? 0 : -1;
-}
-
 FIXTURE(dom) {
 	char result[256];
 };

@@ -21,6 +21,7 @@
 #define FAULT_BAD_CALL	257
 #define FAULT_BAD_STACK	258
 #define FAULT_TOO_DEEP	259
+#define FAULT_SLEEP_IN_ATOMIC	260
 
 /* Exception vectors */
 #define DE	0

@@ -73,4 +73,17 @@ static inline long long exits_of(const char *reason, int user)
 	return total;
 }
 
+/* lvd_test_hv's file that runs a scenario in a fresh domain */
+#define LVD_CROSS	"/sys/kernel/debug/lvd_test/cross"
+
+/* Run a scenario; its result line goes to @buf. */
+static inline int cross(const char *scenario, char *buf, size_t size)
+{
+	int ret = write_text(LVD_CROSS, scenario);
+
+	if (ret)
+		return ret;
+	return read_text(LVD_CROSS, buf, size) > 0 ? 0 : -1;
+}
+
 #endif /* _LVD_FILES_H */
