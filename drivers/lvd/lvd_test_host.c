@@ -501,6 +501,20 @@ static const struct file_operations lvd_th_act_fops = {
 	.release = single_release,
 };
 
+/*
+ * Where the canary page is, and whether it is intact, without refilling
+ * it: for a test that forges a pointer to kernel data for the loader.
+ */
+static int lvd_th_canary_show(struct seq_file *m, void *unused)
+{
+	mutex_lock(&lvd_th_act_lock);
+	seq_printf(m, "%#lx %s\n", (unsigned long)lvd_th_canary,
+		   lvd_th_canary_intact() ? "intact" : "changed");
+	mutex_unlock(&lvd_th_act_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_th_canary);
+
 static struct dentry *lvd_th_dir;
 
 static int __init lvd_th_init(void)
@@ -511,6 +525,9 @@ static int __init lvd_th_init(void)
 		return err;
 	lvd_th_dir = debugfs_create_dir("lvd_test_driver", NULL);
 	debugfs_create_file("act", 0600, lvd_th_dir, NULL, &lvd_th_act_fops);
+	debugfs_create_file("canary", 0400, lvd_th_dir, NULL,
+			    &lvd_th_canary_fops);
+	lvd_th_canary_fill();
 	return 0;
 }
 module_init(lvd_th_init);

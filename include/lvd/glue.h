@@ -67,6 +67,7 @@ const struct lvd_glue *lvd_glue_find(const char *name,
 				     struct lvd_glue_set **set);
 unsigned long lvd_glue_stub(unsigned int n);
 int lvd_glue_give(struct lvd_domain *d);
+unsigned long lvd_glue_strdup(struct lvd_domain *d, const char *s);
 
 #endif /* __ASSEMBLY__ */
 #endif /* _LVD_GLUE_H */

@@ -10,13 +10,16 @@
  * only to LVD glue (include/lvd/glue.h); any other symbol is refused, as
  * are the sections through which the kernel would trust the module's
  * memory or run its code outside the domain: sections are allowed by name,
- * each for a stated reason, and nothing else.
+ * each for a stated reason, and nothing else. Its parameters of the
+ * kernel's standard types are parsed by the kernel, on copies, and
+ * written into its data before its init function runs.
  */
 
 #define pr_fmt(fmt) "lvd: " fmt
 
 #include <linux/elf.h>
 #include <linux/module.h>
+#include <linux/moduleparam.h>
 #include <linux/set_memory.h>
 #include <linux/slab.h>
 #include <lvd/domain.h>
@@ -26,18 +29,60 @@
 /* The heap kmalloc() serves an isolated module from */
 #define LVD_MODULE_HEAP_SIZE	(256 * 1024)
 
+/* The longest parameter name an isolated module may have, with its NUL */
+#define LVD_MODULE_PARAM_NAME	64
+
+/**
+ * struct lvd_module_param - the kernel's copy of a parameter's descriptor
+ * @name: its name, copied from the module
+ * @target: the variable, the string's buffer or the array's elements, in
+ *	the domain's data
+ * @size: bytes at @target
+ * @elemsize: bytes of each element (@size for a variable or a string)
+ * @num: the array's count in the domain's data, or 0
+ * @knum: the kernel's copy of the count: how many elements were given
+ * @array: it is an array
+ * @charp: its variable (or elements) is a char *
+ * @str: the kernel's copy of a string's descriptor, for the kernel's ops
+ * @arr: the kernel's copy of an array's descriptor, for the kernel's ops
+ * @buf: the kernel's copy of @target, which the kernel's ops set
+ */
+struct lvd_module_param {
+	char name[LVD_MODULE_PARAM_NAME];
+	unsigned long target;
+	size_t size;
+	size_t elemsize;
+	unsigned long num;
+	unsigned int knum;
+	bool array;
+	bool charp;
+	union {
+		struct kparam_string str;
+		struct kparam_array arr;
+	};
+	void *buf;
+};
+
 /**
  * struct lvd_module - what LVD keeps of an isolated module
  * @domain: the domain it runs in
  * @nr_kcalls: how many kernel symbols it imports
  * @kcalls: the glue for each, in kernel call (stub) order
  * @sets: the glue set each belongs to, whose owner it holds
+ * @num_kp: how many parameters it has
+ * @kp: the kernel's copies of its parameters, which the loader parses
+ *	(mod->kp), until its init function runs
+ * @params: what the kernel keeps of each, to write the values into the
+ *	domain
  */
 struct lvd_module {
 	struct lvd_domain *domain;
 	unsigned int nr_kcalls;
 	struct lvd_kcall kcalls[LVD_GLUE_STUBS];
 	struct lvd_glue_set *sets[LVD_GLUE_STUBS];
+	unsigned int num_kp;
+	struct kernel_param *kp;
+	struct lvd_module_param *params;
 };
 
 /*
@@ -64,6 +109,8 @@ static const struct lvd_module_section {
 	{ ".note" },
 	/* struct module: on pages the domain is not given */
 	{ ".gnu.linkonce.this_module" },
+	/* parameters, parsed by the kernel from checked copies; read-only */
+	{ "__param" },
 	/* LOCK prefixes, patched inside the module's text only; read-only */
 	{ ".smp_locks" },
 	/* read by the unwinder, for the module's text only; read-only */
@@ -82,7 +129,6 @@ static const struct {
 } lvd_module_refused[] = {
 	{ "__ksymtab", "exported symbols" },
 	{ "__kcrctab", "exported symbols" },
-	{ "__param", "module parameters" },
 	{ ".data..percpu", "per-CPU variables" },
 	{ "__jump_table", "static keys" },
 	{ ".static_call_sites", "static calls" },
@@ -214,14 +260,70 @@ int lvd_module_prepare(struct module *mod, const struct load_info *info)
 	return 0;
 }
 
+/*
+ * The parameter types the kernel parses for an isolated module, with the
+ * kernel's own ops: the module's entries name them, and its symbols for
+ * them resolve to the kernel's ops, which the domain is not given. Any
+ * other ops would be the module's code, or act on its memory as it says.
+ */
+#define LVD_MODULE_PARAM_TYPE(t, type) \
+	{ "param_ops_" #t, &param_ops_##t, sizeof(type) }
+
+static const struct lvd_module_param_type {
+	const char *sym;
+	const struct kernel_param_ops *ops;
+	size_t size;	/* of its variable; 0: a string or an array */
+} lvd_module_param_types[] = {
+	LVD_MODULE_PARAM_TYPE(bool, bool),
+	LVD_MODULE_PARAM_TYPE(invbool, bool),
+	LVD_MODULE_PARAM_TYPE(byte, unsigned char),
+	LVD_MODULE_PARAM_TYPE(short, short),
+	LVD_MODULE_PARAM_TYPE(ushort, unsigned short),
+	LVD_MODULE_PARAM_TYPE(int, int),
+	LVD_MODULE_PARAM_TYPE(uint, unsigned int),
+	LVD_MODULE_PARAM_TYPE(long, long),
+	LVD_MODULE_PARAM_TYPE(ulong, unsigned long),
+	LVD_MODULE_PARAM_TYPE(ullong, unsigned long long),
+	LVD_MODULE_PARAM_TYPE(hexint, unsigned int),
+	LVD_MODULE_PARAM_TYPE(charp, char *),
+	{ "param_ops_string", &param_ops_string, 0 },
+	{ "param_array_ops", &param_array_ops, 0 },
+};
+
+/* The type whose ops are @ops (as the module's memory says), or NULL */
+static const struct lvd_module_param_type *
+lvd_module_param_type(const struct kernel_param_ops *ops)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_module_param_types); i++)
+		if (ops == lvd_module_param_types[i].ops)
+			return &lvd_module_param_types[i];
+	return NULL;
+}
+
+/* The type whose ops' symbol is @sym, or NULL */
+static const struct lvd_module_param_type *
+lvd_module_param_type_named(const char *sym)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lvd_module_param_types); i++)
+		if (!strcmp(sym, lvd_module_param_types[i].sym))
+			return &lvd_module_param_types[i];
+	return NULL;
+}
+
 /**
  * lvd_module_resolve() - resolve an isolated module's undefined symbol
  * @mod: the module
  * @name: the symbol
  * @sym: its symbol table entry, whose st_value is set
  *
- * The glue page serves some symbols in the domain itself; registered glue
- * gets the module's next kernel call number and its stub. Nothing else.
+ * The glue page serves some symbols in the domain itself; the ops of the
+ * parameter types the loader parses resolve to the kernel's, for the
+ * loader to compare only; registered glue gets the module's next kernel
+ * call number and its stub. Nothing else.
  *
  * Return: 0, or -ENOENT (-E2BIG for too many imports), with a message.
  */
@@ -230,11 +332,17 @@ int lvd_module_resolve(struct module *mod, const char *name, Elf_Sym *sym)
 	struct lvd_module *lm = mod->lvd;
 	const struct lvd_glue *glue;
 	struct lvd_glue_set *set;
+	const struct lvd_module_param_type *type;
 	unsigned long local;
 
 	local = lvd_glue_local(name);
 	if (local) {
 		sym->st_value = local;
+		return 0;
+	}
+	type = lvd_module_param_type_named(name);
+	if (type) {
+		sym->st_value = (unsigned long)type->ops;
 		return 0;
 	}
 	glue = lvd_glue_find(name, &set);
@@ -271,25 +379,34 @@ static int lvd_module_give_mem(struct lvd_domain *d, const struct module *mod,
 }
 
 /*
- * The writable sections that are the module's own data, each on pages of
- * its own; never struct module's, nor the bug table.
+ * Is section @i one of the writable sections that are the module's own
+ * data, each on pages of its own? Never struct module's, nor the bug table.
  */
+static bool lvd_module_domain_data(const struct load_info *info,
+				   unsigned int i)
+{
+	const Elf_Shdr *s = &info->sechdrs[i];
+	const struct lvd_module_section *sec;
+
+	if (!(s->sh_flags & SHF_ALLOC) || !(s->sh_flags & SHF_WRITE) ||
+	    s->sh_flags & SHF_RO_AFTER_INIT || !s->sh_size ||
+	    i == info->index.mod || i == info->index.pcpu)
+		return false;
+	sec = lvd_module_section(info->secstrings + s->sh_name);
+	return sec && sec->domain_writes;
+}
+
+/* Its data, the domain's to write */
 static int lvd_module_give_data(struct lvd_domain *d,
 				const struct load_info *info)
 {
-	const struct lvd_module_section *sec;
 	unsigned int i;
 	int err;
 
 	for (i = 1; i < info->hdr->e_shnum; i++) {
 		const Elf_Shdr *s = &info->sechdrs[i];
 
-		if (!(s->sh_flags & SHF_ALLOC) || !(s->sh_flags & SHF_WRITE) ||
-		    s->sh_flags & SHF_RO_AFTER_INIT || !s->sh_size ||
-		    i == info->index.mod || i == info->index.pcpu)
-			continue;
-		sec = lvd_module_section(info->secstrings + s->sh_name);
-		if (!sec || !sec->domain_writes)
+		if (!lvd_module_domain_data(info, i))
 			continue;
 		err = lvd_domain_give(d, s->sh_addr, PAGE_ALIGN(s->sh_size),
 				      LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
@@ -310,6 +427,246 @@ static void lvd_module_ignore_bugs(struct module *mod)
 #endif
 }
 
+/* Does [va, va + len) lie whole in one of the module's data sections? */
+static bool lvd_module_in_data(const struct load_info *info, unsigned long va,
+			       size_t len)
+{
+	unsigned int i;
+
+	for (i = 1; len && i < info->hdr->e_shnum; i++) {
+		const Elf_Shdr *s = &info->sechdrs[i];
+
+		if (lvd_module_domain_data(info, i) && va >= s->sh_addr &&
+		    len <= s->sh_size && va - s->sh_addr <= s->sh_size - len)
+			return true;
+	}
+	return false;
+}
+
+static int lvd_module_param_refuse(const struct module *mod,
+				   const struct lvd_module_param *p,
+				   const char *why)
+{
+	pr_err("%s: parameter %s: %s\n", mod->name, p->name, why);
+	return -ENOEXEC;
+}
+
+/*
+ * What a string's or an array's descriptor says, copied from the domain:
+ * where the kernel's ops will write, and the ops of an array's elements.
+ */
+static int lvd_module_param_desc(const struct module *mod,
+				 struct lvd_module_param *p,
+				 const struct lvd_module_param_type *type,
+				 const struct kernel_param *e)
+{
+	struct lvd_domain *d = mod->lvd->domain;
+	const struct lvd_module_param_type *elem;
+
+	if (type->ops == &param_ops_string) {
+		if (lvd_domain_copy_from(d, &p->str, (unsigned long)e->str,
+					 sizeof(p->str)))
+			return lvd_module_param_refuse(mod, p,
+				"its string's descriptor is not in its memory");
+		p->target = (unsigned long)p->str.string;
+		p->size = p->str.maxlen;
+		p->elemsize = p->size;
+		return 0;
+	}
+	if (lvd_domain_copy_from(d, &p->arr, (unsigned long)e->arr,
+				 sizeof(p->arr)))
+		return lvd_module_param_refuse(mod, p,
+			"its array's descriptor is not in its memory");
+	elem = lvd_module_param_type(p->arr.ops);
+	if (!elem || !elem->size)
+		return lvd_module_param_refuse(mod, p,
+			"an array of a type the loader does not parse");
+	if (p->arr.elemsize != elem->size)
+		return lvd_module_param_refuse(mod, p,
+			"its array's elements are not the size of their type");
+	p->array = true;
+	p->charp = elem->ops == &param_ops_charp;
+	p->target = (unsigned long)p->arr.elem;
+	p->elemsize = elem->size;
+	p->size = (size_t)p->arr.max * elem->size;
+	p->num = (unsigned long)p->arr.num;
+	p->arr.ops = elem->ops;
+	p->arr.num = &p->knum;
+	return 0;
+}
+
+/*
+ * The kernel's copy of the module's parameter @own, in @kp and @p: its name
+ * and descriptors copied from the domain, its ops the kernel's, what it
+ * sets checked to lie in the module's data and copied to a kernel buffer.
+ * No sysfs file: the domain's values are not the kernel's to show.
+ */
+static int lvd_module_param_copy(struct module *mod,
+				 const struct load_info *info,
+				 const struct kernel_param *own,
+				 struct kernel_param *kp,
+				 struct lvd_module_param *p)
+{
+	struct lvd_domain *d = mod->lvd->domain;
+	const struct lvd_module_param_type *type;
+	struct kernel_param e;
+	ssize_t len;
+	int err;
+
+	memcpy(&e, own, sizeof(e));
+	len = lvd_domain_copy_string(d, p->name, (unsigned long)e.name,
+				     sizeof(p->name));
+	if (len < 0 || len == sizeof(p->name) - 1) {
+		pr_err("%s: a parameter's name is not in its memory, or longer than %d\n",
+		       mod->name, LVD_MODULE_PARAM_NAME - 2);
+		return -ENOEXEC;
+	}
+	type = lvd_module_param_type(e.ops);
+	if (!type)
+		return lvd_module_param_refuse(mod, p,
+			"ops that are not the kernel's for a standard type");
+	if (type->size) {
+		p->charp = type->ops == &param_ops_charp;
+		p->target = (unsigned long)e.arg;
+		p->size = type->size;
+		p->elemsize = p->size;
+	} else {
+		err = lvd_module_param_desc(mod, p, type, &e);
+		if (err)
+			return err;
+	}
+	if (!lvd_module_in_data(info, p->target, p->size))
+		return lvd_module_param_refuse(mod, p,
+			"what it sets is not in the module's writable data");
+	if (p->num && !lvd_module_in_data(info, p->num, sizeof(p->knum)))
+		return lvd_module_param_refuse(mod, p,
+			"its array's count is not in the module's writable data");
+	p->buf = kvzalloc(p->size, GFP_KERNEL);
+	if (!p->buf)
+		return -ENOMEM;
+	/* What the kernel's ops leave alone keeps its value; a char * none */
+	if (!p->array && !p->charp &&
+	    lvd_domain_copy_from(d, p->buf, p->target, p->size))
+		return lvd_module_param_refuse(mod, p,
+			"its variable cannot be read");
+
+	kp->name = p->name;
+	kp->mod = mod;
+	kp->ops = type->ops;
+	kp->level = e.level;
+	kp->flags = e.flags & (KERNEL_PARAM_FL_UNSAFE | KERNEL_PARAM_FL_HWPARAM);
+	if (p->array) {
+		p->arr.elem = p->buf;
+		kp->arr = &p->arr;
+	} else if (type->ops == &param_ops_string) {
+		p->str.string = p->buf;
+		kp->str = &p->str;
+	} else {
+		kp->arg = p->buf;
+	}
+	return 0;
+}
+
+/* Free the kernel's copies of the parameters (not what their ops set). */
+static void lvd_module_params_free(struct lvd_module *lm)
+{
+	unsigned int i;
+
+	for (i = 0; lm->params && i < lm->num_kp; i++)
+		kvfree(lm->params[i].buf);
+	kfree(lm->params);
+	kfree(lm->kp);
+	lm->params = NULL;
+	lm->kp = NULL;
+	lm->num_kp = 0;
+}
+
+/*
+ * The module's parameters (mod->kp, in its memory) are replaced by the
+ * kernel's copies, which the loader parses. Nothing of them is ever used
+ * from the module's memory: on refusal the module has none.
+ */
+static int lvd_module_params(struct module *mod, const struct load_info *info)
+{
+	const struct kernel_param *own = mod->kp;
+	struct lvd_module *lm = mod->lvd;
+	unsigned int i, n = mod->num_kp;
+	int err;
+
+	mod->kp = NULL;
+	mod->num_kp = 0;
+	if (!n)
+		return 0;
+	lm->kp = kcalloc(n, sizeof(*lm->kp), GFP_KERNEL);
+	lm->params = kcalloc(n, sizeof(*lm->params), GFP_KERNEL);
+	if (!lm->kp || !lm->params)
+		return -ENOMEM;
+	lm->num_kp = n;
+	for (i = 0; i < n; i++) {
+		err = lvd_module_param_copy(mod, info, &own[i], &lm->kp[i],
+					    &lm->params[i]);
+		if (err)
+			return err;
+	}
+	mod->kp = lm->kp;
+	mod->num_kp = n;
+	return 0;
+}
+
+/*
+ * A parameter's value, as the kernel's ops set it, into the domain: each
+ * char * a copy on the domain's heap; an array only when it was given.
+ */
+static int lvd_module_param_write(struct lvd_domain *d,
+				  const struct lvd_module_param *p)
+{
+	unsigned int i, n = p->array ? p->knum : 1;
+	char * const *s = p->buf;
+	unsigned long va;
+
+	if (!n)
+		return 0;
+	for (i = 0; p->charp && i < n; i++) {
+		if (!s[i])
+			continue;
+		va = lvd_glue_strdup(d, s[i]);
+		if (!va)
+			return -ENOMEM;
+		if (lvd_domain_copy_to(d, p->target + i * sizeof(va), &va,
+				       sizeof(va)))
+			return -EFAULT;
+	}
+	if (!p->charp &&
+	    lvd_domain_copy_to(d, p->target, p->buf, n * p->elemsize))
+		return -EFAULT;
+	if (p->num && lvd_domain_copy_to(d, p->num, &p->knum, sizeof(p->knum)))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * Write every parameter's value into the domain, then free the kernel's
+ * copies and what the kernel's ops allocated (char * strings).
+ */
+static int lvd_module_params_write(struct module *mod)
+{
+	struct lvd_module *lm = mod->lvd;
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < lm->num_kp && !err; i++) {
+		err = lvd_module_param_write(lm->domain, &lm->params[i]);
+		if (err)
+			pr_err("%s: parameter %s cannot be written into its domain (%d)\n",
+			       mod->name, lm->params[i].name, err);
+	}
+	mod->kp = NULL;
+	mod->num_kp = 0;
+	module_destroy_params(lm->kp, lm->num_kp);
+	lvd_module_params_free(lm);
+	return err;
+}
+
 /**
  * lvd_module_enter() - move a formed isolated module into its domain
  * @mod: the module, relocated, its memory protected
@@ -317,7 +674,8 @@ static void lvd_module_ignore_bugs(struct module *mod)
  *
  * The domain gets the text (read, execute), the read-only data, the
  * writable sections, the glue page and a heap; the kernel's own mapping of
- * the text becomes non-executable.
+ * the text becomes non-executable. The module's parameters become the
+ * kernel's copies, for the loader to parse.
  *
  * Return: 0, or an error that fails the load.
  */
@@ -349,12 +707,16 @@ int lvd_module_enter(struct module *mod, const struct load_info *info)
 	if (!err && text->size)
 		err = set_memory_nx((unsigned long)text->base,
 				    PAGE_ALIGN(text->size) >> PAGE_SHIFT);
-	if (err)
+	if (err) {
 		pr_err("%s: cannot be given to its domain (%d)\n", mod->name, err);
-	else
-		pr_info("%s: isolated in domain %u, %u kernel symbols through glue\n",
-			mod->name, lvd_domain_index(d), lm->nr_kcalls);
-	return err;
+		return err;
+	}
+	err = lvd_module_params(mod, info);
+	if (err)
+		return err;
+	pr_info("%s: isolated in domain %u, %u kernel symbols through glue\n",
+		mod->name, lvd_domain_index(d), lm->nr_kcalls);
+	return 0;
 }
 
 /* Run one of the module's functions (init or exit) in its domain. */
@@ -373,6 +735,9 @@ static int lvd_module_run(struct module *mod, unsigned long fn,
  * lvd_module_call_init() - run an isolated module's init function
  * @mod: the module
  *
+ * First the values of its parameters, as the loader parsed them, are
+ * written into its data.
+ *
  * Return: what it returned, or the domain's error (the domain stopped).
  */
 int lvd_module_call_init(struct module *mod)
@@ -380,8 +745,9 @@ int lvd_module_call_init(struct module *mod)
 	unsigned long ret;
 	int err;
 
-	if (!mod->init)
-		return 0;
+	err = lvd_module_params_write(mod);
+	if (err || !mod->init)
+		return err;
 	err = lvd_module_run(mod, (unsigned long)mod->init, "init", &ret);
 	return err ?: (int)ret;
 }
@@ -425,6 +791,11 @@ void lvd_module_free(struct module *mod)
 	}
 	for (i = 0; i < lm->nr_kcalls; i++)
 		module_put(lm->sets[i]->owner);
+	if (mod->kp == lm->kp) {
+		mod->kp = NULL;
+		mod->num_kp = 0;
+	}
+	lvd_module_params_free(lm);
 	lvd_domain_destroy(lm->domain);
 	kfree(lm);
 	mod->lvd = NULL;

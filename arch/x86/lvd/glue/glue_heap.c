@@ -11,6 +11,7 @@
 #include <linux/gfp.h>
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/string.h>
 #include <lvd/glue.h>
 #include "domain/domain_heap.h"
 
@@ -48,6 +49,30 @@ static unsigned long lvd_glue_kfree(struct lvd_domain *d,
 		pr_warn_ratelimited("lvd: %s: kfree() of %#lx, which it was not given\n",
 				    lvd_domain_name(d), args[0]);
 	return 0;
+}
+
+/**
+ * lvd_glue_strdup() - a copy of a kernel string on a domain's heap
+ * @d: the domain
+ * @s: the string
+ *
+ * What kstrdup() would have given the domain's code: a piece of its heap,
+ * which it may kfree(). The module loader gives an isolated module its
+ * char * parameters so.
+ *
+ * Return: the copy's address in the domain, or 0 when the heap is full.
+ */
+unsigned long lvd_glue_strdup(struct lvd_domain *d, const char *s)
+{
+	struct lvd_domain_heap *h = lvd_domain_heap(d);
+	size_t len = strlen(s) + 1;
+	unsigned long va = h ? lvd_domain_heap_alloc(h, len, false) : 0;
+
+	if (va && lvd_domain_copy_to(d, va, s, len)) {
+		lvd_domain_heap_free(h, va);
+		va = 0;
+	}
+	return va;
 }
 
 static const struct lvd_glue lvd_glue_heap_syms[] = {

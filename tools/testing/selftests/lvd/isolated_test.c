@@ -44,13 +44,21 @@ static int act(const char *what, unsigned long arg, char *buf, size_t size)
 	return read_text(LVD_ACT, buf, size) > 0 ? 0 : -1;
 }
 
-/* Did the kernel log a line containing @text? */
+/* Did the kernel log a line containing @text (which may hold any quote)? */
 static int logged(const char *text)
 {
-	char cmd[256];
+	FILE *f = popen("dmesg", "r");
+	size_t size = 0;
+	char *line = NULL;
+	int found = 0;
 
-	snprintf(cmd, sizeof(cmd), "dmesg | grep -qF -- '%s'", text);
-	return system(cmd) == 0;
+	if (!f)
+		return 0;
+	while (!found && getline(&line, &size, f) > 0)
+		found = !!strstr(line, text);
+	free(line);
+	pclose(f);
+	return found;
 }
 
 static int loaded(const char *module)
@@ -440,6 +448,42 @@ TEST_F(iso, unload_waits_for_a_call_in_flight)
 	ASSERT_STREQ("err 0 ret 1 canary intact\n", self->result);
 }
 
+/* Read an installed module into memory (*@img, malloc()ed): its size or -errno */
+static long read_module(const char *name, void **img)
+{
+	char path[256];
+	long size;
+	FILE *f;
+
+	module_path(path, sizeof(path), name);
+	f = fopen(path, "r");
+	if (!f)
+		return -ENOENT;
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	rewind(f);
+	*img = malloc(size);
+	if (!*img || fread(*img, 1, size, f) != (size_t)size) {
+		fclose(f);
+		free(*img);
+		return -EIO;
+	}
+	fclose(f);
+	return size;
+}
+
+/* init_module() of a module's image: 0 or -errno; loaded, it is unloaded */
+static int load_image(const char *name, void *img, long size, const char *args)
+{
+	char cmd[64];
+	int ret = syscall(SYS_init_module, img, size, args) ? -errno : 0;
+
+	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
+	if (!ret)
+		system(cmd);
+	return ret;
+}
+
 #define LVD_TEST_SECTION ".lvd_test_section_to_be_renamed_xxxxxxxxx"
 
 /*
@@ -448,29 +492,17 @@ TEST_F(iso, unload_waits_for_a_call_in_flight)
  */
 static int load_renamed(const char *name)
 {
-	char path[256], *shstr;
 	struct elf64_hdr *eh;
 	struct elf64_shdr *sh;
 	int ret = -ENOENT;
+	char *shstr;
 	long size;
 	void *img;
-	FILE *f;
 	int i;
 
-	module_path(path, sizeof(path), "lvd_test_sections");
-	f = fopen(path, "r");
-	if (!f)
-		return -ENOENT;
-	fseek(f, 0, SEEK_END);
-	size = ftell(f);
-	rewind(f);
-	img = malloc(size);
-	if (!img || fread(img, 1, size, f) != (size_t)size) {
-		fclose(f);
-		free(img);
-		return -EIO;
-	}
-	fclose(f);
+	size = read_module("lvd_test_sections", &img);
+	if (size < 0)
+		return size;
 	eh = img;
 	sh = img + eh->e_shoff;
 	shstr = img + sh[eh->e_shstrndx].sh_offset;
@@ -481,12 +513,10 @@ static int load_renamed(const char *name)
 			continue;
 		memset(n, 0, strlen(LVD_TEST_SECTION));
 		memcpy(n, name, strlen(name));
-		ret = syscall(SYS_init_module, img, size, "") ? -errno : 0;
+		ret = load_image("lvd_test_sections", img, size, "");
 		break;
 	}
 	free(img);
-	if (!ret)
-		system("rmmod lvd_test_sections");
 	return ret;
 }
 
@@ -522,7 +552,8 @@ static const struct {
 	{ "__jump_table", -ENOEXEC },
 	{ ".static_call_sites", -ENOEXEC },
 	{ "__dyndbg", -ENOEXEC },
-	{ "__param", -ENOEXEC },
+	/* parsed from the kernel's copies: the domain's write stops it */
+	{ "__param", -EFAULT },
 	{ "__ksymtab_gpl", -ENOEXEC },
 	{ ".data..percpu", -ENOEXEC },
 	{ ".init_array", -ENOEXEC },
@@ -565,6 +596,335 @@ TEST_F(iso, loader_allows_only_listed_sections)
 	ASSERT_EQ(0, act("ud2", 0, self->result, sizeof(self->result)));
 	stopped_line(want, sizeof(want), EFAULT_RET, UD, 3);
 	ASSERT_STREQ(want, self->result);
+}
+
+#define LVD_PARAMS	"lvd_test_params"
+#define LVD_CANARY	"/sys/kernel/debug/lvd_test_driver/canary"
+
+/*
+ * Each type of parameter the loader parses for an isolated module, given
+ * with modprobe: the domain's init function prints what it sees. A char *
+ * is a copy on the domain's heap; an array's elements beyond those given
+ * keep their values. There is no sysfs file, whatever the permissions.
+ */
+TEST_F(iso, params_reach_the_domain)
+{
+	static const char * const args[] = {
+		"i=-42", "b=1", "nb=1", "y=255", "h=-32768", "us=65535",
+		"u=4294967295", "l=-9000000000", "ul=18446744073709551615",
+		"ull=18446744073709551615", "x=0xbeef", "c=one", "c=hello",
+		"s=world", "a=1,-2,3", "names=x,yz",
+	};
+	char cmd[512] = "modprobe " LVD_PARAMS;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(args); i++)
+		snprintf(cmd + strlen(cmd), sizeof(cmd) - strlen(cmd), " %s", args[i]);
+	ASSERT_EQ(0, system(cmd));
+	EXPECT_TRUE(logged(LVD_PARAMS ": int -42 bool 1 invbool 0 byte 255 short -32768"));
+	EXPECT_TRUE(logged(LVD_PARAMS ": ushort 65535 uint 4294967295 long -9000000000 ulong "));
+	EXPECT_TRUE(logged(" ulong 18446744073709551615 ullong 18446744073709551615"));
+	EXPECT_TRUE(logged(LVD_PARAMS ": hexint 0xbeef charp hello string world"));
+	EXPECT_TRUE(logged(LVD_PARAMS ": array 3: 1 -2 3 9"));
+	EXPECT_TRUE(logged(LVD_PARAMS ": names x yz"));
+	EXPECT_NE(0, access("/sys/module/" LVD_PARAMS "/parameters", F_OK));
+	ASSERT_EQ(0, system("rmmod " LVD_PARAMS));
+
+	/* Not given: as the module has them */
+	ASSERT_EQ(0, system("dmesg -c > /dev/null"));
+	ASSERT_EQ(0, system("modprobe " LVD_PARAMS));
+	EXPECT_TRUE(logged(LVD_PARAMS ": int -7 bool 0 invbool 1 byte 0 short 0"));
+	EXPECT_TRUE(logged(LVD_PARAMS ": hexint 0x1d charp default string default"));
+	EXPECT_TRUE(logged(LVD_PARAMS ": array 0: 9 9 9 9"));
+	EXPECT_TRUE(logged(LVD_PARAMS ": names (none) (none)"));
+	ASSERT_EQ(0, system("rmmod " LVD_PARAMS));
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/* Values the kernel's parsers refuse fail the load, as for any module. */
+TEST_F(iso, bad_param_values_fail_the_load)
+{
+	static const struct {
+		const char *args;
+		int ret;
+	} bad[] = {
+		{ "i=abc", -EINVAL },
+		{ "b=maybe", -EINVAL },
+		{ "x=zz", -EINVAL },
+		{ "y=256", -ERANGE },
+		{ "h=40000", -ERANGE },
+		{ "a=1,2,3,4,5", -EINVAL },	/* four at most */
+		{ "names=a,b,c", -EINVAL },	/* two at most */
+		{ "s=0123456789abcdef", -ENOSPC },	/* 15 characters at most */
+		{ "c=hello i=1x", -EINVAL },
+	};
+	unsigned int i;
+	long size;
+	void *img;
+
+	size = read_module(LVD_PARAMS, &img);
+	ASSERT_LT(0, size);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_EQ(bad[i].ret, load_image(LVD_PARAMS, img, size, bad[i].args))
+			TH_LOG("%s", bad[i].args);
+		EXPECT_FALSE(loaded(LVD_PARAMS)) TH_LOG("%s", bad[i].args);
+	}
+	free(img);
+	ASSERT_TRUE(logged(LVD_PARAMS ": `abc' invalid for parameter `i'"));
+	ASSERT_TRUE(logged(LVD_PARAMS ": `0123456789abcdef' too large for parameter `s'"));
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/* struct kernel_param, kparam_string and kparam_array, as x86-64 lays them out */
+#define KP_SIZE		40
+#define KP_NAME		0
+#define KP_OPS		16
+#define KP_ARG		32
+#define KPS_MAXLEN	0
+#define KPA_MAX		0
+#define KPA_ELEMSIZE	4
+#define KPA_NUM		8
+#define KPA_OPS		16
+#define KPA_ELEM	24
+
+/* A relocation that writes nothing (the uapi header lacks these) */
+#define R_X86_64_NONE		0
+#define ELF64_R_INFO(sym, type)	(((unsigned long)(sym) << 32) | (type))
+
+/* A module's image, to forge its parameters in */
+struct ko {
+	void *img;
+	struct elf64_shdr *sh;
+	unsigned int shnum;
+	const char *shstr;
+	struct elf64_sym *sym;
+};
+
+static void ko_init(struct ko *ko, void *img)
+{
+	struct elf64_hdr *eh = img;
+	unsigned int i;
+
+	ko->img = img;
+	ko->sh = img + eh->e_shoff;
+	ko->shnum = eh->e_shnum;
+	ko->shstr = img + ko->sh[eh->e_shstrndx].sh_offset;
+	for (i = 0; i < ko->shnum; i++)
+		if (ko->sh[i].sh_type == SHT_SYMTAB)
+			ko->sym = img + ko->sh[i].sh_offset;
+}
+
+static int ko_section(const struct ko *ko, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ko->shnum; i++)
+		if (!strcmp(ko->shstr + ko->sh[i].sh_name, name))
+			return i;
+	return -1;
+}
+
+/* The bytes at @off in section @sec of the file */
+static void *ko_at(const struct ko *ko, int sec, unsigned long off)
+{
+	return ko->img + ko->sh[sec].sh_offset + off;
+}
+
+/* The relocation that fills in @off of section @sec, or NULL */
+static struct elf64_rela *ko_rela(const struct ko *ko, int sec, unsigned long off)
+{
+	struct elf64_rela *r;
+	unsigned int i, j;
+
+	for (i = 0; i < ko->shnum; i++) {
+		if (ko->sh[i].sh_type != SHT_RELA || ko->sh[i].sh_info != (unsigned int)sec)
+			continue;
+		r = ko->img + ko->sh[i].sh_offset;
+		for (j = 0; j < ko->sh[i].sh_size / sizeof(*r); j++)
+			if (r[j].r_offset == off)
+				return &r[j];
+	}
+	return NULL;
+}
+
+/* What @r points at: its section, and the offset there in *@off */
+static int ko_target(const struct ko *ko, const struct elf64_rela *r, unsigned long *off)
+{
+	const struct elf64_sym *sym = &ko->sym[ELF64_R_SYM(r->r_info)];
+
+	*off = sym->st_value + r->r_addend;
+	return sym->st_shndx;
+}
+
+/* Make @r point @back bytes before the end of the section it points into */
+static void ko_point_before_end(const struct ko *ko, struct elf64_rela *r, unsigned long back)
+{
+	const struct elf64_sym *sym = &ko->sym[ELF64_R_SYM(r->r_info)];
+
+	r->r_addend = ko->sh[sym->st_shndx].sh_size - sym->st_value - back;
+}
+
+/* Make @r write nothing, and the pointer it filled in @value instead */
+static void ko_forge(const struct ko *ko, int sec, struct elf64_rela *r, unsigned long value)
+{
+	r->r_info = ELF64_R_INFO(0, R_X86_64_NONE);
+	memcpy(ko_at(ko, sec, r->r_offset), &value, sizeof(value));
+}
+
+/* The offset in __param of parameter @name's entry, or -1 */
+static long ko_param(const struct ko *ko, const char *name)
+{
+	int sec = ko_section(ko, "__param");
+	struct elf64_rela *r;
+	unsigned long off, at;
+	int at_sec;
+
+	for (off = 0; sec > 0 && off + KP_SIZE <= ko->sh[sec].sh_size; off += KP_SIZE) {
+		r = ko_rela(ko, sec, off + KP_NAME);
+		if (!r)
+			continue;
+		at_sec = ko_target(ko, r, &at);
+		if (!strcmp(ko_at(ko, at_sec, at), name))
+			return off;
+	}
+	return -1;
+}
+
+/* A parameter's descriptor (a kparam_string or kparam_array): its section */
+static int ko_desc(const struct ko *ko, long param, unsigned long *off)
+{
+	return ko_target(ko, ko_rela(ko, ko_section(ko, "__param"), param + KP_ARG), off);
+}
+
+/*
+ * In @ko, lvd_test_params, forge what @what says, with @kaddr kernel data.
+ * Return: 0, or -1 when the module is not as expected.
+ */
+static int forge_param(struct ko *ko, const char *what, unsigned long kaddr)
+{
+	int sec = ko_section(ko, "__param"), dsec;
+	long i = ko_param(ko, "i"), s = ko_param(ko, "s"), a = ko_param(ko, "a");
+	struct elf64_rela *arg, *r;
+	unsigned long d;
+	unsigned int v;
+
+	if (sec < 0 || i < 0 || s < 0 || a < 0)
+		return -1;
+	arg = ko_rela(ko, sec, i + KP_ARG);
+	if (!strcmp(what, "arg-past-end")) {		/* an int 2 bytes from the end */
+		ko_point_before_end(ko, arg, 2);
+	} else if (!strcmp(what, "arg-kernel")) {
+		ko_forge(ko, sec, arg, kaddr);
+	} else if (!strcmp(what, "arg-wraps")) {
+		ko_forge(ko, sec, arg, -2UL);
+	} else if (!strcmp(what, "arg-rodata")) {	/* its name: read-only */
+		*arg = *ko_rela(ko, sec, i + KP_NAME);
+		arg->r_offset = i + KP_ARG;
+	} else if (!strcmp(what, "ops-own")) {		/* ops in its data */
+		r = ko_rela(ko, sec, i + KP_OPS);
+		r->r_info = arg->r_info;
+		r->r_addend = arg->r_addend;
+	} else if (!strcmp(what, "ops-null")) {
+		ko_forge(ko, sec, ko_rela(ko, sec, i + KP_OPS), 0);
+	} else if (!strcmp(what, "name-kernel")) {
+		ko_forge(ko, sec, ko_rela(ko, sec, i + KP_NAME), kaddr);
+	} else if (!strcmp(what, "string-maxlen")) {	/* 1 MiB of string */
+		dsec = ko_desc(ko, s, &d);
+		v = 1 << 20;
+		memcpy(ko_at(ko, dsec, d + KPS_MAXLEN), &v, sizeof(v));
+	} else {
+		dsec = ko_desc(ko, a, &d);
+		r = ko_rela(ko, dsec, d + KPA_ELEM);
+		if (!r)
+			return -1;
+		if (!strcmp(what, "array-past-end")) {	/* 16 bytes 8 from the end */
+			ko_point_before_end(ko, r, 8);
+		} else if (!strcmp(what, "array-max")) {
+			v = 1 << 30;
+			memcpy(ko_at(ko, dsec, d + KPA_MAX), &v, sizeof(v));
+		} else if (!strcmp(what, "array-elemsize")) {
+			v = 1;
+			memcpy(ko_at(ko, dsec, d + KPA_ELEMSIZE), &v, sizeof(v));
+		} else if (!strcmp(what, "array-num-kernel")) {
+			ko_forge(ko, dsec, ko_rela(ko, dsec, d + KPA_NUM), kaddr);
+		} else if (!strcmp(what, "array-ops-own")) {
+			struct elf64_rela *ops = ko_rela(ko, dsec, d + KPA_OPS);
+
+			ops->r_info = r->r_info;
+			ops->r_addend = r->r_addend;
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The module's parameters are its own memory, and may say anything: a
+ * copy of lvd_test_params whose entries and descriptors point at kernel
+ * data (the kernel side's canary page), past the end of its data, around
+ * the top of the address space or at its read-only data, or whose ops are
+ * its own, is refused, the parameter named; nothing is written.
+ */
+TEST_F(iso, forged_params_are_refused)
+{
+#define OUTSIDE	"what it sets is not in the module's writable data"
+#define OPS	"ops that are not the kernel's for a standard type"
+	static const struct {
+		const char *what, *param, *why;
+	} forged[] = {
+		{ "arg-past-end", "i", OUTSIDE },
+		{ "arg-kernel", "i", OUTSIDE },
+		{ "arg-wraps", "i", OUTSIDE },
+		{ "arg-rodata", "i", OUTSIDE },
+		{ "ops-own", "i", OPS },
+		{ "ops-null", "i", OPS },
+		{ "name-kernel", NULL, "a parameter's name is not in its memory" },
+		{ "string-maxlen", "s", OUTSIDE },
+		{ "array-past-end", "a", OUTSIDE },
+		{ "array-max", "a", OUTSIDE },
+		{ "array-elemsize", "a", "its array's elements are not the size of their type" },
+		{ "array-num-kernel", "a",
+		  "its array's count is not in the module's writable data" },
+		{ "array-ops-own", "a", "an array of a type the loader does not parse" },
+	};
+	char canary[64], want[160];
+	unsigned long kaddr;
+	struct ko ko;
+	unsigned int i;
+	long size;
+	void *img;
+
+	ASSERT_LT(0, read_text(LVD_CANARY, canary, sizeof(canary)));
+	kaddr = strtoul(canary, NULL, 16);
+	ASSERT_NE(0, kaddr);
+	ASSERT_NE(NULL, strstr(canary, " intact"));
+	for (i = 0; i < ARRAY_SIZE(forged); i++) {
+		size = read_module(LVD_PARAMS, &img);
+		ASSERT_LT(0, size);
+		ko_init(&ko, img);
+		ASSERT_EQ(0, forge_param(&ko, forged[i].what, kaddr)) TH_LOG("%s", forged[i].what);
+		EXPECT_EQ(-ENOEXEC, load_image(LVD_PARAMS, img, size,
+					       "i=1 s=x a=1,2 names=x,y c=z"))
+			TH_LOG("%s", forged[i].what);
+		free(img);
+		if (forged[i].param)
+			snprintf(want, sizeof(want), "lvd: " LVD_PARAMS ": parameter %s: %s",
+				 forged[i].param, forged[i].why);
+		else
+			snprintf(want, sizeof(want), "lvd: " LVD_PARAMS ": %s", forged[i].why);
+		EXPECT_TRUE(logged(want)) TH_LOG("%s: no message %s", forged[i].what, want);
+		EXPECT_FALSE(loaded(LVD_PARAMS));
+		ASSERT_LT(0, read_text(LVD_CANARY, canary, sizeof(canary)));
+		EXPECT_NE(NULL, strstr(canary, " intact")) TH_LOG("after %s", forged[i].what);
+	}
+	ASSERT_FALSE(logged("stopped"));
+	/* The module itself loads, and the driver works. */
+	ASSERT_EQ(0, system("modprobe " LVD_PARAMS " i=5"));
+	ASSERT_TRUE(logged(LVD_PARAMS ": int 5 "));
+	ASSERT_EQ(0, system("rmmod " LVD_PARAMS));
+	ASSERT_EQ(0, act("ping", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 1 canary intact\n", self->result);
 }
 
 TEST_HARNESS_MAIN
