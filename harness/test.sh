@@ -11,7 +11,7 @@
 # run with reboot(2) and "restart" with SysRq-B (an emergency restart), each
 # followed by a second run that checks that LVD came back and powers off
 # (Bochs only: QEMU here does not reboot); "icelake" boots Bochs's Ice Lake
-# model (UMIP, protection keys) instead of Haswell. nested:N boots the
+# model (UMIP) instead of Haswell. nested:N boots the
 # kernel under QEMU+KVM inside Bochs.
 source "$(dirname "$0")/common.sh"
 
@@ -67,7 +67,7 @@ for b in $BOOTS; do
 	# keeps IA32_FEATURE_CONTROL locked, and its BIOS then triple-faults
 	# writing it (with or without LVD): reset through port 0xcf9 instead.
 	reboot|restart) name=$emu-${cpus}cpu-$opt extra="lvd_end=$opt reboot=pci" ;;
-	# Bochs's Ice Lake model: UMIP and protection keys meet LVD there.
+	# Bochs's Ice Lake model: UMIP meets LVD there.
 	icelake) name=$emu-${cpus}cpu-$opt extra= model=corei7_icelake_u ;;
 	*) die "BOOTS: $b: the option is off, reboot, restart or icelake" ;;
 	esac
