@@ -284,10 +284,13 @@ static int lvd_th_call(unsigned long act, unsigned long arg, long *ret,
 		/* As a task preempted here would: the driver may go meanwhile */
 		if (act == LVD_TEST_ACT_SLOW_PING)
 			msleep(1000);
-		preempt_disable();
+		/* The ports noted are those of the CPU the call runs on. */
+		if (act == LVD_TEST_ACT_OUT_PORT)
+			preempt_disable();
 		lvd_th_note_ports(act);
 		err = lvd_domain_fn_call(&fn, args, &r);
-		preempt_enable();
+		if (act == LVD_TEST_ACT_OUT_PORT)
+			preempt_enable();
 		lvd_domain_stopped(d, fault);
 		spin_lock(&lvd_th_lock);
 		lvd_th.calling = false;
@@ -313,6 +316,9 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_SLOW_PING] = "slow-ping",
 	[LVD_TEST_ACT_PRINT_WIDE] = "print-wide",
 	[LVD_TEST_ACT_RDTSC] = "rdtsc",
+	[LVD_TEST_ACT_SLEEP] = "sleep",
+	[LVD_TEST_ACT_DELAY] = "delay",
+	[LVD_TEST_ACT_CPUS] = "cpus",
 	[LVD_TEST_ACT_SUM_LARGE] = "sum-large",
 	[LVD_TEST_ACT_OUT_PORT] = "out-port",
 	[LVD_TEST_ACT_READ_KERNEL] = "read-kernel",

@@ -112,6 +112,7 @@ ssize_t lvd_domain_copy_string(struct lvd_domain *d, char *dst,
 int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
 		       size_t len);
 bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault);
+int lvd_domain_wait(struct lvd_domain *d, u64 ns);
 void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);
 /*

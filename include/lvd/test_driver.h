@@ -30,6 +30,9 @@ enum lvd_test_act {
 	LVD_TEST_ACT_RDTSC,		/* the TSC is not 0 */
 	LVD_TEST_ACT_SUM_LARGE,		/* a 1000-byte buffer, summed by the kernel */
 	LVD_TEST_ACT_OUT_PORT,		/* OUT to port arg: stops it, called without checksums */
+	LVD_TEST_ACT_SLEEP,		/* msleep(arg): how far jiffies went */
+	LVD_TEST_ACT_DELAY,		/* udelay(arg), ndelay(), mdelay(1) */
+	LVD_TEST_ACT_CPUS,		/* nr_cpu_ids * 1000 + CPUs online */
 	LVD_TEST_ACT_FIRST_STOP,
 	LVD_TEST_ACT_READ_KERNEL = LVD_TEST_ACT_FIRST_STOP,
 	LVD_TEST_ACT_WRITE_KERNEL,	/* arg: kernel data */

@@ -10,6 +10,9 @@
 
 #define pr_fmt(fmt) "lvd_test_driver: " fmt
 
+#include <linux/cpumask.h>
+#include <linux/delay.h>
+#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
@@ -151,6 +154,26 @@ static long lvd_td_exhaust(unsigned long act, unsigned long arg)
 	return -EINVAL;
 }
 
+/* Time and the kernel's values, as driver code uses them */
+static long lvd_td_kernel_values(unsigned long act, unsigned long arg)
+{
+	unsigned long start = jiffies;
+
+	switch (act) {
+	case LVD_TEST_ACT_SLEEP:
+		msleep(arg);
+		return jiffies - start;
+	case LVD_TEST_ACT_DELAY:
+		udelay(arg);
+		udelay(5);
+		ndelay(500);
+		mdelay(1);
+		return 0;
+	default:
+		return nr_cpu_ids * 1000 + num_online_cpus();
+	}
+}
+
 static long lvd_td_work(unsigned long act, unsigned long arg)
 {
 	unsigned int i;
@@ -188,6 +211,8 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
 		return lo || hi;
 	}
+	case LVD_TEST_ACT_SLEEP ... LVD_TEST_ACT_CPUS:
+		return lvd_td_kernel_values(act, arg);
 	case LVD_TEST_ACT_ALLOC:
 		return lvd_td_alloc(arg);
 	case LVD_TEST_ACT_HEAP_FULL:

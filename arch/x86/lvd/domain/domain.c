@@ -31,6 +31,7 @@
 #include "domain/domain_pt.h"
 #include "domain/domain_priv.h"
 #include "domain/domain_stack.h"
+#include "domain/domain_values.h"
 #include "domain/domain_watchdog.h"
 
 /*
@@ -96,7 +97,10 @@ static int lvd_domain_map_page_at(void *arg, unsigned long va, phys_addr_t pa,
 	return ret;
 }
 
-/* Page tables, the trampoline's pages and the stacks: what every call needs. */
+/*
+ * Page tables, the trampoline's pages, the kernel values and the stacks:
+ * what every call needs.
+ */
 static int lvd_domain_prepare(struct lvd_domain *d)
 {
 	int ret;
@@ -108,6 +112,12 @@ static int lvd_domain_prepare(struct lvd_domain *d)
 		ret = lvd_pt_init(&d->pt);
 	if (!ret)
 		ret = lvd_cross_walk_pages(lvd_domain_map_page_at, d);
+	if (!ret)
+		ret = lvd_domain_values_init();
+	if (!ret)
+		ret = lvd_domain_map_page_at(d, lvd_domain_values_page(),
+					     __pa_symbol(lvd_domain_values_page()),
+					     LVD_PT_USER);
 	if (!ret)
 		ret = lvd_domain_stacks_init(d);
 	return ret;
@@ -149,6 +159,7 @@ struct lvd_domain *lvd_domain_create(void)
 	if (!d)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&d->lock);
+	init_waitqueue_head(&d->stop_wq);
 	INIT_LIST_HEAD(&d->pt.tables);
 	index = lvd_domain_hypercall(LVD_HC_DOMAIN_CREATE, 0, 0, 0);
 	if (index < 0) {
@@ -364,6 +375,8 @@ void lvd_domain_destroy(struct lvd_domain *d)
 	if (!d)
 		return;
 	WRITE_ONCE(d->dying, true);
+	/* Tasks asleep in lvd_domain_wait() go back to their calls. */
+	wake_up_all(&d->stop_wq);
 	synchronize_srcu(&lvd_domain_srcu);
 	lvd_domain_free_ept(d->index);
 	lvd_domain_heap_destroy(d->heap);

@@ -19,6 +19,7 @@
 #include <linux/sched/task_stack.h>
 #include <linux/smp.h>
 #include <linux/srcu.h>
+#include <linux/wait.h>
 #include <asm/irq_vectors.h>
 #include <asm/segment.h>
 #include <asm/stacktrace.h>
@@ -27,6 +28,7 @@
 #include "domain/cross.h"
 #include "domain/domain_priv.h"
 #include "domain/domain_stack.h"
+#include "domain/domain_values.h"
 #include "domain/domain_watchdog.h"
 
 /* A call back into a domain leaves its caller's red zone alone ... */
@@ -88,6 +90,7 @@ static void lvd_domain_stop(struct lvd_domain *d, unsigned int why,
 	for_each_cpu(other, &d->inside)
 		if (other != cpu)
 			arch_smp_send_reschedule(other);
+	wake_up_all(&d->stop_wq);
 }
 
 /* The frame of a call: the arguments, nothing else of the kernel's. */
@@ -246,6 +249,7 @@ static int lvd_domain_enter(struct lvd_domain_run *r, struct lvd_cross_frame *f,
 		cpumask_clear_cpu(cpu, &d->inside);
 		return -ESHUTDOWN;
 	}
+	lvd_domain_values_refresh();
 	lvd_watchdog_watch(since);
 	lvd_cross_run(__pa(d->pt.root), d->index, f, f, cr2);
 	lvd_watchdog_watch(0);
@@ -282,7 +286,8 @@ static int lvd_domain_run(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 			/* An exception: its vector (0, #DE, too) is why it stops. */
 			why = v;
 		}
-		if (atomic_read(&d->stopped))
+		/* Stopped, or going: a call asleep in it was woken for that */
+		if (atomic_read(&d->stopped) || READ_ONCE(d->dying))
 			return -ESHUTDOWN;
 		if (why != LVD_DOMAIN_KCALL_DONE) {
 			lvd_domain_stop(d, why, f, cr2);
@@ -375,8 +380,11 @@ static int lvd_domain_call_here(struct lvd_domain_run *r,
 		r->st = this_cpu_ptr(r->d->cpu_stacks);
 	}
 	local_irq_save(r->flags);
-	/* With interrupts off and no other CPU to send an NMI: the timer's */
-	r->timer = !(r->flags & X86_EFLAGS_IF) && lvd_watchdog_timer_wanted();
+	/* With interrupts off, only an NMI brings the CPU out. */
+	if (!(r->flags & X86_EFLAGS_IF)) {
+		r->timer = lvd_watchdog_timer_wanted();
+		lvd_watchdog_tick_elsewhere();
+	}
 	err = lvd_domain_call_on(r, f, fn, args);
 	local_irq_restore(r->flags);
 	if (r->task && t.d)
@@ -419,8 +427,9 @@ static int lvd_domain_call_here(struct lvd_domain_run *r,
  * Return: 0; -EFAULT when the domain broke a rule during this call (or
  * nested too deep); -ETIMEDOUT when the watchdog stopped it; -ESHUTDOWN
  * when it is stopped (before the call or, by another CPU, during it) or
- * being destroyed; -ENODEV when this CPU does not run under LVD; -ENOMEM
- * when the task needed a stack in the domain and none could be made.
+ * being destroyed (before the call, or while it was in a kernel call);
+ * -ENODEV when this CPU does not run under LVD; -ENOMEM when the task
+ * needed a stack in the domain and none could be made.
  */
 int lvd_domain_call(struct lvd_domain *d, unsigned long fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret)
@@ -489,6 +498,27 @@ void lvd_domain_set_kcalls(struct lvd_domain *d, const struct lvd_kcall *kcalls,
 	d->nr_kcalls = n;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_set_kcalls);
+
+/**
+ * lvd_domain_wait() - sleep on a domain's behalf
+ * @d: the domain
+ * @ns: how long
+ *
+ * For glue that sleeps (msleep() and the like): the task sleeps @ns, but
+ * wakes at once when the domain is stopped or destroyed, so that no task
+ * stays asleep for a domain that is gone.
+ *
+ * Context: process, may sleep (a kernel call marked %LVD_KCALL_MAY_SLEEP).
+ * Return: 0 once @ns has passed; -ESHUTDOWN when the domain was stopped or
+ * is being destroyed.
+ */
+int lvd_domain_wait(struct lvd_domain *d, u64 ns)
+{
+	wait_event_hrtimeout(d->stop_wq, atomic_read(&d->stopped) ||
+			     READ_ONCE(d->dying), ns_to_ktime(ns));
+	return atomic_read(&d->stopped) || READ_ONCE(d->dying) ? -ESHUTDOWN : 0;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_wait);
 
 /**
  * lvd_domain_stopped() - was the domain stopped, and why?

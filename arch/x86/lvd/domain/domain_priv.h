@@ -12,6 +12,7 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
+#include <linux/wait.h>
 #include <lvd/domain.h>
 #include "domain/domain_pt.h"
 
@@ -55,6 +56,7 @@ struct lvd_domain_stack {
  * @stopping: set once, by the first CPU to stop it
  * @stopped: set once @fault is complete
  * @dying: lvd_domain_destroy() has begun: no call may start
+ * @stop_wq: lvd_domain_wait() sleeps on it, woken when @stopped or @dying
  * @fault: why it was stopped
  * @name: what it runs, for messages
  * @heap: its heap, if it has one
@@ -74,6 +76,7 @@ struct lvd_domain {
 	atomic_t stopping;
 	atomic_t stopped;
 	bool dying;
+	wait_queue_head_t stop_wq;
 	struct lvd_domain_fault fault;
 	char name[LVD_DOMAIN_NAME_LEN];
 	struct lvd_domain_heap *heap;

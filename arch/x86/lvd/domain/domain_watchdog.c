@@ -8,10 +8,11 @@
  * gets none: a timer on another CPU sends such a CPU an NMI, which a
  * domain cannot block, and which reaches the kernel through the domains'
  * IDT.
- * With no other CPU online, the hypervisor's VMX-preemption timer sends
- * the NMI instead (LVD_HC_WATCHDOG): armed on entry into a domain unless it
- * is armed already, it costs a VM exit to arm and one to fire, at most
- * every 110 ms, whatever the number of calls. Before the first domain, the
+ * The hypervisor's VMX-preemption timer sends the NMI too (LVD_HC_WATCHDOG),
+ * which does not depend on another CPU: armed on entry into a domain with
+ * interrupts off unless it is armed already, it costs a VM exit to arm
+ * and one to fire, at most every 110 ms, whatever the number of calls.
+ * Before the first domain, the
  * timer is tried once: one that never fires (seen under nested KVM) is
  * not relied on, and the kernel says so.
  */
@@ -206,15 +207,38 @@ int lvd_watchdog_start(void)
 }
 
 /**
- * lvd_watchdog_timer_wanted() - does a call with interrupts off need the
+ * lvd_watchdog_timer_wanted() - does a call with interrupts off get the
  * hypervisor's timer?
  *
- * Return: true when no other CPU is online to send this one an NMI and the
- * hypervisor has the VMX-preemption timer.
+ * It does wherever the hypervisor has a VMX-preemption timer that fires:
+ * another CPU's NMI may not come (the CPUs may all be in domains with
+ * interrupts off, or the timer's CPU busy).
+ *
+ * Return: true when the hypervisor has the VMX-preemption timer.
  */
 bool lvd_watchdog_timer_wanted(void)
 {
-	return num_online_cpus() == 1 && !READ_ONCE(lvd_watchdog_no_timer);
+	return !READ_ONCE(lvd_watchdog_no_timer);
+}
+
+/**
+ * lvd_watchdog_tick_elsewhere() - keep the watchdog's timer off this CPU
+ *
+ * A CPU that enters a domain with interrupts off cannot run the timer that
+ * sends it the NMI: when the timer is this CPU's, it moves to another
+ * online CPU. Interrupts off.
+ */
+void lvd_watchdog_tick_elsewhere(void)
+{
+	unsigned int cpu = smp_processor_id(), other;
+
+	if (!READ_ONCE(lvd_watchdog_started) ||
+	    (READ_ONCE(lvd_watchdog_timer.flags) & TIMER_CPUMASK) != cpu)
+		return;
+	other = cpumask_any_but(cpu_online_mask, cpu);
+	/* Not pending: its function runs elsewhere, and re-arms it there. */
+	if (other < nr_cpu_ids && timer_delete(&lvd_watchdog_timer))
+		add_timer_on(&lvd_watchdog_timer, other);
 }
 
 /**

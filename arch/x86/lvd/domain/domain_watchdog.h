@@ -13,6 +13,7 @@ bool lvd_watchdog_over(u64 slice, u64 ran);
 void lvd_watchdog_watch(u64 since);
 int lvd_watchdog_start(void);
 bool lvd_watchdog_timer_wanted(void);
+void lvd_watchdog_tick_elsewhere(void);
 bool lvd_watchdog_timer_works(void);	/* CONFIG_LVD_TEST_HOOKS only */
 void lvd_watchdog_timer_arm(u64 now);
 

@@ -9,6 +9,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <lvd/glue.h>
+#include "domain/domain_values.h"
 #include "glue/glue_page.h"
 
 static LIST_HEAD(lvd_glue_sets);
@@ -89,10 +90,11 @@ void lvd_glue_unregister(struct lvd_glue_set *set)
 EXPORT_SYMBOL_GPL(lvd_glue_unregister);
 
 /**
- * lvd_glue_local() - a symbol the glue page serves in the domain itself
+ * lvd_glue_local() - a symbol served in the domain itself
  * @name: the symbol
  *
- * Return: its address in the glue page, or 0.
+ * Return: its address in the glue page or the zeros, or that of the
+ * domains' copy of a kernel variable (domain_values.c), or 0.
  */
 unsigned long lvd_glue_local(const char *name)
 {
@@ -101,7 +103,8 @@ unsigned long lvd_glue_local(const char *name)
 	for (i = 0; i < ARRAY_SIZE(lvd_glue_locals); i++)
 		if (!strcmp(lvd_glue_locals[i].name, name))
 			return (unsigned long)lvd_glue_locals[i].code;
-	return 0;
+	/* jiffies, the CPU masks, ...: the copies every domain maps */
+	return lvd_domain_value(name);
 }
 
 /**

@@ -321,14 +321,15 @@ static void lvd_test_bring_out(struct lvd_domain *d, unsigned long data)
 }
 
 /*
- * A domain that never returns, called with interrupts off: only the NMI
- * that the watchdog's timer sends from another CPU can stop it.
- * "err E vector V"
+ * A domain that never returns, called with interrupts off: only an NMI can
+ * stop it, from the hypervisor's timer or the watchdog's timer on another
+ * CPU. "err E vector V ms M"
  */
 static void lvd_test_spin_irqs_off(struct lvd_domain *d, unsigned long data)
 {
 	struct lvd_domain_fault f = { .vector = ~0U };
 	unsigned long flags, ret;
+	u64 t0;
 	int err;
 
 	/* Alone, the CPU needs the hypervisor's timer, one that fires. */
@@ -336,11 +337,13 @@ static void lvd_test_spin_irqs_off(struct lvd_domain *d, unsigned long data)
 		lvd_test_result("one CPU, no timer");
 		return;
 	}
+	t0 = ktime_get_ns();
 	local_irq_save(flags);
 	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_spin, NULL, &ret);
 	local_irq_restore(flags);
 	lvd_domain_stopped(d, &f);
-	lvd_test_result("err %d vector %u", err, f.vector);
+	lvd_test_result("err %d vector %u ms %llu", err, f.vector,
+			div_u64(ktime_get_ns() - t0, NSEC_PER_MSEC));
 }
 
 /*

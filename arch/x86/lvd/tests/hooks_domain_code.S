@@ -362,7 +362,7 @@ SYM_INNER_LABEL(lvd_test_dom_canary_wait, SYM_L_GLOBAL)
 /*
  * RDX sleeping kernel calls of RDI ms each (slot RSI), with four words of
  * the stack pointer's value pushed around them: returns the stack pointer
- * at entry when the words are intact, 0 when not.
+ * at entry when the words are intact and every call returned 0, else 0.
  */
 SYM_INNER_LABEL(lvd_test_dom_sleep, SYM_L_GLOBAL)
 	mov %rsp, %r8
@@ -371,12 +371,16 @@ SYM_INNER_LABEL(lvd_test_dom_sleep, SYM_L_GLOBAL)
 	push %r8
 	push %r8
 	mov %rdx, %r9
+	xor %r10, %r10				/* the calls' results, ORed */
 1:	mov %r8, %rdx				/* the stack, for the kernel to see */
 	mov $LVD_TEST_KCALL_SLEEP, %eax
 	int $LVD_VECTOR_CALL
+	or %rax, %r10
 	dec %r9
 	jnz 1b
 	xor %eax, %eax
+	test %r10, %r10
+	jnz 4f
 	mov $4, %ecx
 2:	pop %rdx
 	cmp %rdx, %r8
@@ -386,6 +390,8 @@ SYM_INNER_LABEL(lvd_test_dom_sleep, SYM_L_GLOBAL)
 	mov %r8, %rax
 	ret
 3:	lea -8(%rsp, %rcx, 8), %rsp
+	ret
+4:	add $32, %rsp				/* a call failed: the four words */
 	ret
 
 /* The sleeping kernel call that calls lvd_test_dom_rsp, given RSP here */

@@ -14,6 +14,7 @@
 #include <linux/hrtimer.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/string.h>
 #include <lvd/domain.h>
@@ -59,7 +60,8 @@ static void lvd_test_slots_reset(void)
  * @d: the domain
  * @args: milliseconds, the slot to record in, the domain's stack pointer
  *
- * Return: 0, or -EINVAL for a slot or a time out of range.
+ * Return: 0, -EINVAL for a slot or a time out of range, or -EDEADLK
+ * (without sleeping) when it was called where it may not sleep.
  */
 unsigned long lvd_test_kcall_sleep(struct lvd_domain *d,
 				   const unsigned long args[LVD_DOMAIN_ARGS])
@@ -69,6 +71,11 @@ unsigned long lvd_test_kcall_sleep(struct lvd_domain *d,
 	if (args[1] >= LVD_TEST_SLOTS || args[0] > LVD_TEST_SLEEP_MAX_MS)
 		return -EINVAL;
 	s = &lvd_test_slots[args[1]];
+	/* Sleeping here would be a bug: the domain's call fails instead. */
+	if (!preemptible()) {
+		complete(&s->asleep);
+		return -EDEADLK;
+	}
 	s->stack = args[2];
 	s->cpu_before = raw_smp_processor_id();
 	s->asleep_at = ktime_get_ns();
@@ -86,13 +93,16 @@ unsigned long lvd_test_kcall_sleep(struct lvd_domain *d,
  * @args: the domain's stack pointer at the kernel call
  *
  * Return: how far below @args[0] the call back found its stack pointer
- * (small when it ran on the same stack), or -1 when it failed.
+ * (small when it ran on the same stack), or -1 when it failed or was
+ * called where it may not sleep.
  */
 unsigned long lvd_test_kcall_nest_sleep(struct lvd_domain *d,
 					const unsigned long args[LVD_DOMAIN_ARGS])
 {
 	unsigned long rsp;
 
+	if (!preemptible())
+		return -1UL;
 	usleep_range(1000, 2000);
 	if (lvd_domain_call(d, (unsigned long)lvd_test_dom_rsp, NULL, &rsp))
 		return -1UL;

@@ -138,19 +138,24 @@ TEST_F(dom, other_cpus_are_brought_out)
 
 /*
  * A domain that never returns, called with interrupts off: the watchdog's
- * NMI, sent by another CPU or, with one CPU, by the hypervisor's
- * VMX-preemption timer, brings the CPU out, and the domain is stopped.
+ * NMI, sent by the hypervisor's VMX-preemption timer or by another CPU,
+ * brings the CPU out, and the domain is stopped, within 100 ms and the
+ * timer's period (110 ms) and some slack.
  */
 TEST_F(dom, watchdog_stops_a_domain_called_with_interrupts_off)
 {
-	char want[64];
+	unsigned int vector;
+	unsigned long long ms;
+	int err, n;
 
 	ASSERT_EQ(0, cross("spin-irqs-off", self->result, sizeof(self->result)));
 	if (!strcmp(self->result, "one CPU, no timer\n"))
 		SKIP(return, "one CPU, and no VMX-preemption timer that fires");
-	snprintf(want, sizeof(want), "err %d vector %u\n", ETIMEDOUT_RET,
-		 FAULT_WATCHDOG);
-	ASSERT_STREQ(want, self->result);
+	n = sscanf(self->result, "err %d vector %u ms %llu", &err, &vector, &ms);
+	ASSERT_EQ(3, n) TH_LOG("%s", self->result);
+	ASSERT_EQ(ETIMEDOUT_RET, err);
+	ASSERT_EQ(FAULT_WATCHDOG, vector);
+	ASSERT_GT(1000, ms) TH_LOG("%s", self->result);
 }
 
 /*

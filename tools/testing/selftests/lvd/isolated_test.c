@@ -160,7 +160,7 @@ TEST_F(iso, unloads_and_loads_again)
 TEST_F(iso, symbol_without_glue_is_refused)
 {
 	ASSERT_NE(0, system("modprobe lvd_test_refused 2>/dev/null"));
-	ASSERT_TRUE(logged("lvd_test_refused: jiffies is not available to an isolated module"));
+	ASSERT_TRUE(logged("system_state is not available to an isolated module"));
 	ASSERT_FALSE(loaded("lvd_test_refused"));
 }
 
@@ -411,6 +411,102 @@ TEST_F(iso, printk_widths_are_bounded)
 }
 
 /*
+ * The driver sleeps (msleep()) in a call made where the kernel may sleep,
+ * and reads jiffies, which have gone on meanwhile; it busy-waits
+ * (udelay(), ndelay(), mdelay()); it reads the CPU count and the online
+ * mask as the kernel has them.
+ */
+TEST_F(iso, driver_sleeps_waits_and_reads_kernel_values)
+{
+	struct timespec t0, t1;
+	char want[64], possible[32] = "";
+	unsigned int last = 0;
+	long ret, ms;
+	int n;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, act("sleep", 100, self->result, sizeof(self->result)));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	n = sscanf(self->result, "err 0 ret %ld canary intact", &ret);
+	ASSERT_EQ(1, n) TH_LOG("%s", self->result);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	EXPECT_LE(100, ms);
+	/* jiffies went on in the domain's copy: 100 ms at HZ of 100 or more */
+	EXPECT_LE(10, ret) TH_LOG("%s", self->result);
+	ASSERT_EQ(0, act("delay", 200, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 0 canary intact\n", self->result);
+	ASSERT_LT(0, read_text("/sys/devices/system/cpu/possible", possible,
+			       sizeof(possible)));
+	/* "0" with one CPU, else "0-N" */
+	if (sscanf(possible, "0-%u", &last) != 1)
+		last = 0;
+	snprintf(want, sizeof(want), "err 0 ret %ld canary intact\n",
+		 (last + 1) * 1000L + sysconf(_SC_NPROCESSORS_ONLN));
+	ASSERT_EQ(0, act("cpus", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ(want, self->result);
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
+ * rmmod while a child process has the driver do @what with @arg, @wait_us
+ * after the child started: the child's result goes to @buf. Returns how
+ * long rmmod took (and the child, with @with_child), in ms, or -1.
+ */
+static long rmmod_during(const char *what, unsigned long arg,
+			 useconds_t wait_us, int with_child, char *buf,
+			 size_t size)
+{
+	struct timespec t0, t1;
+	int fds[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(fds))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		char res[128] = "";
+
+		act(what, arg, res, sizeof(res));
+		_exit(write(fds[1], res, strlen(res)) > 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	usleep(wait_us);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (system("rmmod lvd_test_driver"))
+		return -1;
+	if (!with_child)
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (with_child)
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+	n = read(fds[0], buf, size - 1);
+	close(fds[0]);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	return (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+}
+
+/*
+ * rmmod while the driver sleeps in a call for 10 s: the sleep ends at
+ * once, the call fails cleanly, and the unload does not wait it out.
+ */
+TEST_F(iso, unload_wakes_a_driver_asleep)
+{
+	long ms = rmmod_during("sleep", 10000, 500000, 1, self->result,
+			       sizeof(self->result));
+
+	ASSERT_LE(0, ms);
+	EXPECT_GT(3000, ms) TH_LOG("rmmod and the call took %ld ms", ms);
+	EXPECT_STREQ("err -108 ret 0 canary intact\n", self->result);
+	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
+}
+
+/*
  * rmmod while the kernel is in a call to the driver: the kernel side
  * looked the driver up and, like a task preempted there, waits 1 s before
  * it calls. The unload waits for that call, which fails cleanly because
@@ -418,29 +514,10 @@ TEST_F(iso, printk_widths_are_bounded)
  */
 TEST_F(iso, unload_waits_for_a_call_in_flight)
 {
-	struct timespec t0, t1;
-	int fds[2], status;
-	long ms;
-	pid_t pid;
+	long ms = rmmod_during("slow-ping", 0, 200000, 0, self->result,
+			       sizeof(self->result));
 
-	ASSERT_EQ(0, pipe(fds));
-	pid = fork();
-	ASSERT_LE(0, pid);
-	if (!pid) {
-		char buf[128] = "";
-
-		act("slow-ping", 0, buf, sizeof(buf));
-		_exit(write(fds[1], buf, strlen(buf)) > 0 ? 0 : 1);
-	}
-	close(fds[1]);
-	usleep(200000);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ASSERT_EQ(0, system("rmmod lvd_test_driver"));
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_LT(0, read(fds[0], self->result, sizeof(self->result) - 1));
-	close(fds[0]);
-	ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	ASSERT_LE(0, ms);
 	EXPECT_LE(500, ms) TH_LOG("rmmod took %ld ms", ms);
 	EXPECT_STREQ("err -108 ret 0 canary intact\n", self->result);
 	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
@@ -448,7 +525,6 @@ TEST_F(iso, unload_waits_for_a_call_in_flight)
 	ASSERT_STREQ("err 0 ret 1 canary intact\n", self->result);
 }
 
-/* Read an installed module into memory (*@img, malloc()ed): its size or -errno */
 static long read_module(const char *name, void **img)
 {
 	char path[256];
