@@ -232,7 +232,7 @@ void lvd_watchdog_tick_elsewhere(void)
 {
 	unsigned int cpu = smp_processor_id(), other;
 
-	if (!READ_ONCE(lvd_watchdog_started) ||
+	if (num_online_cpus() < 2 || !READ_ONCE(lvd_watchdog_started) ||
 	    (READ_ONCE(lvd_watchdog_timer.flags) & TIMER_CPUMASK) != cpu)
 		return;
 	other = cpumask_any_but(cpu_online_mask, cpu);
