@@ -51,6 +51,7 @@ struct lvd_vmcs_ctl {
  *	the kernel's VMCALLs that are not LVD's are forwarded there
  * @kvm_features: that hypervisor is KVM: its CPUID 0x40000001 EAX (the
  *	paravirtual MSRs LVD forwards), else 0
+ * @xcr0: the XCR0 bits the kernel may set with XSETBV (lvd_xsetbv_init())
  */
 struct lvd_hv {
 	struct lvd_vmx_msrs msrs;
@@ -67,6 +68,7 @@ struct lvd_hv {
 #endif
 	bool outer_hv;
 	u32 kvm_features;
+	u64 xcr0;
 };
 
 extern struct lvd_hv lvd_hv;

@@ -346,6 +346,7 @@ int lvd_hv_start(const struct lvd_vmx_msrs *msrs, const struct lvd_caps *caps)
 		goto nomem;
 	lvd_msr_bitmap_init(lvd_hv.msr_bitmap);
 	lvd_msr_outer_init(&lvd_hv);
+	lvd_xsetbv_init(&lvd_hv);
 	for_each_possible_cpu(cpu) {
 		if (!lvd_vcpu_create(cpu))
 			goto nomem;

@@ -5,7 +5,7 @@
  * guest may hold, no sleeping. What is left exiting:
  *
  *   CPUID          always exits; emulated, with VMX hidden
- *   XSETBV, INVD   always exit; checked and executed
+ *   XSETBV, INVD   always exit; checked (as KVM does) and executed
  *   CR0/CR4 write  only when it changes a bit VMX owns (CR4.VMXE, CR0.PE/NE/PG)
  *   MSR access     only the MSRs the bitmap traps (msr.c)
  *   VMX insns      always exit; #UD, so the kernel sees no VMX
@@ -101,22 +101,66 @@ static noinstr void lvd_exit_cpuid(struct lvd_guest_regs *regs)
 	lvd_skip_instruction();
 }
 
+/**
+ * lvd_xsetbv_init() - which XCR0 bits the kernel may set under LVD
+ * @hv: where to record them
+ *
+ * Before the launch: the state components the kernel's FPU code saves and
+ * restores (the XCR0 it set at boot), of those the CPU offers in CPUID leaf
+ * 0xd, as KVM lets its guest enable only what KVM and the guest's CPUID
+ * support. A component beyond them would hold state that no task switch
+ * saves.
+ */
+void lvd_xsetbv_init(struct lvd_hv *hv)
+{
+	u32 eax, ebx, ecx, edx;
+
+	cpuid_count(XSTATE_CPUID, 0, &eax, &ebx, &ecx, &edx);
+	hv->xcr0 = fpu_user_cfg.max_features & (((u64)edx << 32) | eax);
+}
+
+/**
+ * lvd_xcr0_valid() - may XSETBV set XCR @index to @xcr0?
+ * @index: the XCR (ECX)
+ * @xcr0: the value (EDX:EAX)
+ * @allowed: the state components that may be enabled (lvd_hv.xcr0)
+ *
+ * What KVM's __kvm_set_xcr() checks, which covers every value the CPU's
+ * XSETBV refuses: XCR0 only; x87 always on; AVX only with SSE; AVX-512's
+ * three components all or none, and only with AVX; MPX's two together;
+ * AMX's two together; nothing beyond @allowed, reserved bits included.
+ *
+ * Return: true when it may.
+ */
+noinstr bool lvd_xcr0_valid(u32 index, u64 xcr0, u64 allowed)
+{
+	if (index != XCR_XFEATURE_ENABLED_MASK || !(xcr0 & XFEATURE_MASK_FP) ||
+	    (xcr0 & ~allowed))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if (!(xcr0 & XFEATURE_MASK_BNDREGS) != !(xcr0 & XFEATURE_MASK_BNDCSR))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_AVX512) &&
+	    ((xcr0 & XFEATURE_MASK_AVX512) != XFEATURE_MASK_AVX512 ||
+	     !(xcr0 & XFEATURE_MASK_YMM)))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_XTILE) &&
+	    (xcr0 & XFEATURE_MASK_XTILE) != XFEATURE_MASK_XTILE)
+		return false;
+	return true;
+}
+
+/* A value the CPU would refuse never reaches it: #GP, in root mode, stops it. */
 static noinstr void lvd_exit_xsetbv(struct lvd_guest_regs *regs)
 {
 	u64 value = (regs->rdx << 32) | (u32)regs->rax;
-	u32 eax, ebx, ecx, edx;
 
-	eax = XSTATE_CPUID;
-	ecx = 0;
-	native_cpuid(&eax, &ebx, &ecx, &edx);
-	/* XCR0 only; x87 always on; AVX needs SSE; nothing unsupported. */
-	if (lvd_guest_cpl() || (u32)regs->rcx != 0 || !(value & XFEATURE_MASK_FP) ||
-	    ((value & XFEATURE_MASK_YMM) && !(value & XFEATURE_MASK_SSE)) ||
-	    (value & ~(((u64)edx << 32) | eax))) {
+	if (lvd_guest_cpl() || !lvd_xcr0_valid(regs->rcx, value, lvd_hv.xcr0)) {
 		lvd_inject_exception(X86_TRAP_GP, true, 0);
 		return;
 	}
-	xsetbv(0, value);
+	xsetbv(XCR_XFEATURE_ENABLED_MASK, value);
 	lvd_skip_instruction();
 }
 

@@ -35,6 +35,8 @@ void lvd_vmexit_entry(void);
 
 /* exit.c */
 int lvd_handle_exit(struct lvd_guest_regs *regs);
+void lvd_xsetbv_init(struct lvd_hv *hv);
+bool lvd_xcr0_valid(u32 index, u64 xcr0, u64 allowed);
 void lvd_skip_instruction(void);
 void lvd_inject_exception(unsigned int vector, bool has_error, u32 error);
 void lvd_redeliver_event(void);
