@@ -59,6 +59,29 @@
 	pop %r15
 .endm
 
+/*
+ * Once they are saved: no guest value stays in a register while root mode
+ * runs, where a mispredicted branch could use it (as KVM clears them after
+ * an exit, vmenter.S). 32-bit XORs clear the whole register.
+ */
+.macro LVD_CLEAR_GUEST_REGS
+	xor %eax, %eax
+	xor %ecx, %ecx
+	xor %edx, %edx
+	xor %ebx, %ebx
+	xor %ebp, %ebp
+	xor %esi, %esi
+	xor %edi, %edi
+	xor %r8d, %r8d
+	xor %r9d, %r9d
+	xor %r10d, %r10d
+	xor %r11d, %r11d
+	xor %r12d, %r12d
+	xor %r13d, %r13d
+	xor %r14d, %r14d
+	xor %r15d, %r15d
+.endm
+
 /* The registers a C call may change, saved around it by the stubs */
 #define LVD_CALLER_SAVED_SIZE	(9 * 8)
 
@@ -139,12 +162,14 @@ SYM_FUNC_END(lvd_vmx_launch)
 /*
  * VM-exit entry point (HOST_RIP). The guest's GPRs are live; RSP is
  * HOST_RSP, 16-byte aligned with room above it for an IRET frame. Push the
- * GPRs as a struct lvd_guest_regs and let lvd_handle_exit() decide.
+ * GPRs as a struct lvd_guest_regs, clear them, and let lvd_handle_exit()
+ * decide; the way back pops them.
  */
 SYM_CODE_START(lvd_vmexit_entry)
 	UNWIND_HINT_END_OF_STACK
 	ANNOTATE_NOENDBR	/* reached by VM exit, not by a branch */
 	LVD_PUSH_GUEST_REGS
+	LVD_CLEAR_GUEST_REGS
 	/*
 	 * As KVM does after a VM exit (vmenter.S), where the kernel chose
 	 * to: refill the RSB before the first RET, so that no return address
