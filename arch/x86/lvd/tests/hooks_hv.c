@@ -3,12 +3,18 @@
  * Test hooks for the LVD hypervisor's selftests: things only the kernel
  * can do, made available in /sys/kernel/debug/lvd_test/.
  *
- *   ping       read: every online CPU issues a ping hypercall; one line per
- *              CPU, "cpuN ok" or "cpuN FAIL <why>"
+ *   ping       read: every online CPU issues a ping hypercall, with a
+ *              pattern in every other register; one line per CPU,
+ *              "cpuN ok" or "cpuN FAIL <why>"
  *   hypercall  write "NR A0 A1 A2" (numbers): issue that hypercall on the
  *              writing CPU; read: "RET RBX" of the last one
  *   vmxon      read: execute VMXON in the kernel; "trap 6" when it raised
  *              #UD as it must under LVD, "ok" when it did not fault
+ *   xsetbv     read: on the reading CPU, XSETBV of each value in
+ *              lvd_test_xcr0s[], which KVM refuses but the last (the
+ *              kernel's XCR0); a line each, "NAME trap N", "NAME ok" or
+ *              "NAME skip", then "xsetbvs N", how many were executed; "no
+ *              xsave" when the kernel runs without
  *   hidden     read: read and write a page of hypervisor memory with the
  *              kernel's fault-tolerant accessors; "read R write W at ADDR",
  *              R and W their results (-14, -EFAULT, when refused)
@@ -42,6 +48,9 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <asm/asm.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/fpu/xstate.h>
 #include <lvd/domain.h>
 #include "hypervisor.h"
 #include "tests/hooks.h"
@@ -56,22 +65,73 @@ struct lvd_ping {
 	char result[80];
 };
 
+/* What register N holds across the ping hypercall */
+#define LVD_TEST_REG(n)		(0x4c56440000000000UL | ((n) * 0x0101010101UL))
+
+/*
+ * The ping hypercall with a pattern in every register the kernel may name
+ * here, all but RSP and RBP: the return path gives back each but RAX and
+ * RBX, the results, unchanged. Returns the registers that changed, bit N
+ * for register N (RCX 1, RDX 2, RSI 6, ..., R15 15).
+ */
+static unsigned long lvd_test_ping_regs(u64 cookie, struct lvd_hc_result *r)
+{
+	register unsigned long r8 asm("r8") = LVD_TEST_REG(8);
+	register unsigned long r9 asm("r9") = LVD_TEST_REG(9);
+	register unsigned long r10 asm("r10") = LVD_TEST_REG(10);
+	register unsigned long r11 asm("r11") = LVD_TEST_REG(11);
+	register unsigned long r12 asm("r12") = LVD_TEST_REG(12);
+	register unsigned long r13 asm("r13") = LVD_TEST_REG(13);
+	register unsigned long r14 asm("r14") = LVD_TEST_REG(14);
+	register unsigned long r15 asm("r15") = LVD_TEST_REG(15);
+	unsigned long rax = LVD_HC_PING, rbx = cookie;
+	unsigned long rcx = LVD_TEST_REG(1), rdx = LVD_TEST_REG(2);
+	unsigned long rsi = LVD_TEST_REG(6), rdi = LVD_TEST_REG(7);
+	unsigned long changed = 0;
+	unsigned int n;
+
+	asm volatile("vmcall"
+		     : "+a" (rax), "+b" (rbx), "+c" (rcx), "+d" (rdx),
+		       "+S" (rsi), "+D" (rdi), "+r" (r8), "+r" (r9),
+		       "+r" (r10), "+r" (r11), "+r" (r12), "+r" (r13),
+		       "+r" (r14), "+r" (r15)
+		     : : "memory");
+	{
+		const unsigned long after[16] = {
+			[1] = rcx, [2] = rdx, [6] = rsi, [7] = rdi,
+			[8] = r8, [9] = r9, [10] = r10, [11] = r11,
+			[12] = r12, [13] = r13, [14] = r14, [15] = r15,
+		};
+
+		for (n = 1; n < 16; n++)
+			if ((n < 3 || n > 5) && after[n] != LVD_TEST_REG(n))
+				changed |= BIT(n);
+	}
+	r->ret = rax;
+	r->rbx = rbx;
+	return changed;
+}
+
 static void lvd_test_ping_here(void *data)
 {
 	struct lvd_ping *p = data;
 	struct lvd_hc_result r;
 	unsigned int cpu = smp_processor_id();
+	unsigned long changed;
 
 	if (!lvd_cpu_virtualized()) {
 		snprintf(p->result, sizeof(p->result), "FAIL not in VMX non-root mode");
 		return;
 	}
-	r = lvd_hypercall(LVD_HC_PING, p->cookie, 0, 0);
+	changed = lvd_test_ping_regs(p->cookie, &r);
 	if ((u64)r.ret != (p->cookie ^ LVD_HC_PING_MAGIC))
 		snprintf(p->result, sizeof(p->result), "FAIL answer %#lx", r.ret);
 	else if (r.rbx != cpu)
 		snprintf(p->result, sizeof(p->result),
 			 "FAIL the hypervisor says CPU %lu", r.rbx);
+	else if (changed)
+		snprintf(p->result, sizeof(p->result),
+			 "FAIL registers changed: %#lx", changed);
 	else
 		snprintf(p->result, sizeof(p->result), "ok");
 }
@@ -150,6 +210,105 @@ static int lvd_test_vmxon_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(lvd_test_vmxon);
+
+/*
+ * XSETBV values, each the kernel's XCR0 with bits set and cleared, that KVM
+ * refuses (see lvd_xcr0_valid()); then the kernel's own, which it accepts.
+ * @beyond sets what the CPU has (CPUID leaf 0xd) and the kernel did not
+ * enable: where there is nothing, the value is skipped.
+ */
+static const struct {
+	const char *name;
+	u32 index;
+	u64 set, clear;
+	bool beyond;
+} lvd_test_xcr0s[] = {
+	{ "xcr1", 1, 0, 0 },
+	{ "no-x87", 0, 0, XFEATURE_MASK_FP },
+	{ "avx-no-sse", 0, XFEATURE_MASK_YMM, XFEATURE_MASK_SSE },
+	{ "opmask-only", 0, XFEATURE_MASK_YMM | XFEATURE_MASK_OPMASK,
+	  XFEATURE_MASK_ZMM_Hi256 | XFEATURE_MASK_Hi16_ZMM },
+	{ "zmm-no-opmask", 0, XFEATURE_MASK_YMM | XFEATURE_MASK_ZMM_Hi256 |
+	  XFEATURE_MASK_Hi16_ZMM, XFEATURE_MASK_OPMASK },
+	{ "avx512-no-avx", 0, XFEATURE_MASK_AVX512, XFEATURE_MASK_YMM },
+	{ "bndregs-only", 0, XFEATURE_MASK_BNDREGS, XFEATURE_MASK_BNDCSR },
+	{ "bndcsr-only", 0, XFEATURE_MASK_BNDCSR, XFEATURE_MASK_BNDREGS },
+	{ "tilecfg-only", 0, XFEATURE_MASK_XTILE_CFG, XFEATURE_MASK_XTILE_DATA },
+	{ "tiledata-only", 0, XFEATURE_MASK_XTILE_DATA, XFEATURE_MASK_XTILE_CFG },
+	{ "supervisor-pt", 0, XFEATURE_MASK_PT, 0 },
+	{ "reserved-63", 0, BIT_ULL(63), 0 },
+	{ "beyond-kernel", 0, 0, 0, true },
+	{ "kernel", 0, 0, 0 },
+};
+
+/* XSETBV at CPL 0: 0, or the trap it raised */
+static int lvd_test_xsetbv_one(u32 index, u64 value)
+{
+	int trap;
+
+	asm volatile("1: xsetbv\n\t"
+		     "xor %%eax, %%eax\n"
+		     "2:\n\t"
+		     _ASM_EXTABLE_FAULT(1b, 2b)
+		     : "=a" (trap)
+		     : "0" ((u32)value), "d" ((u32)(value >> 32)), "c" (index)
+		     : "memory");
+	return trap;
+}
+
+/*
+ * Each value on this CPU, with its FPU state saved and interrupts off: a
+ * value that got through is undone at once, so nothing runs with it.
+ */
+static int lvd_test_xsetbv_show(struct seq_file *m, void *unused)
+{
+	u64 kernel, cpu_has, beyond, value;
+	unsigned int i, n = 0, cpu, eax, ebx, ecx, edx;
+	unsigned long flags;
+	int trap[ARRAY_SIZE(lvd_test_xcr0s)];
+
+	if (!boot_cpu_has(X86_FEATURE_OSXSAVE)) {
+		seq_puts(m, "no xsave\n");
+		return 0;
+	}
+	cpuid_count(XSTATE_CPUID, 0, &eax, &ebx, &ecx, &edx);
+	cpu_has = ((u64)edx << 32) | eax;
+	kernel_fpu_begin();
+	local_irq_save(flags);
+	cpu = smp_processor_id();
+	kernel = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	beyond = cpu_has & ~kernel;
+	for (i = 0; i < ARRAY_SIZE(lvd_test_xcr0s); i++) {
+		value = (kernel | lvd_test_xcr0s[i].set) & ~lvd_test_xcr0s[i].clear;
+		trap[i] = -1;
+		if (lvd_test_xcr0s[i].beyond) {
+			if (!beyond)
+				continue;
+			value |= beyond;
+		}
+		trap[i] = lvd_test_xsetbv_one(lvd_test_xcr0s[i].index, value);
+		n++;
+		if (!trap[i] && value != kernel) {
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, kernel);
+			n++;
+		}
+	}
+	local_irq_restore(flags);
+	kernel_fpu_end();
+
+	seq_printf(m, "cpu %u kernel %#llx cpu-has %#llx\n", cpu, kernel, cpu_has);
+	for (i = 0; i < ARRAY_SIZE(lvd_test_xcr0s); i++) {
+		if (trap[i] < 0)
+			seq_printf(m, "%s skip\n", lvd_test_xcr0s[i].name);
+		else if (trap[i])
+			seq_printf(m, "%s trap %d\n", lvd_test_xcr0s[i].name, trap[i]);
+		else
+			seq_printf(m, "%s ok\n", lvd_test_xcr0s[i].name);
+	}
+	seq_printf(m, "xsetbvs %u\n", n);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(lvd_test_xsetbv);
 
 /* copy_to_kernel_nofault() is not exported: its core, for one u64. */
 static long lvd_test_write_nofault(void *dst, u64 val)
@@ -314,6 +473,7 @@ static int __init lvd_test_init(void)
 	debugfs_create_file("hypercall", 0600, lvd_test_dir, NULL,
 			    &lvd_test_hypercall_fops);
 	debugfs_create_file("vmxon", 0444, lvd_test_dir, NULL, &lvd_test_vmxon_fops);
+	debugfs_create_file("xsetbv", 0400, lvd_test_dir, NULL, &lvd_test_xsetbv_fops);
 	debugfs_create_file("hidden", 0444, lvd_test_dir, NULL, &lvd_test_hidden_fops);
 	debugfs_create_file("oops", 0400, lvd_test_dir, NULL, &lvd_test_oops_fops);
 	debugfs_create_file("domain", 0600, lvd_test_dir, NULL, &lvd_test_domain_fops);
