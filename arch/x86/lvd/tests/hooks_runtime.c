@@ -3,8 +3,9 @@
  * lvd_test_hv's runtime scenarios, run through the cross file like the
  * others (hooks_cross.c): calls into a domain that sleep in kernel calls,
  * are preempted, migrate, are interrupted by calls into the same domain,
- * and a domain stopped while tasks sleep in it. Kernel threads make the
- * calls, so that several tasks are inside one domain at once.
+ * a domain stopped while tasks sleep in it, and its fault record read on
+ * another CPU as it is stopped. Kernel threads make the calls, so that
+ * several tasks are inside one domain at once.
  */
 
 #include <linux/completion.h>
@@ -17,6 +18,7 @@
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <asm/trapnr.h>
 #include <lvd/domain.h>
 #include "tests/hooks.h"
 
@@ -129,12 +131,9 @@ struct lvd_test_caller {
 	struct task_struct *t;
 };
 
-static int lvd_test_caller_fn(void *arg)
+/* The end of a test thread: it waits for kthread_stop(), which reaps it. */
+static int lvd_test_thread_park(void)
 {
-	struct lvd_test_caller *c = arg;
-
-	c->err = lvd_domain_call(c->d, (unsigned long)c->fn, c->args, &c->ret);
-	complete(&c->done);
 	set_current_state(TASK_INTERRUPTIBLE);
 	while (!kthread_should_stop()) {
 		schedule();
@@ -142,6 +141,15 @@ static int lvd_test_caller_fn(void *arg)
 	}
 	__set_current_state(TASK_RUNNING);
 	return 0;
+}
+
+static int lvd_test_caller_fn(void *arg)
+{
+	struct lvd_test_caller *c = arg;
+
+	c->err = lvd_domain_call(c->d, (unsigned long)c->fn, c->args, &c->ret);
+	complete(&c->done);
+	return lvd_test_thread_park();
 }
 
 /* Start @c's thread on @cpu (any CPU if nr_cpu_ids). */
@@ -455,6 +463,173 @@ static void lvd_test_sleep_long(struct lvd_domain *d, unsigned long data)
 	lvd_test_result("err %d intact %d", err, ret != 0);
 }
 
+/* Rounds of "stop-record", each in a fresh domain */
+#define LVD_TEST_STOP_ROUNDS	100
+
+/**
+ * struct lvd_test_stop_reader - a thread that reads a fault record in a loop
+ * @d: this round's domain
+ * @go: completed when the round begins
+ * @done: completed when the reader has seen the stop, or given up
+ * @armed: the reader is in its loop
+ * @quit: no more rounds
+ * @seen: lvd_domain_stopped() said true
+ * @f: the record it gave then
+ * @t: the thread
+ */
+struct lvd_test_stop_reader {
+	struct lvd_domain *d;
+	struct completion go, done;
+	bool armed, quit, seen;
+	struct lvd_domain_fault f;
+	struct task_struct *t;
+};
+
+static int lvd_test_stop_reader_fn(void *arg)
+{
+	struct lvd_test_stop_reader *r = arg;
+	unsigned long until;
+
+	for (;;) {
+		wait_for_completion(&r->go);
+		if (READ_ONCE(r->quit))
+			break;
+		r->seen = false;
+		until = jiffies + HZ;
+		WRITE_ONCE(r->armed, true);
+		while (!(r->seen = lvd_domain_stopped(r->d, &r->f)) &&
+		       time_before(jiffies, until))
+			cpu_relax();
+		complete(&r->done);
+	}
+	return lvd_test_thread_park();
+}
+
+static bool lvd_test_fault_same(const struct lvd_domain_fault *a,
+				const struct lvd_domain_fault *b)
+{
+	return a->vector == b->vector && a->error_code == b->error_code &&
+	       a->rip == b->rip && a->rsp == b->rsp && a->cr2 == b->cr2 &&
+	       a->cpl == b->cpl && a->cpu == b->cpu;
+}
+
+/**
+ * struct lvd_test_stopper - the thread that makes domains fault
+ * @r: the reader
+ * @d: the scenario's domain, the first round's
+ * @cpu: the CPU it runs on
+ * @rounds: rounds done
+ * @seen: rounds in which the reader saw the stop
+ * @whole: rounds in which the record it saw was complete
+ * @bad: what the first other round saw, for the result
+ * @done: completed when it has finished
+ */
+struct lvd_test_stopper {
+	struct lvd_test_stop_reader *r;
+	struct lvd_domain *d;
+	unsigned int cpu, rounds, seen, whole;
+	char bad[128];
+	struct completion done;
+};
+
+/* One round in @d: the reader loops, this CPU makes @d fault. */
+static void lvd_test_stop_round(struct lvd_test_stopper *s, struct lvd_domain *d)
+{
+	struct lvd_domain_fault mine = { .vector = ~0U };
+	struct lvd_test_stop_reader *r = s->r;
+	unsigned long until = jiffies + HZ, ret;
+	unsigned int i;
+	bool whole;
+	int err;
+
+	r->d = d;
+	WRITE_ONCE(r->armed, false);
+	reinit_completion(&r->done);
+	complete(&r->go);
+	while (!READ_ONCE(r->armed) && time_before(jiffies, until))
+		cpu_relax();
+	/* Where the reader's loop is when the stop comes varies by round. */
+	for (i = 0; i < s->rounds % 32; i++)
+		cpu_relax();
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_ud2, NULL, &ret);
+	lvd_domain_stopped(d, &mine);
+	wait_for_completion(&r->done);
+
+	whole = r->seen && err == -EFAULT && mine.vector == X86_TRAP_UD &&
+		mine.rip == (unsigned long)lvd_test_dom_ud2 && mine.cpl == 3 &&
+		mine.cpu == s->cpu && lvd_test_fault_same(&r->f, &mine);
+	s->seen += r->seen;
+	s->whole += whole;
+	if (!whole && !s->bad[0])
+		snprintf(s->bad, sizeof(s->bad),
+			 " round %u err %d read %u %#lx %u %u wrote %u %#lx %u %u",
+			 s->rounds, err, r->f.vector, r->f.rip, r->f.cpl, r->f.cpu,
+			 mine.vector, mine.rip, mine.cpl, mine.cpu);
+	s->rounds++;
+}
+
+static int lvd_test_stopper_fn(void *arg)
+{
+	struct lvd_test_stopper *s = arg;
+	struct lvd_domain *d;
+	unsigned long data;
+
+	lvd_test_stop_round(s, s->d);
+	while (s->rounds < LVD_TEST_STOP_ROUNDS &&
+	       !lvd_test_cross_domain(&d, &data)) {
+		lvd_test_stop_round(s, d);
+		lvd_domain_destroy(d);
+		free_page(data);
+	}
+	complete(&s->done);
+	return lvd_test_thread_park();
+}
+
+/*
+ * A thread on one CPU reads the fault record in a loop while a thread on
+ * another makes the domain fault (#UD), in a fresh domain each round:
+ * whenever the reader sees the domain stopped, the record is complete, the
+ * one the faulting CPU reads itself. "rounds R seen S complete C", and the
+ * first round that was not.
+ */
+static void lvd_test_stop_record(struct lvd_domain *d, unsigned long data)
+{
+	struct lvd_test_stop_reader r = {};
+	struct lvd_test_stopper s = { .r = &r, .d = d };
+	unsigned int reader_cpu = cpumask_first(cpu_online_mask);
+	struct task_struct *t;
+
+	s.cpu = cpumask_next(reader_cpu, cpu_online_mask);
+	if (s.cpu >= nr_cpu_ids) {
+		lvd_test_result("one CPU");
+		return;
+	}
+	init_completion(&r.go);
+	init_completion(&r.done);
+	init_completion(&s.done);
+	r.t = kthread_create_on_cpu(lvd_test_stop_reader_fn, &r, reader_cpu,
+				    "lvd_reader/%u");
+	if (IS_ERR(r.t)) {
+		lvd_test_result("err %ld", PTR_ERR(r.t));
+		return;
+	}
+	t = kthread_create_on_cpu(lvd_test_stopper_fn, &s, s.cpu, "lvd_stopper/%u");
+	if (IS_ERR(t)) {
+		kthread_stop(r.t);
+		lvd_test_result("err %ld", PTR_ERR(t));
+		return;
+	}
+	wake_up_process(r.t);
+	wake_up_process(t);
+	wait_for_completion(&s.done);
+	kthread_stop(t);
+	WRITE_ONCE(r.quit, true);
+	complete(&r.go);
+	kthread_stop(r.t);
+	lvd_test_result("rounds %u seen %u complete %u%s", s.rounds, s.seen,
+			s.whole, s.bad);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(struct lvd_domain *d, unsigned long data);
@@ -469,6 +644,7 @@ static const struct {
 	{ "foreign-stack", lvd_test_foreign_stack },
 	{ "nest-sleep", lvd_test_nest_sleep },
 	{ "sleep-long", lvd_test_sleep_long },
+	{ "stop-record", lvd_test_stop_record },
 };
 
 /**
