@@ -379,4 +379,26 @@ TEST_F(dom, vmfunc_elsewhere_stops_the_domain_whatever_comes_next)
 	       exits_of("INTERRUPT_WINDOW", 0) - windows);
 }
 
+/*
+ * One CPU makes a fresh domain fault, round after round, while another
+ * reads its fault record in a loop (lvd_domain_stopped()): every time the
+ * reader sees the domain stopped, the record is complete, the same as the
+ * faulting CPU's (#UD, its RIP, CPL 3, that CPU).
+ */
+TEST_F(dom, fault_record_is_complete_when_the_stop_is_seen)
+{
+	unsigned int rounds, seen, complete;
+	int n;
+
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		SKIP(return, "one CPU");
+	ASSERT_EQ(0, cross("stop-record", self->result, sizeof(self->result)));
+	n = sscanf(self->result, "rounds %u seen %u complete %u", &rounds,
+		   &seen, &complete);
+	ASSERT_EQ(3, n) TH_LOG("%s", self->result);
+	ASSERT_EQ(100, rounds) TH_LOG("%s", self->result);
+	ASSERT_EQ(rounds, seen) TH_LOG("%s", self->result);
+	ASSERT_EQ(rounds, complete) TH_LOG("%s", self->result);
+}
+
 TEST_HARNESS_MAIN

@@ -108,6 +108,10 @@ TEST_F(hv, every_cpu_runs_in_non_root_mode)
 	}
 }
 
+/*
+ * Every CPU answers a hypercall, and the way back from it gives the kernel
+ * every register but the results (RAX, RBX) unchanged (RSP and RBP aside).
+ */
 TEST_F(hv, every_cpu_answers_a_hypercall)
 {
 	char buf[4096], want[64];
@@ -148,6 +152,60 @@ TEST_F(hv, vmxon_in_the_kernel_raises_ud)
 	ASSERT_GT(read_text(LVD_TEST "vmxon", buf, sizeof(buf)), 0);
 	ASSERT_STREQ("trap 6\n", buf);
 	ASSERT_EQ(before + 1, exits_of("VMON", 0));
+}
+
+/*
+ * The kernel's XSETBV of each value KVM refuses (XCR1; x87 off; AVX without
+ * SSE; part of AVX-512, or AVX-512 without AVX; half of MPX or of AMX; a
+ * supervisor or reserved bit; what the CPU has but the kernel did not
+ * enable) gets #GP, each after an exit to the hypervisor, which lives: the
+ * kernel's own XCR0 is still accepted, and every CPU answers a hypercall.
+ */
+TEST_F(hv, xsetbv_values_kvm_refuses_get_gp)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN), cpu;
+	char buf[1024], name[32], result[32], *line, *save;
+	unsigned int xsetbvs, values;
+	long long before, after;
+	cpu_set_t set;
+
+	for (cpu = 0; cpu < cpus; cpu++) {
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+		before = exits_of("XSETBV", 0);
+		ASSERT_GT(read_text(LVD_TEST "xsetbv", buf, sizeof(buf)), 0);
+		after = exits_of("XSETBV", 0);
+		if (!strcmp(buf, "no xsave\n"))
+			SKIP(return, "the kernel runs without XSAVE: XSETBV is #UD");
+		xsetbvs = 0;
+		values = 0;
+		for (line = strtok_r(buf, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save)) {
+			if (sscanf(line, "xsetbvs %u", &xsetbvs) == 1)
+				continue;
+			if (!strncmp(line, "cpu ", 4)) {
+				ksft_print_msg("%s\n", line);
+				continue;
+			}
+			ASSERT_EQ(2, sscanf(line, "%31s %31[^\n]", name, result))
+				TH_LOG("%s", line);
+			values++;
+			if (!strcmp(name, "kernel")) {
+				EXPECT_STREQ("ok", result);
+			} else if (!strcmp(result, "skip")) {
+				EXPECT_STREQ("beyond-kernel", name);
+			} else {
+				EXPECT_STREQ("trap 13", result)
+					TH_LOG("CPU %ld: XSETBV %s", cpu, name);
+			}
+		}
+		ASSERT_EQ(14, values);
+		/* Each XSETBV exited once, and no other did. */
+		EXPECT_EQ(before + xsetbvs, after);
+	}
+	ASSERT_GT(read_text(LVD_TEST "ping", buf, sizeof(buf)), 0);
+	ASSERT_EQ(NULL, strstr(buf, "FAIL")) TH_LOG("ping: %s", buf);
 }
 
 TEST_F(hv, kvm_intel_refuses_to_load)
