@@ -51,7 +51,7 @@ pack_cpio() {
 
 # series_entries: the patch series, in order (one directory per patch).
 series_entries() {
-	find "$LVD_TOP/harness/series" -mindepth 1 -maxdepth 1 -type d | sort
+	find "$LVD_TOP/harness/series" -mindepth 1 -maxdepth 1 -type d | LC_ALL=C sort
 }
 
 # series_files ENTRY: the new files (paths in the tree) that patch ENTRY adds.

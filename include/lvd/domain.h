@@ -7,7 +7,10 @@
 #ifndef _LVD_DOMAIN_H
 #define _LVD_DOMAIN_H
 
+#include <linux/list.h>
 #include <linux/types.h>
+
+struct task_struct;
 
 /* Access a domain gets to memory it is given (EPT permissions) */
 #define LVD_DOMAIN_READ		0x1
@@ -23,6 +26,7 @@
 #define LVD_DOMAIN_FAULT_BAD_STACK	258	/* called with a stack not its own */
 #define LVD_DOMAIN_FAULT_TOO_DEEP	259	/* nested beyond the kernel's stack */
 #define LVD_DOMAIN_FAULT_SLEEP_IN_ATOMIC 260	/* a sleeping kernel call, atomic */
+#define LVD_DOMAIN_FAULT_LOCK_HELD	261	/* returned holding a kernel lock */
 
 /* The longest name of a domain, with its NUL */
 #define LVD_DOMAIN_NAME_LEN	56
@@ -94,6 +98,19 @@ struct lvd_domain_fn {
 	unsigned long fn;
 };
 
+/**
+ * struct lvd_domain_hold - something a task holds for a domain
+ * @node: on the domain's list
+ * @task: the task
+ * @release: releases it, if the domain has not when the task's outermost
+ *	call into it ends; may sleep
+ */
+struct lvd_domain_hold {
+	struct list_head node;
+	struct task_struct *task;
+	void (*release)(struct lvd_domain_hold *h);
+};
+
 struct lvd_domain *lvd_domain_create(void);
 int lvd_domain_map(struct lvd_domain *d, phys_addr_t pa, size_t size,
 		   unsigned int access);
@@ -123,7 +140,16 @@ unsigned int lvd_domain_index(const struct lvd_domain *d);
 u64 lvd_kernel_image_sum(void);
 bool lvd_kernel_data_intact(void);
 
+void lvd_domain_hold(struct lvd_domain *d, struct lvd_domain_hold *h);
+bool lvd_domain_unhold(struct lvd_domain *d, struct lvd_domain_hold *h);
 int lvd_domain_add_heap(struct lvd_domain *d, size_t size);
+unsigned long lvd_domain_alloc(struct lvd_domain *d, size_t size);
+void lvd_domain_free(struct lvd_domain *d, unsigned long va);
+int lvd_domain_add_percpu(struct lvd_domain *d);
+unsigned long lvd_domain_percpu_alloc(struct lvd_domain *d, size_t size);
+bool lvd_domain_percpu_free(struct lvd_domain *d, unsigned long p);
+void *lvd_domain_percpu_ptr(struct lvd_domain *d, unsigned long p,
+			    size_t size, unsigned int cpu);
 void lvd_domain_set_name(struct lvd_domain *d, const char *name);
 const char *lvd_domain_name(const struct lvd_domain *d);
 int lvd_domain_fn_bind(struct lvd_domain_fn *f, struct lvd_domain *d,

@@ -33,11 +33,17 @@ struct module;
  * @fn: what runs in the kernel instead: the first six arguments in @args
  *	(RDI to R9, as the domain left them), the result in RAX
  * @flags: %LVD_KCALL_MAY_SLEEP for a function that may sleep, else 0
+ * @object: instead of @fn, for a kernel variable the module names but
+ *	never touches (a lock it passes to lock glue, say): the symbol
+ *	resolves to the variable's kernel address, which the domain does not
+ *	map; the glue that gets it back compares it with the addresses it
+ *	knows
  */
 struct lvd_glue {
 	const char *name;
 	lvd_kcall_fn fn;
 	unsigned int flags;
+	const void *object;
 };
 
 /**
@@ -68,6 +74,9 @@ const struct lvd_glue *lvd_glue_find(const char *name,
 unsigned long lvd_glue_stub(unsigned int n);
 int lvd_glue_give(struct lvd_domain *d);
 unsigned long lvd_glue_strdup(struct lvd_domain *d, const char *s);
+
+/* For glue that gets ops tables */
+lvd_kcall_fn lvd_glue_kcall_at(struct lvd_domain *d, unsigned long addr);
 
 #endif /* __ASSEMBLY__ */
 #endif /* _LVD_GLUE_H */

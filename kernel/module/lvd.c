@@ -353,6 +353,12 @@ int lvd_module_resolve(struct module *mod, const char *name, Elf_Sym *sym)
 		       mod->name, name);
 		return -ENOENT;
 	}
+	if (glue->object) {
+		/* Named, never mapped: the address is only a name */
+		sym->st_value = (unsigned long)glue->object;
+		module_put(set->owner);
+		return 0;
+	}
 	if (lm->nr_kcalls == LVD_GLUE_STUBS) {
 		module_put(set->owner);
 		pr_err("%s: more than %u kernel symbols\n", mod->name,
@@ -704,6 +710,8 @@ int lvd_module_enter(struct module *mod, const struct load_info *info)
 		err = lvd_glue_give(d);
 	if (!err)
 		err = lvd_domain_add_heap(d, LVD_MODULE_HEAP_SIZE);
+	if (!err)
+		err = lvd_domain_add_percpu(d);
 	if (!err && text->size)
 		err = set_memory_nx((unsigned long)text->base,
 				    PAGE_ALIGN(text->size) >> PAGE_SHIFT);

@@ -16,6 +16,7 @@ static void __used common(void)
 	OFFSET(LVD_CS_KERNEL_RSP, lvd_cross_state, kernel_rsp);
 	OFFSET(LVD_CS_KERNEL_CR3, lvd_cross_state, kernel_cr3);
 	OFFSET(LVD_CS_DOMAIN_CR3, lvd_cross_state, domain_cr3);
+	OFFSET(LVD_CS_DOMAIN_GS_BASE, lvd_cross_state, domain_gs_base);
 	OFFSET(LVD_CS_GS_BASE, lvd_cross_state, gs_base);
 	OFFSET(LVD_CS_FS_BASE, lvd_cross_state, fs_base);
 	OFFSET(LVD_CS_INDEX, lvd_cross_state, index);

@@ -224,6 +224,7 @@ static bool lvd_cross_allow_rdtsc(void)
  * lvd_cross_run() - enter a domain on this CPU until it leaves
  * @domain_cr3: the domain's page tables
  * @index: its EPTP-list index
+ * @gs_base: its GS base on this CPU
  * @in: its registers and interrupt frame to enter with
  * @out: where to store them as it left, with the vector (may be @in)
  * @cr2: where to store CR2 as it left
@@ -232,7 +233,7 @@ static bool lvd_cross_allow_rdtsc(void)
  * on this CPU's IST page until it is copied to @out. Neither the task's I/O
  * permissions nor its RDTSC setting reach the domain.
  */
-void lvd_cross_run(u64 domain_cr3, unsigned int index,
+void lvd_cross_run(u64 domain_cr3, unsigned int index, u64 gs_base,
 		   const struct lvd_cross_frame *in, struct lvd_cross_frame *out,
 		   unsigned long *cr2)
 {
@@ -248,6 +249,7 @@ void lvd_cross_run(u64 domain_cr3, unsigned int index,
 	st->kernel_cr0 = native_read_cr0();
 	store_idt(&st->kernel_idtr);
 	st->domain_cr3 = domain_cr3;
+	st->domain_gs_base = gs_base;
 	st->domain_idtr = lvd_cross_idtr;
 	st->index = index;
 	io_bitmap = lvd_cross_hide_io_bitmap();

@@ -43,6 +43,7 @@
  * @kernel_rsp: the kernel stack pointer at the call, trusted on the way back
  * @kernel_cr3: the kernel's CR3 to return to (NOFLUSH set with PCIDs)
  * @domain_cr3: the domain's page tables
+ * @domain_gs_base: the domain's GS base (its per-CPU area, or 0)
  * @gs_base: the kernel's GS base, restored before anything uses %gs
  * @fs_base: the current task's FS base
  * @index: the domain's EPTP-list index
@@ -57,6 +58,7 @@ struct lvd_cross_state {
 	u64 kernel_rsp;
 	u64 kernel_cr3;
 	u64 domain_cr3;
+	u64 domain_gs_base;
 	u64 gs_base;
 	u64 fs_base;
 	u64 index;
@@ -117,7 +119,7 @@ int lvd_cross_init(void);
 u64 lvd_cross_vmfuncs(void);		/* CONFIG_LVD_TEST_HOOKS only */
 
 int lvd_cross_walk_pages(lvd_cross_page_fn fn, void *arg);
-void lvd_cross_run(u64 domain_cr3, unsigned int index,
+void lvd_cross_run(u64 domain_cr3, unsigned int index, u64 gs_base,
 		   const struct lvd_cross_frame *in, struct lvd_cross_frame *out,
 		   unsigned long *cr2);
 void lvd_cross_deliver(unsigned int vector, const struct lvd_cross_frame *f);

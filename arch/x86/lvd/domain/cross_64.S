@@ -198,12 +198,17 @@ SYM_FUNC_START(lvd_cross_enter)
 
 	/* Every event from here on goes to a stub above. */
 	lidt LVD_CS_DOMAIN_IDTR(%r12)
-	/* Nothing of the task's or the kernel's in FS and GS bases */
+	/*
+	 * Nothing of the task's or the kernel's in FS and GS bases: FS is 0,
+	 * GS the domain's per-CPU area on this CPU (or 0)
+	 */
 	xor %eax, %eax
 	xor %edx, %edx
 	mov $MSR_FS_BASE, %ecx
 	wrmsr
 	mov $MSR_GS_BASE, %ecx
+	mov LVD_CS_DOMAIN_GS_BASE(%r12), %eax
+	mov LVD_CS_DOMAIN_GS_BASE + 4(%r12), %edx
 	wrmsr
 	/* The task's FPU, SSE and AVX registers are live: #NM in the domain */
 	mov %cr0, %rax

@@ -28,6 +28,7 @@
 #include "hypervisor.h"
 #include "domain/cross.h"
 #include "domain/domain_heap.h"
+#include "domain/domain_percpu.h"
 #include "domain/domain_pt.h"
 #include "domain/domain_priv.h"
 #include "domain/domain_stack.h"
@@ -160,6 +161,8 @@ struct lvd_domain *lvd_domain_create(void)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&d->lock);
 	init_waitqueue_head(&d->stop_wq);
+	spin_lock_init(&d->holds_lock);
+	INIT_LIST_HEAD(&d->holds);
 	INIT_LIST_HEAD(&d->pt.tables);
 	index = lvd_domain_hypercall(LVD_HC_DOMAIN_CREATE, 0, 0, 0);
 	if (index < 0) {
@@ -380,6 +383,7 @@ void lvd_domain_destroy(struct lvd_domain *d)
 	synchronize_srcu(&lvd_domain_srcu);
 	lvd_domain_free_ept(d->index);
 	lvd_domain_heap_destroy(d->heap);
+	lvd_domain_percpu_destroy(d);
 	lvd_pt_destroy(&d->pt);
 	lvd_domain_stacks_free(d);
 	kfree(d);
@@ -448,6 +452,36 @@ int lvd_domain_add_heap(struct lvd_domain *d, size_t size)
 	return 0;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_add_heap);
+
+/**
+ * lvd_domain_alloc() - zeroed memory on a domain's heap, for glue
+ * @d: the domain, with a heap
+ * @size: bytes
+ *
+ * For what glue shares with the domain (a structure it projects into the
+ * domain, room for a callback's arguments): the domain may read and write
+ * it, and so may the kernel, at the same address. The domain can free it
+ * too (kfree() glue): glue that keeps using it must not trust its content.
+ *
+ * Return: its address, or 0 when there is no room (or no heap).
+ */
+unsigned long lvd_domain_alloc(struct lvd_domain *d, size_t size)
+{
+	return d->heap ? lvd_domain_heap_alloc(d->heap, size, true) : 0;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_alloc);
+
+/**
+ * lvd_domain_free() - give back what lvd_domain_alloc() returned
+ * @d: the domain
+ * @va: the address, or 0
+ */
+void lvd_domain_free(struct lvd_domain *d, unsigned long va)
+{
+	if (d->heap && va)
+		lvd_domain_heap_free(d->heap, va);
+}
+EXPORT_SYMBOL_GPL(lvd_domain_free);
 
 /* For the allocation glue: the domain's heap, or NULL */
 struct lvd_domain_heap *lvd_domain_heap(struct lvd_domain *d)

@@ -26,6 +26,7 @@
 #include <lvd/domain.h>
 #include "hypervisor.h"
 #include "domain/cross.h"
+#include "domain/domain_percpu.h"
 #include "domain/domain_priv.h"
 #include "domain/domain_stack.h"
 #include "domain/domain_values.h"
@@ -251,7 +252,8 @@ static int lvd_domain_enter(struct lvd_domain_run *r, struct lvd_cross_frame *f,
 	}
 	lvd_domain_values_refresh();
 	lvd_watchdog_watch(since);
-	lvd_cross_run(__pa(d->pt.root), d->index, f, f, cr2);
+	lvd_cross_run(__pa(d->pt.root), d->index,
+		      lvd_domain_percpu_gs(d, cpu), f, f, cr2);
 	lvd_watchdog_watch(0);
 	cpumask_clear_cpu(cpu, &d->inside);
 	return f->vector;
@@ -356,6 +358,20 @@ static int lvd_domain_call_on(struct lvd_domain_run *r,
 }
 
 /*
+ * The task's outermost call into the domain is over: nothing the task
+ * took for the domain stays held. A domain that returned holding a kernel
+ * lock is stopped for it, and the call fails.
+ */
+static int lvd_domain_call_release(struct lvd_domain *d,
+				   const struct lvd_cross_frame *f, int err)
+{
+	if (!lvd_domain_holds_release(d) || err)
+		return err;
+	lvd_domain_stop(d, LVD_DOMAIN_FAULT_LOCK_HELD, f, 0);
+	return -EFAULT;
+}
+
+/*
  * With preemption and interrupts off (but where a task's call may sleep):
  * on the task's stack in the domain, or on this CPU's
  */
@@ -390,6 +406,8 @@ static int lvd_domain_call_here(struct lvd_domain_run *r,
 	if (r->task && t.d)
 		lvd_domain_task_leave(&t);
 	preempt_enable();
+	if (r->task && t.d && !list_empty(&r->d->holds))
+		err = lvd_domain_call_release(r->d, f, err);
 	return err;
 }
 

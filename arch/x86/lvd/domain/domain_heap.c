@@ -28,7 +28,8 @@
  * struct lvd_domain_heap - a domain's heap, as the kernel keeps it
  * @lock: protects the bitmaps
  * @base: its first byte (given to the domain)
- * @size: its size in bytes
+ * @size: the bytes it hands out in pieces, from @base
+ * @span: the bytes of memory it has, from @base
  * @granules: how many granules it has
  * @used: granules handed out
  * @start: granules that begin a piece
@@ -37,6 +38,7 @@ struct lvd_domain_heap {
 	spinlock_t lock;	/* protects @used and @start */
 	unsigned long base;
 	size_t size;
+	size_t span;
 	unsigned long granules;
 	unsigned long *used;
 	unsigned long *start;
@@ -60,6 +62,48 @@ static void lvd_domain_heap_mem_free(void *mem, size_t size)
 }
 
 /**
+ * lvd_domain_heap_create_span() - a heap for a domain in memory given to
+ * it read-write, which the heap's pieces need not cover
+ * @d: the domain
+ * @size: bytes handed out in pieces, from the start of the memory
+ * @span: bytes of memory, at least @size; both multiples of the page size
+ *
+ * Return: the heap, or an ERR_PTR: -ENOMEM, or an error of
+ * lvd_domain_give().
+ */
+struct lvd_domain_heap *lvd_domain_heap_create_span(struct lvd_domain *d,
+						    size_t size, size_t span)
+{
+	struct lvd_domain_heap *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	void *mem = lvd_domain_heap_mem(span);
+	int err = -ENOMEM;
+
+	if (!h || !mem)
+		goto fail;
+	spin_lock_init(&h->lock);
+	h->base = (unsigned long)mem;
+	h->size = size;
+	h->span = span;
+	h->granules = size / LVD_HEAP_GRANULE;
+	h->used = bitmap_zalloc(h->granules, GFP_KERNEL);
+	h->start = bitmap_zalloc(h->granules, GFP_KERNEL);
+	if (!h->used || !h->start)
+		goto fail;
+	err = lvd_domain_give(d, h->base, span,
+			      LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
+	if (!err)
+		return h;
+fail:
+	if (h) {
+		bitmap_free(h->used);
+		bitmap_free(h->start);
+	}
+	kfree(h);
+	lvd_domain_heap_mem_free(mem, span);
+	return ERR_PTR(err);
+}
+
+/**
  * lvd_domain_heap_create() - a heap for a domain, given to it read-write
  * @d: the domain
  * @size: bytes, a multiple of the page size
@@ -70,32 +114,7 @@ static void lvd_domain_heap_mem_free(void *mem, size_t size)
 struct lvd_domain_heap *lvd_domain_heap_create(struct lvd_domain *d,
 					       size_t size)
 {
-	struct lvd_domain_heap *h = kzalloc(sizeof(*h), GFP_KERNEL);
-	void *mem = lvd_domain_heap_mem(size);
-	int err = -ENOMEM;
-
-	if (!h || !mem)
-		goto fail;
-	spin_lock_init(&h->lock);
-	h->base = (unsigned long)mem;
-	h->size = size;
-	h->granules = size / LVD_HEAP_GRANULE;
-	h->used = bitmap_zalloc(h->granules, GFP_KERNEL);
-	h->start = bitmap_zalloc(h->granules, GFP_KERNEL);
-	if (!h->used || !h->start)
-		goto fail;
-	err = lvd_domain_give(d, h->base, size,
-			      LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
-	if (!err)
-		return h;
-fail:
-	if (h) {
-		bitmap_free(h->used);
-		bitmap_free(h->start);
-	}
-	kfree(h);
-	lvd_domain_heap_mem_free(mem, size);
-	return ERR_PTR(err);
+	return lvd_domain_heap_create_span(d, size, size);
 }
 
 /**
@@ -106,7 +125,7 @@ void lvd_domain_heap_destroy(struct lvd_domain_heap *h)
 {
 	if (!h)
 		return;
-	lvd_domain_heap_mem_free((void *)h->base, h->size);
+	lvd_domain_heap_mem_free((void *)h->base, h->span);
 	bitmap_free(h->used);
 	bitmap_free(h->start);
 	kfree(h);
@@ -178,4 +197,15 @@ bool lvd_domain_heap_free(struct lvd_domain_heap *h, unsigned long va)
 	}
 	spin_unlock_irqrestore(&h->lock, flags);
 	return freed;
+}
+
+/**
+ * lvd_domain_heap_base() - where a heap's memory starts
+ * @h: the heap
+ *
+ * Return: the address of its first byte, in the kernel and the domain.
+ */
+unsigned long lvd_domain_heap_base(const struct lvd_domain_heap *h)
+{
+	return h->base;
 }

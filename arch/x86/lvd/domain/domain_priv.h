@@ -60,6 +60,9 @@ struct lvd_domain_stack {
  * @fault: why it was stopped
  * @name: what it runs, for messages
  * @heap: its heap, if it has one
+ * @percpu: its per-CPU area, if it has one (domain_percpu.c)
+ * @holds_lock: protects @holds
+ * @holds: what tasks hold for it (domain_hold.c)
  */
 struct lvd_domain {
 	unsigned int index;
@@ -80,7 +83,12 @@ struct lvd_domain {
 	struct lvd_domain_fault fault;
 	char name[LVD_DOMAIN_NAME_LEN];
 	struct lvd_domain_heap *heap;
+	struct lvd_domain_heap *percpu;
+	spinlock_t holds_lock;	/* protects @holds */
+	struct list_head holds;
 };
+
+unsigned int lvd_domain_holds_release(struct lvd_domain *d);
 
 /*
  * Calls in flight (domain_call.c) are read sections of it, which

@@ -9,6 +9,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <lvd/glue.h>
+#include "domain/domain_percpu.h"
+#include "domain/domain_priv.h"
 #include "domain/domain_values.h"
 #include "glue/glue_page.h"
 
@@ -103,6 +105,9 @@ unsigned long lvd_glue_local(const char *name)
 	for (i = 0; i < ARRAY_SIZE(lvd_glue_locals); i++)
 		if (!strcmp(lvd_glue_locals[i].name, name))
 			return (unsigned long)lvd_glue_locals[i].code;
+	/* The offset this_cpu_*() reads through %gs: the domain's own */
+	if (!strcmp(name, "this_cpu_off"))
+		return LVD_DOMAIN_PCPU_THIS_CPU_OFF;
 	/* jiffies, the CPU masks, ...: the copies every domain maps */
 	return lvd_domain_value(name);
 }
@@ -150,6 +155,33 @@ unsigned long lvd_glue_stub(unsigned int n)
 {
 	return (unsigned long)lvd_glue_page + n * LVD_GLUE_STUB_SIZE;
 }
+
+/**
+ * lvd_glue_kcall_at() - the glue a domain's pointer to a kernel function
+ * stands for
+ * @d: the domain of an isolated module
+ * @addr: a function pointer of the domain's (in an ops table, say)
+ *
+ * An isolated module that puts a kernel function in an ops table
+ * (eth_validate_addr in a net_device_ops, say) puts there the stub of its
+ * import, which its domain may call; the glue that gets the table can
+ * give the kernel the kernel's own function instead.
+ *
+ * Return: the handler of the module's kernel call at @addr, or NULL when
+ * @addr is not one of its stubs.
+ */
+lvd_kcall_fn lvd_glue_kcall_at(struct lvd_domain *d, unsigned long addr)
+{
+	unsigned long base = (unsigned long)lvd_glue_page, n;
+
+	if (addr < base || (addr - base) % LVD_GLUE_STUB_SIZE)
+		return NULL;
+	n = (addr - base) / LVD_GLUE_STUB_SIZE;
+	if (n >= d->nr_kcalls)
+		return NULL;
+	return d->kcalls[n].fn;
+}
+EXPORT_SYMBOL_GPL(lvd_glue_kcall_at);
 
 /**
  * lvd_glue_give() - map the glue page (executable at CPL 3) and the zeros

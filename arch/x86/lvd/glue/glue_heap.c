@@ -5,10 +5,13 @@
  * helpers read kmalloc_caches to pick a cache; for an isolated module that
  * symbol is zeroed read-only memory (glue.c), and the cache they pass is
  * ignored. GFP flags other than __GFP_ZERO do not matter: the heap never
- * sleeps and holds no DMA memory.
+ * sleeps and holds no DMA memory. alloc_percpu() and free_percpu() work
+ * the same way on the domain's per-CPU area.
  */
 
 #include <linux/gfp.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/string.h>
@@ -51,6 +54,31 @@ static unsigned long lvd_glue_kfree(struct lvd_domain *d,
 	return 0;
 }
 
+/*
+ * pcpu_alloc_noprof(size, align, reserved, gfp), behind alloc_percpu():
+ * from the domain's per-CPU area (domain_percpu.c), zeroed; alignment up
+ * to the heap's own is what the area gives anyway.
+ */
+static unsigned long lvd_glue_alloc_percpu(struct lvd_domain *d,
+					   const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	unsigned long size = args[0], align = args[1];
+
+	if (!size || !align || !is_power_of_2(align) || align > PAGE_SIZE)
+		return 0;
+	return lvd_domain_percpu_alloc(d, max(size, align));
+}
+
+/* free_percpu(p): what is not a piece of the area is ignored */
+static unsigned long lvd_glue_free_percpu(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	if (args[0] && !lvd_domain_percpu_free(d, args[0]))
+		pr_warn_ratelimited("lvd: %s: free_percpu() of %#lx, which it was not given\n",
+				    lvd_domain_name(d), args[0]);
+	return 0;
+}
+
 /**
  * lvd_glue_strdup() - a copy of a kernel string on a domain's heap
  * @d: the domain
@@ -80,6 +108,8 @@ static const struct lvd_glue lvd_glue_heap_syms[] = {
 	{ "__kmalloc_large_noprof", lvd_glue_kmalloc },
 	{ "__kmalloc_cache_noprof", lvd_glue_kmalloc_cache },
 	{ "kfree", lvd_glue_kfree },
+	{ "pcpu_alloc_noprof", lvd_glue_alloc_percpu },
+	{ "free_percpu", lvd_glue_free_percpu },
 };
 
 static struct lvd_glue_set lvd_glue_heap_set = {

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A domain's per-CPU area (domain_percpu.c), as the crossings and the
+ * module loader use it.
+ */
+#ifndef _ARCH_X86_LVD_DOMAIN_PERCPU_H
+#define _ARCH_X86_LVD_DOMAIN_PERCPU_H
+
+#include <linux/types.h>
+
+struct lvd_domain;
+
+/* Each CPU's part of the area, and its header */
+#define LVD_DOMAIN_PCPU_UNIT		(8 * 1024)
+#define LVD_DOMAIN_PCPU_HEADER		64
+/* Where, from the domain's GS base, its this_cpu_off is */
+#define LVD_DOMAIN_PCPU_THIS_CPU_OFF	8
+
+unsigned long lvd_domain_percpu_gs(struct lvd_domain *d, unsigned int cpu);
+void lvd_domain_percpu_destroy(struct lvd_domain *d);
+
+#endif /* _ARCH_X86_LVD_DOMAIN_PERCPU_H */
