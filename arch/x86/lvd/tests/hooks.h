@@ -18,7 +18,8 @@
 #define LVD_TEST_KCALL_SLEEP	5	/* sleeps RDI ms; RSI slot, RDX stack */
 #define LVD_TEST_KCALL_NEST_SLEEP 6	/* sleeps, then the domain's RSP: RDI less it */
 #define LVD_TEST_KCALL_NULL_MAY_SLEEP 7	/* nothing, but it may sleep */
-#define LVD_TEST_NR_KCALLS	8
+#define LVD_TEST_KCALL_HOLD	8	/* RDI 1: take the test lock, 2: give it */
+#define LVD_TEST_NR_KCALLS	9
 
 #ifndef __ASSEMBLY__
 
@@ -65,6 +66,8 @@ unsigned long lvd_test_kcall_sleep(struct lvd_domain *d,
 				   const unsigned long args[6]);
 unsigned long lvd_test_kcall_nest_sleep(struct lvd_domain *d,
 					const unsigned long args[6]);
+unsigned long lvd_test_kcall_hold(struct lvd_domain *d,
+				  const unsigned long args[6]);
 bool lvd_test_runtime_scenario(struct lvd_domain *d, const char *what,
 			       unsigned long data);
 
@@ -133,6 +136,7 @@ LVD_TEST_DOM(canary_wait);
 LVD_TEST_DOM(sleep);
 LVD_TEST_DOM(nest_sleep);
 LVD_TEST_DOM(rsp);
+LVD_TEST_DOM(hold);
 #undef LVD_TEST_DOM
 
 #endif /* __ASSEMBLY__ */

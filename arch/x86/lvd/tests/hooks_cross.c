@@ -110,6 +110,7 @@ static const struct lvd_kcall lvd_test_kcalls[LVD_TEST_NR_KCALLS] = {
 	[LVD_TEST_KCALL_NULL_MAY_SLEEP] = {
 		lvd_test_kcall_null, LVD_KCALL_MAY_SLEEP
 	},
+	[LVD_TEST_KCALL_HOLD] = { lvd_test_kcall_hold, LVD_KCALL_MAY_SLEEP },
 };
 
 static char lvd_test_cross_result[256];

@@ -406,6 +406,33 @@ SYM_INNER_LABEL(lvd_test_dom_rsp, SYM_L_GLOBAL)
 	mov %rsp, %rax
 	ret
 
+/*
+ * Takes the test lock (LVD_TEST_KCALL_HOLD 1); then, by RDI: 0 returns
+ * holding it, 1 faults, 2 gives it back twice and returns the first
+ * result that is not 0, else the second
+ */
+SYM_INNER_LABEL(lvd_test_dom_hold, SYM_L_GLOBAL)
+	mov %rdi, %r9
+	mov $1, %edi
+	mov $LVD_TEST_KCALL_HOLD, %eax
+	int $LVD_VECTOR_CALL
+	cmp $1, %r9
+	jne 1f
+	ud2
+1:	cmp $2, %r9
+	jne 2f
+	mov $2, %edi
+	mov $LVD_TEST_KCALL_HOLD, %eax
+	int $LVD_VECTOR_CALL
+	mov %rax, %r10
+	mov $2, %edi
+	mov $LVD_TEST_KCALL_HOLD, %eax
+	int $LVD_VECTOR_CALL
+	test %r10, %r10
+	jz 2f
+	mov %r10, %rax
+2:	ret
+
 	/* The rest of the page: INT3, so a stray jump there stops the domain */
 	.balign PAGE_SIZE, 0xcc
 SYM_DATA_END(lvd_test_dom_code)

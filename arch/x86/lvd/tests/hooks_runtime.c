@@ -111,6 +111,40 @@ unsigned long lvd_test_kcall_nest_sleep(struct lvd_domain *d,
 	return args[0] - rsp;
 }
 
+/* The lock a test domain takes as a hold (LVD_TEST_KCALL_HOLD) */
+static DEFINE_MUTEX(lvd_test_hold_lock);
+
+static void lvd_test_hold_release(struct lvd_domain_hold *h)
+{
+	mutex_unlock(&lvd_test_hold_lock);
+}
+
+static struct lvd_domain_hold lvd_test_hold = {
+	.release = lvd_test_hold_release,
+};
+
+/**
+ * lvd_test_kcall_hold() - LVD_TEST_KCALL_HOLD: take or give back a lock,
+ * as lock glue does
+ * @d: the domain
+ * @args: 1 to take the lock, 2 to give it back
+ *
+ * Return: 0, or -EPERM when the calling task does not hold it for @d.
+ */
+unsigned long lvd_test_kcall_hold(struct lvd_domain *d,
+				  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	if (args[0] == 1) {
+		mutex_lock(&lvd_test_hold_lock);
+		lvd_domain_hold(d, &lvd_test_hold);
+		return 0;
+	}
+	if (!lvd_domain_unhold(d, &lvd_test_hold))
+		return -EPERM;
+	mutex_unlock(&lvd_test_hold_lock);
+	return 0;
+}
+
 /**
  * struct lvd_test_caller - a kernel thread that makes one call
  * @d: into this domain
@@ -630,6 +664,38 @@ static void lvd_test_stop_record(struct lvd_domain *d, unsigned long data)
 			s.whole, s.bad);
 }
 
+/*
+ * The domain takes a lock through a kernel call, then returns with it
+ * (@how 0), faults (1), or gives it back twice (2: the second is refused).
+ * "err E vector V ret R locked L": the lock is never left held.
+ */
+static void lvd_test_holds(struct lvd_domain *d, unsigned long how)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { how }, ret = 0;
+	struct lvd_domain_fault f = { .vector = ~0U };
+	int err;
+
+	err = lvd_domain_call(d, (unsigned long)lvd_test_dom_hold, args, &ret);
+	lvd_domain_stopped(d, &f);
+	lvd_test_result("err %d vector %d ret %ld locked %d", err, (int)f.vector,
+			(long)ret, mutex_is_locked(&lvd_test_hold_lock));
+}
+
+static void lvd_test_hold_return(struct lvd_domain *d, unsigned long data)
+{
+	lvd_test_holds(d, 0);
+}
+
+static void lvd_test_hold_fault(struct lvd_domain *d, unsigned long data)
+{
+	lvd_test_holds(d, 1);
+}
+
+static void lvd_test_hold_give(struct lvd_domain *d, unsigned long data)
+{
+	lvd_test_holds(d, 2);
+}
+
 static const struct {
 	const char *name;
 	void (*run)(struct lvd_domain *d, unsigned long data);
@@ -645,6 +711,9 @@ static const struct {
 	{ "nest-sleep", lvd_test_nest_sleep },
 	{ "sleep-long", lvd_test_sleep_long },
 	{ "stop-record", lvd_test_stop_record },
+	{ "hold-return", lvd_test_hold_return },
+	{ "hold-fault", lvd_test_hold_fault },
+	{ "hold-give", lvd_test_hold_give },
 };
 
 /**

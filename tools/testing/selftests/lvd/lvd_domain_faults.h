@@ -22,6 +22,7 @@
 #define FAULT_BAD_STACK	258
 #define FAULT_TOO_DEEP	259
 #define FAULT_SLEEP_IN_ATOMIC	260
+#define FAULT_LOCK_HELD		261
 
 /* Exception vectors */
 #define DE	0

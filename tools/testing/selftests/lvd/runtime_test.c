@@ -151,4 +151,25 @@ TEST_F(rt, watchdog_counts_only_time_in_the_domain)
 	ASSERT_STREQ("err 0 intact 1\n", self->result);
 }
 
+/*
+ * A kernel lock the domain took through a kernel call (a hold) is never
+ * left held: the domain returns with it (stopped, reason 261), faults
+ * with it (stopped, #UD), or gives it back, and a second give is refused.
+ */
+TEST_F(rt, kernel_locks_a_domain_holds_are_released)
+{
+	char want[80];
+
+	ASSERT_EQ(0, cross("hold-return", self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err %d vector %u ret 0 locked 0\n",
+		 EFAULT_RET, FAULT_LOCK_HELD);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_EQ(0, cross("hold-fault", self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err %d vector 6 ret 0 locked 0\n",
+		 EFAULT_RET);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_EQ(0, cross("hold-give", self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 vector -1 ret -1 locked 0\n", self->result);
+}
+
 TEST_HARNESS_MAIN
