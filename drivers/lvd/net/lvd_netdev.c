@@ -1,0 +1,692 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * LVD's netdev glue: net_device projections (lvd_net.h), and the kernel
+ * functions on a net_device an isolated network driver may call.
+ *
+ * A device an isolated driver allocates, or that rtnetlink creates with
+ * the driver's link ops, is the kernel's: the kernel allocates it with
+ * the glue's record as its private area. Its shadow, the driver's struct
+ * net_device followed by the driver's private area, is memory of the
+ * driver's domain, which the kernel reads only as a snapshot and trusts
+ * in no field: the fields the driver may set are taken from the snapshot
+ * one by one, checked, and only while the device is being set up
+ * (until its ndo_init has returned); after that the kernel's fields are
+ * the device's, and the shadow gets them before each call into the
+ * driver. Kernel pointers never reach the shadow.
+ */
+
+#define pr_fmt(fmt) "lvd: net: " fmt
+
+#include <linux/etherdevice.h>
+#include <linux/ethtool.h>
+#include <linux/init.h>
+#include <linux/netdevice.h>
+#include <linux/random.h>
+#include <linux/rtnetlink.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/rtnetlink.h>
+#include <lvd/domain.h>
+#include <lvd/glue.h>
+#include "lvd_net.h"
+
+/* The flags and private flags a driver may set up its device with */
+#define LVD_NETDEV_SETUP_FLAGS	(IFF_BROADCAST | IFF_POINTOPOINT | IFF_NOARP | \
+				 IFF_MULTICAST | IFF_DEBUG | IFF_DYNAMIC)
+#define LVD_NETDEV_SETUP_PRIV	(IFF_LIVE_ADDR_CHANGE | IFF_NO_QUEUE | \
+				 IFF_TX_SKB_SHARING | IFF_UNICAST_FLT | \
+				 IFF_SUPP_NOFCS | IFF_DONT_BRIDGE)
+/* The largest private area, MTU and queue count a driver may ask for */
+#define LVD_NETDEV_MAX_PRIV	(64 * 1024)
+#define LVD_NETDEV_MAX_MTU	(64 * 1024)
+#define LVD_NETDEV_MAX_QUEUES	64
+
+static LIST_HEAD(lvd_net_domains);
+static DEFINE_SPINLOCK(lvd_net_lock);	/* protects the lists of devices */
+
+/**
+ * lvd_net_domain_find() - what the glue keeps of a domain
+ * @d: the domain
+ *
+ * Return: it, or NULL when the domain has used no netdev glue yet.
+ */
+struct lvd_net_domain *lvd_net_domain_find(struct lvd_domain *d)
+{
+	struct lvd_net_domain *nd, *found = NULL;
+
+	spin_lock(&lvd_net_lock);
+	list_for_each_entry(nd, &lvd_net_domains, node)
+		if (nd->d == d) {
+			found = nd;
+			break;
+		}
+	spin_unlock(&lvd_net_lock);
+	return found;
+}
+
+/**
+ * lvd_net_domain_get() - what the glue keeps of a domain, made if need be
+ * @d: the domain
+ *
+ * Return: it, or NULL when there is no memory.
+ */
+struct lvd_net_domain *lvd_net_domain_get(struct lvd_domain *d)
+{
+	struct lvd_net_domain *nd = lvd_net_domain_find(d);
+
+	if (nd)
+		return nd;
+	nd = kzalloc(sizeof(*nd), GFP_KERNEL);
+	if (!nd)
+		return NULL;
+	nd->d = d;
+	INIT_LIST_HEAD(&nd->devs);
+	INIT_LIST_HEAD(&nd->ops);
+	/* Only the domain's own (sleeping) calls add it: no race to add */
+	spin_lock(&lvd_net_lock);
+	list_add(&nd->node, &lvd_net_domains);
+	spin_unlock(&lvd_net_lock);
+	return nd;
+}
+
+/**
+ * lvd_netdev_find() - the device a domain names by its shadow
+ * @d: the domain
+ * @shadow: the address the domain passed
+ *
+ * Return: the glue's record of the device, or NULL when @shadow is not
+ * the shadow of a device of @d's that the domain may name.
+ */
+struct lvd_netdev *lvd_netdev_find(struct lvd_domain *d, unsigned long shadow)
+{
+	struct lvd_net_domain *nd = lvd_net_domain_find(d);
+	struct lvd_netdev *dev, *found = NULL;
+
+	if (!nd)
+		return NULL;
+	spin_lock(&lvd_net_lock);
+	list_for_each_entry(dev, &nd->devs, node)
+		if (dev->shadow == shadow) {
+			found = dev;
+			break;
+		}
+	spin_unlock(&lvd_net_lock);
+	return found;
+}
+
+/**
+ * lvd_netdev_attach() - let the domain name a device
+ * @nd: the device's record
+ */
+void lvd_netdev_attach(struct lvd_netdev *nd)
+{
+	spin_lock(&lvd_net_lock);
+	if (!nd->attached)
+		list_add(&nd->node, &nd->nd->devs);
+	nd->attached = true;
+	spin_unlock(&lvd_net_lock);
+}
+
+/**
+ * lvd_netdev_detach() - the domain may no longer name a device
+ * @nd: the device's record
+ */
+void lvd_netdev_detach(struct lvd_netdev *nd)
+{
+	spin_lock(&lvd_net_lock);
+	if (nd->attached)
+		list_del(&nd->node);
+	nd->attached = false;
+	spin_unlock(&lvd_net_lock);
+}
+
+static void lvd_netdev_write_shadow(struct lvd_netdev *nd);
+
+/**
+ * lvd_netdev_sync_in() - give the shadow the kernel's view of the device
+ * @nd: the device's record
+ *
+ * The shadow is memory the glue allocated in the domain: the kernel writes
+ * it in place, field by field, and leaves the driver's own fields alone.
+ * While the device is set up, what the driver set since it was last read
+ * must have been taken (lvd_netdev_sync_out()) before the kernel changed
+ * the device: it is overwritten here.
+ *
+ * Return: 0, or -ENODEV when the device has no shadow.
+ */
+int lvd_netdev_sync_in(struct lvd_netdev *nd)
+{
+	if (!nd->shadow)
+		return -ENODEV;
+	lvd_netdev_write_shadow(nd);
+	return 0;
+}
+
+/* The kernel's view of the device, into its shadow */
+static void lvd_netdev_write_shadow(struct lvd_netdev *nd)
+{
+	struct net_device *sh = (struct net_device *)nd->shadow;
+	const struct net_device *dev = nd->dev;
+
+	memcpy(sh->name, dev->name, sizeof(sh->name));
+	sh->flags = dev->flags;
+	sh->priv_flags = dev->priv_flags;
+	sh->lltx = dev->lltx;
+	sh->hard_header_len = dev->hard_header_len;
+	sh->pcpu_stat_type = dev->pcpu_stat_type;
+	sh->mtu = dev->mtu;
+	sh->min_mtu = dev->min_mtu;
+	sh->max_mtu = dev->max_mtu;
+	sh->type = dev->type;
+	sh->addr_len = dev->addr_len;
+	sh->addr_assign_type = dev->addr_assign_type;
+	sh->tx_queue_len = dev->tx_queue_len;
+	sh->watchdog_timeo = dev->watchdog_timeo;
+	sh->features = dev->features;
+	sh->hw_features = dev->hw_features;
+	sh->wanted_features = dev->wanted_features;
+	sh->vlan_features = dev->vlan_features;
+	sh->hw_enc_features = dev->hw_enc_features;
+	sh->state = dev->state;
+	sh->ifindex = dev->ifindex;
+	sh->reg_state = dev->reg_state;
+	sh->operstate = dev->operstate;
+	sh->needs_free_netdev = dev->needs_free_netdev;
+	memcpy(sh->broadcast, dev->broadcast, sizeof(sh->broadcast));
+	memcpy(sh->perm_addr, dev->perm_addr, sizeof(sh->perm_addr));
+	if (dev->dev_addr)
+		memcpy((void *)nd->addr, dev->dev_addr, MAX_ADDR_LEN);
+	sh->dev_addr = (const unsigned char *)nd->addr;
+	sh->lstats = (struct pcpu_lstats __percpu *)nd->stats;
+	/* The driver's own pointers, as it set them; no kernel pointer */
+	sh->netdev_ops = (const struct net_device_ops *)nd->dom_netdev_ops;
+	sh->ethtool_ops = (const struct ethtool_ops *)nd->dom_ethtool_ops;
+	sh->rtnl_link_ops = (const struct rtnl_link_ops *)nd->dom_link_ops;
+	sh->header_ops = NULL;
+	sh->priv_destructor = NULL;
+}
+
+/* The driver's choice of per-CPU statistics, if it is one there is */
+static bool lvd_netdev_stat_type_ok(unsigned int type)
+{
+	return type <= NETDEV_PCPU_STAT_DSTATS;
+}
+
+/* What setup (and ndo_init) may set: checked, field by field */
+static void lvd_netdev_take_setup(struct lvd_netdev *nd,
+				  const struct net_device *img)
+{
+	struct net_device *dev = nd->dev;
+	struct rtnl_link_ops *link;
+
+	dev->flags = (dev->flags & ~LVD_NETDEV_SETUP_FLAGS) |
+		     (img->flags & LVD_NETDEV_SETUP_FLAGS);
+	dev->priv_flags = (dev->priv_flags & ~LVD_NETDEV_SETUP_PRIV) |
+			  (img->priv_flags & LVD_NETDEV_SETUP_PRIV);
+	dev->lltx = img->lltx;
+	dev->needs_free_netdev = img->needs_free_netdev;
+	dev->features = img->features & NETIF_F_ETHTOOL_BITS;
+	dev->hw_features = img->hw_features & NETIF_F_ETHTOOL_BITS;
+	dev->vlan_features = img->vlan_features & NETIF_F_ETHTOOL_BITS;
+	dev->hw_enc_features = img->hw_enc_features & NETIF_F_ETHTOOL_BITS;
+	dev->mtu = min(img->mtu, LVD_NETDEV_MAX_MTU);
+	dev->min_mtu = min(img->min_mtu, LVD_NETDEV_MAX_MTU);
+	dev->max_mtu = min(img->max_mtu, LVD_NETDEV_MAX_MTU);
+	dev->tx_queue_len = min(img->tx_queue_len, 1U << 16);
+	dev->watchdog_timeo = max(img->watchdog_timeo, 0);
+	if (img->addr_assign_type <= NET_ADDR_SET)
+		dev->addr_assign_type = img->addr_assign_type;
+	if (lvd_netdev_stat_type_ok(img->pcpu_stat_type))
+		dev->pcpu_stat_type = img->pcpu_stat_type;
+	if ((unsigned long)img->rtnl_link_ops != nd->dom_link_ops) {
+		link = lvd_rtnl_link_ops(nd->nd->d,
+					 (unsigned long)img->rtnl_link_ops);
+		dev->rtnl_link_ops = link;
+		nd->dom_link_ops = link ? (unsigned long)img->rtnl_link_ops : 0;
+	}
+	if ((unsigned long)img->netdev_ops != nd->dom_netdev_ops ||
+	    (unsigned long)img->ethtool_ops != nd->dom_ethtool_ops)
+		lvd_net_ops_bind(nd, (unsigned long)img->netdev_ops,
+				 (unsigned long)img->ethtool_ops);
+	if (img->priv_destructor) {
+		pr_err("%s: %s: a priv_destructor of the driver's is not supported\n",
+		       lvd_domain_name(nd->nd->d), dev->name);
+		dev->netdev_ops = &lvd_net_refused_ops;
+	}
+}
+
+/**
+ * lvd_netdev_sync_out() - take what the driver may set from its shadow
+ * @nd: the device's record
+ *
+ * Reads the whole shadow once, into the kernel's room for it, and takes
+ * from that snapshot what the driver may set, checked. Until the device's
+ * ndo_init has returned, that is how it is set up; after, nothing: the
+ * kernel sets the device, and glue calls are the driver's way to ask.
+ *
+ * Context: may sleep.
+ */
+void lvd_netdev_sync_out(struct lvd_netdev *nd)
+{
+	if (!nd->shadow || nd->setup_done)
+		return;
+	mutex_lock(&nd->lock);
+	memcpy(nd->img, (void *)nd->shadow, sizeof(*nd->img));
+	lvd_netdev_take_setup(nd, nd->img);
+	mutex_unlock(&nd->lock);
+}
+
+/* A device's shadow, address copy and statistics go back to the domain */
+static void lvd_netdev_forget(struct lvd_netdev *nd)
+{
+	struct lvd_domain *d = nd->nd->d;
+
+	lvd_netdev_detach(nd);
+	lvd_domain_free(d, nd->shadow);
+	lvd_domain_free(d, nd->addr);
+	if (nd->stats)
+		lvd_domain_percpu_free(d, nd->stats);
+	nd->shadow = 0;
+	nd->addr = 0;
+	nd->stats = 0;
+	kfree(nd->img);
+	nd->img = NULL;
+}
+
+/*
+ * The kernel's priv_destructor of every device of the glue's: called as
+ * the device is unregistered (or its registration fails). A device the
+ * kernel then frees (needs_free_netdev, or made by rtnetlink) is
+ * forgotten here; another stays for the driver's free_netdev().
+ */
+static void lvd_netdev_destructor(struct net_device *dev)
+{
+	struct lvd_netdev *nd = netdev_priv(dev);
+
+	if ((dev->needs_free_netdev || nd->from_link) && nd->nd)
+		lvd_netdev_forget(nd);
+}
+
+/**
+ * lvd_netdev_setup() - set up a new device with its driver's setup
+ * @dev: the device, just allocated, with a struct lvd_netdev as its
+ *	private area
+ * @s: the driver's setup function, in its domain
+ *
+ * Gives the device a shadow in the domain and calls the driver's setup on
+ * it. Whatever fails, the device is left with ops that refuse to register
+ * it, and its allocator frees it.
+ */
+void lvd_netdev_setup(struct net_device *dev, const struct lvd_netdev_setup *s)
+{
+	struct lvd_netdev *nd = netdev_priv(dev);
+	unsigned long args[LVD_DOMAIN_ARGS] = {}, ret;
+	int err;
+
+	nd->dev = dev;
+	nd->from_link = s->from_link;
+	mutex_init(&nd->lock);
+	INIT_LIST_HEAD(&nd->node);
+	dev->netdev_ops = &lvd_net_refused_ops;
+	dev->priv_destructor = lvd_netdev_destructor;
+	nd->nd = lvd_net_domain_get(s->d);
+	if (!nd->nd)
+		return;
+	nd->img = kmalloc(sizeof(*nd->img), GFP_KERNEL);
+	nd->shadow = lvd_domain_alloc(s->d, sizeof(struct net_device) +
+					    s->priv_size);
+	nd->addr = lvd_domain_alloc(s->d, MAX_ADDR_LEN);
+	if (!nd->img || !nd->shadow || !nd->addr) {
+		pr_err("%s: no room for a device's projection\n",
+		       lvd_domain_name(s->d));
+		lvd_netdev_forget(nd);
+		return;
+	}
+	lvd_netdev_attach(nd);
+	lvd_netdev_sync_in(nd);
+	args[0] = nd->shadow;
+	err = lvd_net_fn_call(&s->fn, args, &ret);
+	if (err) {
+		pr_err("%s: its setup of a device failed (%d)\n",
+		       lvd_domain_name(s->d), err);
+		dev->netdev_ops = &lvd_net_refused_ops;
+		return;
+	}
+	lvd_netdev_sync_out(nd);
+}
+
+/*
+ * Setup for a device the driver allocates itself: alloc_netdev_mqs()
+ * calls it in the task that asked, which left the driver's setup here.
+ */
+struct lvd_netdev_pending {
+	struct list_head node;
+	struct task_struct *task;
+	const struct lvd_netdev_setup *s;
+};
+
+static LIST_HEAD(lvd_netdev_pending);
+static DEFINE_SPINLOCK(lvd_netdev_pending_lock);
+
+static void lvd_netdev_setup_pending(struct net_device *dev)
+{
+	struct lvd_netdev_pending *p, *found = NULL;
+
+	spin_lock(&lvd_netdev_pending_lock);
+	list_for_each_entry(p, &lvd_netdev_pending, node)
+		if (p->task == current)
+			found = p;
+	spin_unlock(&lvd_netdev_pending_lock);
+	if (WARN_ON_ONCE(!found))
+		dev->netdev_ops = &lvd_net_refused_ops;
+	else
+		lvd_netdev_setup(dev, found->s);
+}
+
+/* alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs, rxqs) */
+static unsigned long lvd_glue_alloc_netdev(struct lvd_domain *d,
+					   const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev_setup s = { .d = d, .priv_size = args[0] };
+	struct lvd_netdev_pending p = { .task = current, .s = &s };
+	unsigned int txqs = args[4], rxqs = args[5];
+	char name[IFNAMSIZ];
+	struct net_device *dev;
+	struct lvd_netdev *nd;
+
+	if (args[0] > LVD_NETDEV_MAX_PRIV || args[2] > NET_NAME_RENAMED ||
+	    txqs < 1 || txqs > LVD_NETDEV_MAX_QUEUES ||
+	    rxqs < 1 || rxqs > LVD_NETDEV_MAX_QUEUES ||
+	    lvd_domain_copy_string(d, name, args[1], sizeof(name)) < 0 ||
+	    lvd_domain_fn_bind(&s.fn, d, args[3])) {
+		pr_warn("%s: alloc_netdev_mqs() refused: a bad size, name, setup or queue count\n",
+			lvd_domain_name(d));
+		return 0;
+	}
+	spin_lock(&lvd_netdev_pending_lock);
+	list_add(&p.node, &lvd_netdev_pending);
+	spin_unlock(&lvd_netdev_pending_lock);
+	dev = alloc_netdev_mqs(sizeof(*nd), name, args[2],
+			       lvd_netdev_setup_pending, txqs, rxqs);
+	spin_lock(&lvd_netdev_pending_lock);
+	list_del(&p.node);
+	spin_unlock(&lvd_netdev_pending_lock);
+	if (!dev)
+		return 0;
+	nd = netdev_priv(dev);
+	if (!nd->shadow) {
+		free_netdev(dev);
+		return 0;
+	}
+	lvd_netdev_sync_in(nd);
+	return nd->shadow;
+}
+
+/* free_netdev(dev): of a device never registered, or unregistered */
+static unsigned long lvd_glue_free_netdev(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+	struct net_device *dev;
+
+	if (!nd || (nd->dev->reg_state != NETREG_UNINITIALIZED &&
+		    nd->dev->reg_state != NETREG_UNREGISTERED)) {
+		pr_warn_ratelimited("%s: free_netdev() of %#lx refused\n",
+				    lvd_domain_name(d), args[0]);
+		return 0;
+	}
+	dev = nd->dev;
+	lvd_netdev_forget(nd);
+	free_netdev(dev);
+	return 0;
+}
+
+/* register_netdevice(dev), under rtnl_lock() the driver took */
+static unsigned long lvd_glue_register_netdevice(struct lvd_domain *d,
+						 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+	int err;
+
+	if (!nd || nd->setup_done)
+		err = -EINVAL;
+	else if (!lvd_rtnl_held_by(d))
+		err = -EPERM;
+	else
+		err = 0;
+	if (!err) {
+		lvd_netdev_sync_out(nd);
+		err = register_netdevice(nd->dev);
+		lvd_netdev_sync_in(nd);
+	}
+	if (err)
+		pr_warn("%s: register_netdevice(%#lx): %d%s\n", lvd_domain_name(d),
+			args[0], err, err == -EPERM ? ", without rtnl_lock()" : "");
+	return err;
+}
+
+/* ether_setup(dev), while the device is set up */
+static unsigned long lvd_glue_ether_setup(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+
+	if (nd && !nd->setup_done) {
+		lvd_netdev_sync_out(nd);	/* what it set before, which may go */
+		ether_setup(nd->dev);
+		lvd_netdev_sync_in(nd);
+	}
+	return 0;
+}
+
+/* dev_addr_mod(dev, offset, addr, len): within the device's address */
+static unsigned long lvd_glue_dev_addr_mod(struct lvd_domain *d,
+					   const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+	unsigned long offset = args[1], len = args[3];
+	u8 addr[MAX_ADDR_LEN];
+
+	if (!nd || offset > nd->dev->addr_len ||
+	    len > nd->dev->addr_len - offset ||
+	    lvd_domain_copy_from(d, addr, args[2], len))
+		return 0;
+	/* The address list changes under rtnl_lock(), once registered */
+	if (nd->setup_done && !lvd_rtnl_held_by(d))
+		return 0;
+	lvd_netdev_sync_out(nd);
+	dev_addr_mod(nd->dev, offset, addr, len);
+	lvd_netdev_sync_in(nd);
+	return 0;
+}
+
+static unsigned long lvd_glue_carrier(struct lvd_domain *d, unsigned long shadow,
+				      bool on)
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, shadow);
+
+	if (!nd || nd->dev->reg_state != NETREG_REGISTERED)
+		return 0;
+	if (on)
+		netif_carrier_on(nd->dev);
+	else
+		netif_carrier_off(nd->dev);
+	((struct net_device *)nd->shadow)->state = nd->dev->state;
+	return 0;
+}
+
+/* netif_carrier_on(dev) */
+static unsigned long lvd_glue_carrier_on(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_carrier(d, args[0], true);
+}
+
+/* netif_carrier_off(dev) */
+static unsigned long lvd_glue_carrier_off(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_carrier(d, args[0], false);
+}
+
+/*
+ * dev_lstats_read(dev, &packets, &bytes): the sums of the domain's
+ * per-CPU statistics for the device, which the glue allocated
+ */
+static unsigned long lvd_glue_dev_lstats_read(struct lvd_domain *d,
+					      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+	u64 packets = 0, bytes = 0;
+	struct pcpu_lstats *st;
+	unsigned int cpu;
+
+	if (!nd || nd->dev->pcpu_stat_type != NETDEV_PCPU_STAT_LSTATS)
+		return 0;
+	for_each_possible_cpu(cpu) {
+		st = lvd_domain_percpu_ptr(d, nd->stats, sizeof(*st), cpu);
+		if (!st)
+			return 0;
+		packets += u64_stats_read(&st->packets);
+		bytes += u64_stats_read(&st->bytes);
+	}
+	lvd_domain_copy_to(d, args[1], &packets, sizeof(packets));
+	lvd_domain_copy_to(d, args[2], &bytes, sizeof(bytes));
+	return 0;
+}
+
+/*
+ * Kernel functions a driver may also put in its ops tables, where the
+ * glue puts the kernel's own (lvd_netdev_ops.c): called directly by the
+ * driver, they act on the kernel's device.
+ */
+
+/* eth_validate_addr(dev) */
+unsigned long lvd_glue_eth_validate_addr(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+
+	return nd ? eth_validate_addr(nd->dev) : -ENODEV;
+}
+
+/* eth_mac_addr(dev, sockaddr), under rtnl_lock() the driver took */
+unsigned long lvd_glue_eth_mac_addr(struct lvd_domain *d,
+				    const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+	struct sockaddr sa;
+	int err;
+
+	if (!nd)
+		return -ENODEV;
+	if (!lvd_rtnl_held_by(d))
+		return -EPERM;
+	if (lvd_domain_copy_from(d, &sa, args[1], sizeof(sa)))
+		return -EFAULT;
+	lvd_netdev_sync_out(nd);
+	err = eth_mac_addr(nd->dev, &sa);
+	lvd_netdev_sync_in(nd);
+	return err;
+}
+
+/* ethtool_op_get_ts_info(dev, info) */
+unsigned long lvd_glue_ethtool_op_get_ts_info(struct lvd_domain *d,
+					      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+	struct kernel_ethtool_ts_info info = {};
+	int err;
+
+	if (!nd)
+		return -ENODEV;
+	err = ethtool_op_get_ts_info(nd->dev, &info);
+	if (!err && lvd_domain_copy_to(d, args[1], &info, sizeof(info)))
+		err = -EFAULT;
+	return err;
+}
+
+static const struct lvd_glue lvd_net_glue[] = {
+	{ "alloc_netdev_mqs", lvd_glue_alloc_netdev, LVD_KCALL_MAY_SLEEP },
+	{ "free_netdev", lvd_glue_free_netdev, LVD_KCALL_MAY_SLEEP },
+	{ "register_netdevice", lvd_glue_register_netdevice,
+	  LVD_KCALL_MAY_SLEEP },
+	{ "ether_setup", lvd_glue_ether_setup, LVD_KCALL_MAY_SLEEP },
+	{ "dev_addr_mod", lvd_glue_dev_addr_mod, LVD_KCALL_MAY_SLEEP },
+	{ "netif_carrier_on", lvd_glue_carrier_on },
+	{ "netif_carrier_off", lvd_glue_carrier_off },
+	{ "dev_lstats_read", lvd_glue_dev_lstats_read },
+	{ "eth_validate_addr", lvd_glue_eth_validate_addr },
+	{ "eth_mac_addr", lvd_glue_eth_mac_addr, LVD_KCALL_MAY_SLEEP },
+	{ "ethtool_op_get_ts_info", lvd_glue_ethtool_op_get_ts_info },
+	{ "consume_skb", lvd_glue_consume_skb },
+	{ "skb_tstamp_tx", lvd_glue_skb_tstamp_tx },
+	{ "rtnl_lock", lvd_glue_rtnl_lock, LVD_KCALL_MAY_SLEEP },
+	{ "rtnl_unlock", lvd_glue_rtnl_unlock, LVD_KCALL_MAY_SLEEP },
+	{ "down_write", lvd_glue_down_write, LVD_KCALL_MAY_SLEEP },
+	{ "up_write", lvd_glue_up_write, LVD_KCALL_MAY_SLEEP },
+	{ "pernet_ops_rwsem", .object = &pernet_ops_rwsem },
+	{ "__rtnl_link_register", lvd_glue_rtnl_link_register,
+	  LVD_KCALL_MAY_SLEEP },
+	{ "__rtnl_link_unregister", lvd_glue_rtnl_link_unregister_locked,
+	  LVD_KCALL_MAY_SLEEP },
+	{ "rtnl_link_unregister", lvd_glue_rtnl_link_unregister,
+	  LVD_KCALL_MAY_SLEEP },
+};
+
+/*
+ * The driver's domain goes away (its exit function ran, or could not):
+ * nothing of it stays in the kernel. Its link kinds go first, with the
+ * devices made of them; then the devices it made itself; then the
+ * packets it still holds, and the kernel copies of its ops.
+ */
+static void lvd_net_release(struct lvd_domain *d)
+{
+	struct lvd_net_domain *nd;
+	struct lvd_netdev *dev;
+
+	lvd_rtnl_release(d);
+	nd = lvd_net_domain_find(d);
+	if (!nd)
+		return;
+	for (;;) {
+		spin_lock(&lvd_net_lock);
+		dev = list_first_entry_or_null(&nd->devs, struct lvd_netdev,
+					       node);
+		spin_unlock(&lvd_net_lock);
+		if (!dev)
+			break;
+		pr_warn("%s: its device %s outlives it: removed\n",
+			lvd_domain_name(d), dev->dev->name);
+		if (dev->dev->reg_state == NETREG_REGISTERED) {
+			/* A device the kernel frees itself is forgotten then */
+			dev->dev->needs_free_netdev = true;
+			unregister_netdev(dev->dev);
+		} else {
+			struct net_device *kdev = dev->dev;
+
+			lvd_netdev_forget(dev);
+			free_netdev(kdev);
+		}
+	}
+	lvd_skb_release(nd);
+	lvd_net_ops_release(nd);
+	spin_lock(&lvd_net_lock);
+	list_del(&nd->node);
+	spin_unlock(&lvd_net_lock);
+	kfree(nd);
+}
+
+static struct lvd_glue_set lvd_net_glue_set = {
+	.owner = THIS_MODULE,
+	.glue = lvd_net_glue,
+	.n = ARRAY_SIZE(lvd_net_glue),
+	.release = lvd_net_release,
+};
+
+static int __init lvd_net_glue_init(void)
+{
+	return lvd_glue_register(&lvd_net_glue_set);
+}
+late_initcall(lvd_net_glue_init);
