@@ -44,31 +44,6 @@ static int act(const char *what, unsigned long arg, char *buf, size_t size)
 	return read_text(LVD_ACT, buf, size) > 0 ? 0 : -1;
 }
 
-/* Did the kernel log a line containing @text (which may hold any quote)? */
-static int logged(const char *text)
-{
-	FILE *f = popen("dmesg", "r");
-	size_t size = 0;
-	char *line = NULL;
-	int found = 0;
-
-	if (!f)
-		return 0;
-	while (!found && getline(&line, &size, f) > 0)
-		found = !!strstr(line, text);
-	free(line);
-	pclose(f);
-	return found;
-}
-
-static int loaded(const char *module)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", module);
-	return access(path, F_OK) == 0;
-}
-
 FIXTURE(iso) {
 	char result[256];
 };

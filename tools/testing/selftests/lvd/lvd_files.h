@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -84,6 +85,31 @@ static inline int cross(const char *scenario, char *buf, size_t size)
 	if (ret)
 		return ret;
 	return read_text(LVD_CROSS, buf, size) > 0 ? 0 : -1;
+}
+
+/* Did the kernel log a line containing @text (which may hold any quote)? */
+static inline int logged(const char *text)
+{
+	FILE *f = popen("dmesg", "r");
+	size_t size = 0;
+	char *line = NULL;
+	int found = 0;
+
+	if (!f)
+		return 0;
+	while (!found && getline(&line, &size, f) > 0)
+		found = !!strstr(line, text);
+	free(line);
+	pclose(f);
+	return found;
+}
+
+static inline int loaded(const char *module)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	return access(path, F_OK) == 0;
 }
 
 #endif /* _LVD_FILES_H */
