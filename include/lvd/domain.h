@@ -134,11 +134,14 @@ void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);
 /*
  * For LVD's test modules only (CONFIG_LVD_TEST_HOOKS, namespace LVD_TEST):
- * a checksum of the kernel's text and read-only data, and whether a canary
- * page in the kernel's .data is intact
+ * a checksum of the kernel's text and read-only data, whether a canary
+ * page in the kernel's .data is intact, and a fault injected into a
+ * domain (or an isolated module's) from the kernel
  */
 u64 lvd_kernel_image_sum(void);
 bool lvd_kernel_data_intact(void);
+void lvd_domain_stop_now(struct lvd_domain *d);
+int lvd_module_stop(const char *name);
 
 void lvd_domain_hold(struct lvd_domain *d, struct lvd_domain_hold *h);
 bool lvd_domain_unhold(struct lvd_domain *d, struct lvd_domain_hold *h);

@@ -808,3 +808,32 @@ void lvd_module_free(struct module *mod)
 	kfree(lm);
 	mod->lvd = NULL;
 }
+
+#ifdef CONFIG_LVD_TEST_HOOKS
+/**
+ * lvd_module_stop() - stop a live isolated module's domain, as a fault in
+ * it would
+ * @name: the module
+ *
+ * For the selftests: a fault injected into a real driver, which does not
+ * fault on request, in the middle of its work.
+ *
+ * Return: 0, or -ENOENT when no live isolated module has that name.
+ */
+int lvd_module_stop(const char *name)
+{
+	struct module *mod;
+	int ret = -ENOENT;
+
+	mutex_lock(&module_mutex);
+	mod = find_module(name);
+	if (mod && mod->lvd && mod->lvd->domain &&
+	    mod->state == MODULE_STATE_LIVE) {
+		lvd_domain_stop_now(mod->lvd->domain);
+		ret = 0;
+	}
+	mutex_unlock(&module_mutex);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(lvd_module_stop, LVD_TEST);
+#endif

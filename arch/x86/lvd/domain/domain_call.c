@@ -23,6 +23,7 @@
 #include <asm/irq_vectors.h>
 #include <asm/segment.h>
 #include <asm/stacktrace.h>
+#include <asm/trapnr.h>
 #include <lvd/domain.h>
 #include "hypervisor.h"
 #include "domain/cross.h"
@@ -468,6 +469,23 @@ out:
 	return err;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_call);
+
+#ifdef CONFIG_LVD_TEST_HOOKS
+/**
+ * lvd_domain_stop_now() - stop a domain as an invalid opcode in it would
+ * @d: the domain
+ *
+ * For the selftests: a fault injected into a driver that does not fault
+ * on request. The CPUs running in it come out at once.
+ */
+void lvd_domain_stop_now(struct lvd_domain *d)
+{
+	const struct lvd_cross_frame f = { .cs = __USER_CS };
+
+	lvd_domain_stop(d, X86_TRAP_UD, &f, 0);
+}
+EXPORT_SYMBOL_NS_GPL(lvd_domain_stop_now, LVD_TEST);
+#endif
 
 /**
  * lvd_domain_calls_begin() - start a section in which domains stay alive

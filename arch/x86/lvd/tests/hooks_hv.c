@@ -427,6 +427,25 @@ static ssize_t lvd_test_domain_write(struct file *file, const char __user *ubuf,
 	return ret ?: len;
 }
 
+/* Write an isolated module's name: its domain is stopped, as by a fault */
+static ssize_t lvd_test_stop_module_write(struct file *file,
+					  const char __user *ubuf, size_t len,
+					  loff_t *ppos)
+{
+	char name[MODULE_NAME_LEN];
+	int ret;
+
+	ret = lvd_test_copy_word(name, sizeof(name), ubuf, len);
+	if (!ret)
+		ret = lvd_module_stop(name);
+	return ret ?: len;
+}
+
+static const struct file_operations lvd_test_stop_module_fops = {
+	.owner = THIS_MODULE,
+	.write = lvd_test_stop_module_write,
+};
+
 static int lvd_test_domain_show(struct seq_file *m, void *unused)
 {
 	mutex_lock(&lvd_test_lock);
@@ -477,6 +496,8 @@ static int __init lvd_test_init(void)
 	debugfs_create_file("hidden", 0444, lvd_test_dir, NULL, &lvd_test_hidden_fops);
 	debugfs_create_file("oops", 0400, lvd_test_dir, NULL, &lvd_test_oops_fops);
 	debugfs_create_file("domain", 0600, lvd_test_dir, NULL, &lvd_test_domain_fops);
+	debugfs_create_file("stop_module", 0200, lvd_test_dir, NULL,
+			    &lvd_test_stop_module_fops);
 	lvd_test_cross_create(lvd_test_dir);
 	lvd_test_bench_create(lvd_test_dir);
 	lvd_test_pv_create(lvd_test_dir);

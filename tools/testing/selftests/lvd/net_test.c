@@ -25,6 +25,7 @@
 #include <linux/rtnetlink.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include "../kselftest_harness.h"
 #include "lvd_domain_faults.h"
@@ -294,6 +295,41 @@ TEST_F(net, unloads_and_loads_again)
 		ASSERT_EQ(2, dev_value("dummy0", "statistics/tx_packets"));
 	}
 	ASSERT_FALSE(logged("outlives it"));
+}
+
+/*
+ * A fault in the driver in the middle of traffic (its domain stopped from
+ * the kernel, as an invalid opcode would): the sender is never stuck, the
+ * kernel is alive, calls into the driver fail at once, rmmod removes its
+ * device although its exit function cannot run, and a fresh load works.
+ */
+TEST_F(net, fault_mid_traffic_is_contained)
+{
+	int status, sent;
+	pid_t child;
+
+	ASSERT_EQ(0, system("modprobe lvd_test_hv"));
+	ASSERT_EQ(0, dev_up("dummy0"));
+	child = fork();
+	ASSERT_LE(0, child);
+	if (!child)
+		_exit(send_frames("dummy0", 3000, 64) == 3000 ? 0 : 1);
+	usleep(100 * 1000);
+	ASSERT_EQ(0, write_text("/sys/kernel/debug/lvd_test/stop_module", "dummy"));
+	ASSERT_EQ(child, waitpid(child, &status, 0));
+	/* Frames after the fault are dropped, not stuck: all were sent */
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_TRUE(logged("(dummy) stopped: vector 6"));
+	/* Its ndo_change_carrier cannot run */
+	ASSERT_NE(0, write_text(SYS_NET "dummy0/carrier", "0"));
+	sent = send_frames("dummy0", 10, 64);
+	ASSERT_EQ(10, sent);
+	ASSERT_EQ(0, system("rmmod dummy"));
+	ASSERT_FALSE(dev_exists("dummy0"));
+	ASSERT_EQ(0, system("modprobe dummy"));
+	ASSERT_EQ(0, dev_up("dummy0"));
+	ASSERT_EQ(4, send_frames("dummy0", 4, 64));
+	ASSERT_EQ(4, dev_value("dummy0", "statistics/tx_packets"));
 }
 
 TEST_HARNESS_MAIN
