@@ -357,6 +357,9 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_SIDT] = "sidt",
 	[LVD_TEST_ACT_STR] = "str",
 	[LVD_TEST_ACT_SMSW] = "smsw",
+	[LVD_TEST_ACT_NET_MISUSE] = "net-misuse",
+	[LVD_TEST_ACT_NET_RTNL_HOLD] = "net-rtnl-hold",
+	[LVD_TEST_ACT_NET_RTNL_TWICE] = "net-rtnl-twice",
 };
 
 /* The argument of an act: kernel memory for the attacks that need some */
@@ -368,6 +371,7 @@ static unsigned long lvd_th_arg(unsigned int act, unsigned long given)
 	case LVD_TEST_ACT_VMFUNC_KERNEL:
 	case LVD_TEST_ACT_SUM_KERNEL:
 	case LVD_TEST_ACT_BAD_FREE:
+	case LVD_TEST_ACT_NET_MISUSE:
 		return (unsigned long)lvd_th_canary;
 	case LVD_TEST_ACT_EXEC_KERNEL:
 	case LVD_TEST_ACT_FORGED_OPS:

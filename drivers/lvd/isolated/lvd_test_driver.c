@@ -17,6 +17,12 @@
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <lvd/test_driver.h>
+#if IS_ENABLED(CONFIG_NET)
+#include <linux/netdevice.h>
+#include <linux/rtnetlink.h>
+#include <linux/skbuff.h>
+#include <net/net_namespace.h>
+#endif
 
 static long lvd_td_handle;
 static unsigned long lvd_td_calls;
@@ -154,6 +160,53 @@ static long lvd_td_exhaust(unsigned long act, unsigned long arg)
 	return -EINVAL;
 }
 
+#if IS_ENABLED(CONFIG_NET)
+/*
+ * The netdev glue asked to act on what the driver does not hold: a device
+ * and a packet at @arg (kernel memory) or in its own data, locks it does
+ * not hold, a lock it may not take. Each is refused and the domain goes
+ * on; the last returns register_netdevice()'s error.
+ */
+static long lvd_td_net_misuse(unsigned long arg)
+{
+	struct net_device *forged = (struct net_device *)arg;
+	u64 packets, bytes;
+
+	consume_skb((struct sk_buff *)arg);
+	consume_skb((struct sk_buff *)lvd_td_buf);
+	free_netdev(forged);
+	netif_carrier_on(forged);
+	dev_lstats_read(forged, &packets, &bytes);
+	ether_setup((struct net_device *)lvd_td_large);
+	rtnl_unlock();
+	up_write(&pernet_ops_rwsem);
+	down_write((struct rw_semaphore *)arg);
+	return register_netdevice(forged);
+}
+
+/* rtnl_lock() as drivers misuse it; none of these may hang the kernel */
+static long lvd_td_net_rtnl(unsigned long act)
+{
+	rtnl_lock();
+	if (act == LVD_TEST_ACT_NET_RTNL_HOLD)
+		return 0;
+	rtnl_lock();
+	rtnl_unlock();
+	rtnl_unlock();
+	return 0;
+}
+#else
+static long lvd_td_net_misuse(unsigned long arg)
+{
+	return -EOPNOTSUPP;
+}
+
+static long lvd_td_net_rtnl(unsigned long act)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
 /* Time and the kernel's values, as driver code uses them */
 static long lvd_td_kernel_values(unsigned long act, unsigned long arg)
 {
@@ -221,6 +274,11 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		return lvd_td_bad_free(arg);
 	case LVD_TEST_ACT_REENTER ... LVD_TEST_ACT_SUM_KERNEL:
 		return lvd_td_glue_misuse(act, arg);
+	case LVD_TEST_ACT_NET_MISUSE:
+		return lvd_td_net_misuse(arg);
+	case LVD_TEST_ACT_NET_RTNL_HOLD:
+	case LVD_TEST_ACT_NET_RTNL_TWICE:
+		return lvd_td_net_rtnl(act);
 	default:
 		return lvd_td_attack(act, arg);
 	}

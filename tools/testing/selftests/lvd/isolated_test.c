@@ -228,6 +228,39 @@ static void stopped_line(char *buf, size_t size, int err, unsigned int vector,
 		 err, vector, cpl, ESHUTDOWN_RET, intact);
 }
 
+/*
+ * The netdev glue (drivers/lvd/net/) asked to act on what the driver does
+ * not hold: a device and packets named by kernel memory and by its own
+ * data, locks it does not hold, a lock it may not take. Each is refused,
+ * the domain goes on, and register_netdevice() of a forged device fails.
+ * rtnl_lock() twice: the second is refused instead of waiting for ever.
+ * Returning holding rtnl_lock() stops the domain, and the lock is free.
+ */
+TEST_F(iso, netdev_glue_refuses_misuse)
+{
+	char want[160];
+
+	ASSERT_EQ(0, act("net-misuse", 0, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret %#lx\n",
+		 intact, (unsigned long)EINVAL_RET);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_TRUE(logged("is not a packet it holds"));
+	ASSERT_TRUE(logged("rtnl_unlock() of a lock it does not hold"));
+	ASSERT_TRUE(logged("of no lock it may take"));
+	ASSERT_EQ(0, act("net-rtnl-twice", 0, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x0\n",
+		 intact);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_TRUE(logged("rtnl_lock() refused"));
+	ASSERT_FALSE(logged("stopped"));
+	/* rtnl_lock() is free: dummy takes it to load and to unload */
+	ASSERT_EQ(0, system("modprobe dummy && rmmod dummy"));
+	ASSERT_EQ(0, act("net-rtnl-hold", 0, self->result, sizeof(self->result)));
+	stopped_line(want, sizeof(want), EFAULT_RET, FAULT_LOCK_HELD, 3);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_EQ(0, system("modprobe dummy && rmmod dummy"));
+}
+
 /* The driver, unloaded and loaded again, answers. */
 static int reloaded(char *buf, size_t size)
 {
