@@ -127,6 +127,26 @@ u64 lvd_cross_vmfuncs(void)
 	return p ? p->st.vmfuncs : 0;
 }
 EXPORT_SYMBOL_NS_GPL(lvd_cross_vmfuncs, LVD_TEST);
+
+/**
+ * lvd_cross_vmfuncs_all() - VMFUNCs the trampoline executed on every CPU
+ *
+ * Return: the sum of lvd_cross_vmfuncs() over the CPUs, read unlocked.
+ */
+u64 lvd_cross_vmfuncs_all(void)
+{
+	struct lvd_cross_page *p;
+	unsigned int cpu;
+	u64 sum = 0;
+
+	for_each_possible_cpu(cpu) {
+		p = per_cpu(lvd_cross_pages, cpu);
+		if (p)
+			sum += READ_ONCE(p->st.vmfuncs);
+	}
+	return sum;
+}
+EXPORT_SYMBOL_NS_GPL(lvd_cross_vmfuncs_all, LVD_TEST);
 #endif
 
 static int lvd_cross_text_pages(lvd_cross_page_fn fn, void *arg)

@@ -117,6 +117,7 @@ typedef int (*lvd_cross_page_fn)(void *arg, unsigned long va, phys_addr_t pa,
 
 int lvd_cross_init(void);
 u64 lvd_cross_vmfuncs(void);		/* CONFIG_LVD_TEST_HOOKS only */
+u64 lvd_cross_vmfuncs_all(void);	/* CONFIG_LVD_TEST_HOOKS only */
 
 int lvd_cross_walk_pages(lvd_cross_page_fn fn, void *arg);
 void lvd_cross_run(u64 domain_cr3, unsigned int index, u64 gs_base,

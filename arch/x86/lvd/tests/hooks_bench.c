@@ -245,11 +245,23 @@ static int lvd_test_bench_show(struct seq_file *m, void *unused)
 
 LVD_TEST_RW_FILE(bench);
 
+/* The VMFUNCs of every CPU's crossings, for benchmarks in user space */
+static int lvd_test_vmfuncs_get(void *data, u64 *val)
+{
+	*val = lvd_cross_vmfuncs_all();
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(lvd_test_vmfuncs_fops, lvd_test_vmfuncs_get, NULL,
+			 "%llu\n");
+
 /**
- * lvd_test_bench_create() - the bench file
+ * lvd_test_bench_create() - the bench and vmfuncs files
  * @dir: lvd_test_hv's debugfs directory
  */
 void lvd_test_bench_create(struct dentry *dir)
 {
 	debugfs_create_file("bench", 0600, dir, NULL, &lvd_test_bench_fops);
+	debugfs_create_file_unsafe("vmfuncs", 0400, dir, NULL,
+				   &lvd_test_vmfuncs_fops);
 }

@@ -53,8 +53,8 @@ static inline int write_text(const char *path, const char *text)
 
 /*
  * One exit reason's count over all CPUs, from the hypervisor's
- * lvd/exits: exits while the guest ran at CPL 3 if @user, else at CPL 0.
- * -1 when the file cannot be read.
+ * lvd/exits: exits while the guest ran at CPL 3 if @user, else at CPL 0;
+ * every reason's when @reason is NULL. -1 when the file cannot be read.
  */
 static inline long long exits_of(const char *reason, int user)
 {
@@ -68,7 +68,7 @@ static inline long long exits_of(const char *reason, int user)
 	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		if (sscanf(line, "cpu%u %31s %llu %llu", &cpu, name, &k, &u) != 4)
 			continue;
-		if (!strcmp(name, reason))
+		if (!reason || !strcmp(name, reason))
 			total += user ? u : k;
 	}
 	return total;
