@@ -20,7 +20,7 @@ export CCACHE_BASEDIR=$OUT CCACHE_NOHASHDIR=1
 NESTED_CPIO=$OUT/nested-initramfs.cpio
 
 # Directories of this repository that are laid over the kernel tree.
-OVERLAY_DIRS="arch drivers include kernel tools Documentation"
+OVERLAY_DIRS="arch drivers include kernel scripts tools Documentation"
 
 die() { echo "lvd: error: $*" >&2; exit 1; }
 note() { echo "lvd: $*" >&2; }

@@ -130,6 +130,9 @@ check "harness sees a failed test" harness_sees harness-fail \
 	harness-nested-panic '^FAIL boot: .*Kernel panic' \
 	BOOT=nested CMDLINE_EXTRA=rdinit=/nonexistent
 check "W=1/sparse" "$H/warnings.sh"
+# lvd-idlc against its test descriptions; what it generates compiles as
+# the kernel build compiled the test host's glue.
+check "idl compiler tests" env KBUILD="$KBUILD" "$LVD_TOP/scripts/lvd/tests/run.sh"
 check "series" "$H/series.sh"
 check "git am" "$H/am-check.sh"
 check "every prefix builds" "$H/series-build.sh"
