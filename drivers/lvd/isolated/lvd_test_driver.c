@@ -161,27 +161,49 @@ static long lvd_td_exhaust(unsigned long act, unsigned long arg)
 }
 
 #if IS_ENABLED(CONFIG_NET)
+/* Kernel memory (the direct map's second page), as a forged pointer */
+#define LVD_TD_KERNEL_PTR	((void *)(PAGE_OFFSET + PAGE_SIZE))
+
 /*
- * The netdev glue asked to act on what the driver does not hold: a device
- * and a packet at @arg (kernel memory) or in its own data, locks it does
- * not hold, a lock it may not take. Each is refused and the domain goes
- * on; the last returns register_netdevice()'s error.
+ * The netdev glue asked (@which) to act on what the driver does not hold:
+ * a device or a packet in kernel memory or in its own data, a lock it
+ * does not hold, a lock it may not take. Each is refused and the domain
+ * goes on; register_netdevice() of a forged device fails. One a call: a
+ * refusal is logged, which takes its time on a slow console.
  */
-static long lvd_td_net_misuse(unsigned long arg)
+static long lvd_td_net_misuse(unsigned long which)
 {
-	struct net_device *forged = (struct net_device *)arg;
+	struct net_device *forged = LVD_TD_KERNEL_PTR;
 	u64 packets, bytes;
 
-	consume_skb((struct sk_buff *)arg);
-	consume_skb((struct sk_buff *)lvd_td_buf);
-	free_netdev(forged);
-	netif_carrier_on(forged);
-	dev_lstats_read(forged, &packets, &bytes);
-	ether_setup((struct net_device *)lvd_td_large);
-	rtnl_unlock();
-	up_write(&pernet_ops_rwsem);
-	down_write((struct rw_semaphore *)arg);
-	return register_netdevice(forged);
+	switch (which) {
+	case 0:
+		consume_skb(LVD_TD_KERNEL_PTR);
+		break;
+	case 1:
+		consume_skb((struct sk_buff *)lvd_td_buf);
+		break;
+	case 2:
+		free_netdev(forged);
+		break;
+	case 3:
+		netif_carrier_on(forged);
+		dev_lstats_read(forged, &packets, &bytes);
+		ether_setup((struct net_device *)lvd_td_large);
+		break;
+	case 4:
+		rtnl_unlock();
+		break;
+	case 5:
+		up_write(&pernet_ops_rwsem);
+		break;
+	case 6:
+		down_write(LVD_TD_KERNEL_PTR);
+		break;
+	default:
+		return register_netdevice(forged);
+	}
+	return 0;
 }
 
 /* rtnl_lock() as drivers misuse it; none of these may hang the kernel */

@@ -239,12 +239,19 @@ static void stopped_line(char *buf, size_t size, int err, unsigned int vector,
 TEST_F(iso, netdev_glue_refuses_misuse)
 {
 	char want[160];
+	unsigned long i;
 
-	ASSERT_EQ(0, act("net-misuse", 0, self->result, sizeof(self->result)));
-	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret %#lx\n",
-		 intact, (unsigned long)EINVAL_RET);
-	ASSERT_STREQ(want, self->result);
+	for (i = 0; i < 8; i++) {
+		ASSERT_EQ(0, act("net-misuse", i, self->result,
+				 sizeof(self->result)));
+		snprintf(want, sizeof(want),
+			 "err 0 vector -1 cpl 0 then 0 %s ret 0x%lx\n", intact,
+			 i == 7 ? (unsigned long)EINVAL_RET : 0UL);
+		EXPECT_STREQ(want, self->result)
+			TH_LOG("misuse %lu", i);
+	}
 	ASSERT_TRUE(logged("is not a packet it holds"));
+	ASSERT_TRUE(logged("free_netdev() of"));
 	ASSERT_TRUE(logged("rtnl_unlock() of a lock it does not hold"));
 	ASSERT_TRUE(logged("of no lock it may take"));
 	ASSERT_EQ(0, act("net-rtnl-twice", 0, self->result, sizeof(self->result)));
