@@ -255,10 +255,14 @@ static long lvd_td_lock_misuse(unsigned long arg)
 
 	spin_lock(&l->lock);
 	spin_unlock(&l->lock);
+	__acquire(&l->lock);		/* for sparse: it does not hold it */
 	spin_unlock(&l->lock);				/* twice */
 	mutex_unlock(&lvd_td_mutex);			/* not held */
 	r |= mutex_trylock((struct mutex *)arg);	/* kernel memory */
-	r |= spin_trylock((spinlock_t *)arg) << 1;
+	if (spin_trylock((spinlock_t *)arg)) {
+		r |= 2;
+		spin_unlock((spinlock_t *)arg);
+	}
 	spin_lock((spinlock_t *)arg);
 	spin_unlock((spinlock_t *)arg);
 	mutex_lock((struct mutex *)arg);
@@ -267,8 +271,10 @@ static long lvd_td_lock_misuse(unsigned long arg)
 	r |= mutex_trylock((struct mutex *)0x1000) << 3;	/* forged */
 	r |= !mutex_trylock(&lvd_td_mutex) << 4;
 	mutex_unlock(&lvd_td_mutex);
-	r |= !spin_trylock(&l->lock) << 5;
-	spin_unlock(&l->lock);
+	if (spin_trylock(&l->lock))
+		spin_unlock(&l->lock);
+	else
+		r |= 1 << 5;
 	return r;
 }
 
@@ -350,6 +356,7 @@ static long lvd_td_locks_act(unsigned long act, unsigned long arg)
 		return r << 1 | lvd_td_jiffies_move(arg);
 	case LVD_TEST_ACT_SPIN_HELD:
 		spin_lock(&l->lock);
+		__release(&l->lock);	/* for sparse: it returns holding it */
 		return 0;
 	case LVD_TEST_ACT_MUTEX_HELD:
 		mutex_lock(&l->mutex);
@@ -357,6 +364,8 @@ static long lvd_td_locks_act(unsigned long act, unsigned long arg)
 	case LVD_TEST_ACT_SPIN_TWICE:
 		spin_lock(&l->lock);
 		spin_lock(&l->lock);
+		__release(&l->lock);	/* for sparse: it never gets here */
+		__release(&l->lock);
 		return 0;
 	default: /* LVD_TEST_ACT_SPIN_SLEEP */
 		spin_lock_irqsave(&l->lock, flags);
