@@ -247,6 +247,19 @@ static long lvd_td_lock_count(unsigned long n)
 	return 0;
 }
 
+/*
+ * Could it take @lock? It gives it back if so. What spin_trylock() calls,
+ * called as is: sparse takes spin_trylock() in a helper for an imbalance.
+ */
+static int lvd_td_spin_try(spinlock_t *lock)
+{
+	if (!_raw_spin_trylock(&lock->rlock))
+		return 0;
+	__acquire(&lock->rlock);
+	raw_spin_unlock(&lock->rlock);
+	return 1;
+}
+
 /* Misuse of its own locks: each refused, its locks work on (0) */
 static long lvd_td_lock_misuse(unsigned long arg)
 {
@@ -259,10 +272,7 @@ static long lvd_td_lock_misuse(unsigned long arg)
 	spin_unlock(&l->lock);				/* twice */
 	mutex_unlock(&lvd_td_mutex);			/* not held */
 	r |= mutex_trylock((struct mutex *)arg);	/* kernel memory */
-	if (spin_trylock((spinlock_t *)arg)) {
-		r |= 2;
-		spin_unlock((spinlock_t *)arg);
-	}
+	r |= lvd_td_spin_try((spinlock_t *)arg) << 1;
 	spin_lock((spinlock_t *)arg);
 	spin_unlock((spinlock_t *)arg);
 	mutex_lock((struct mutex *)arg);
@@ -271,10 +281,7 @@ static long lvd_td_lock_misuse(unsigned long arg)
 	r |= mutex_trylock((struct mutex *)0x1000) << 3;	/* forged */
 	r |= !mutex_trylock(&lvd_td_mutex) << 4;
 	mutex_unlock(&lvd_td_mutex);
-	if (spin_trylock(&l->lock))
-		spin_unlock(&l->lock);
-	else
-		r |= 1 << 5;
+	r |= !lvd_td_spin_try(&l->lock) << 5;
 	return r;
 }
 
