@@ -22,6 +22,8 @@
 #include <linux/delay.h>
 #include <linux/err.h>
 #include <linux/io.h>
+#include <linux/jiffies.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/processor.h>
@@ -30,6 +32,7 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
+#include <asm/tsc.h>
 #include <lvd/domain.h>
 #include <lvd/glue.h>
 #include <lvd/test_driver.h>
@@ -334,6 +337,19 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_NET_MISUSE] = "net-misuse",
 	[LVD_TEST_ACT_NET_RTNL_HOLD] = "net-rtnl-hold",
 	[LVD_TEST_ACT_NET_RTNL_TWICE] = "net-rtnl-twice",
+	[LVD_TEST_ACT_LOCK_COUNT] = "lock-count",
+	[LVD_TEST_ACT_LOCK_READ] = "lock-read",
+	[LVD_TEST_ACT_COMPLETION_WAIT] = "completion-wait",
+	[LVD_TEST_ACT_COMPLETE] = "complete",
+	[LVD_TEST_ACT_MUTEX_HOLD_SLEEP] = "mutex-hold-sleep",
+	[LVD_TEST_ACT_MUTEX_STEAL] = "mutex-steal",
+	[LVD_TEST_ACT_MUTEX_WAIT] = "mutex-wait",
+	[LVD_TEST_ACT_LOCK_MISUSE] = "lock-misuse",
+	[LVD_TEST_ACT_IRQ_OFF] = "irq-off",
+	[LVD_TEST_ACT_SPIN_HELD] = "spin-held",
+	[LVD_TEST_ACT_MUTEX_HELD] = "mutex-held",
+	[LVD_TEST_ACT_SPIN_TWICE] = "spin-twice",
+	[LVD_TEST_ACT_SPIN_SLEEP] = "spin-sleep",
 };
 
 /* The argument of an act: kernel memory for the attacks that need some */
@@ -345,7 +361,10 @@ static unsigned long lvd_th_arg(unsigned int act, unsigned long given)
 	case LVD_TEST_ACT_VMFUNC_KERNEL:
 	case LVD_TEST_ACT_SUM_KERNEL:
 	case LVD_TEST_ACT_BAD_FREE:
+	case LVD_TEST_ACT_LOCK_MISUSE:
 		return (unsigned long)lvd_th_canary;
+	case LVD_TEST_ACT_IRQ_OFF:	/* 50 ms */
+		return (unsigned long)tsc_khz * 50;
 	case LVD_TEST_ACT_EXEC_KERNEL:
 	case LVD_TEST_ACT_FORGED_OPS:
 		return (unsigned long)lvd_domain_call;
@@ -403,6 +422,125 @@ static void lvd_th_attack(unsigned int act, unsigned long arg)
 		 lvd_kernel_data_intact() ? "intact" : "changed", ret);
 }
 
+/**
+ * struct lvd_th_thread - an act the driver does in a thread of its own
+ * @task: the thread
+ * @act: the act
+ * @arg: its argument
+ * @err: the call's error
+ * @ret: what the driver returned
+ * @done: the call is over
+ */
+struct lvd_th_thread {
+	struct task_struct *task;
+	unsigned long act;
+	unsigned long arg;
+	int err;
+	long ret;
+	struct completion done;
+};
+
+static int lvd_th_thread_fn(void *p)
+{
+	struct lvd_th_thread *th = p;
+	struct lvd_domain_fault fault;
+
+	th->err = lvd_th_call(th->act, th->arg, &th->ret, &fault);
+	complete(&th->done);
+	/* Exits when lvd_th_join() says so: never with the module gone */
+	while (!kthread_should_stop()) {
+		set_current_state(TASK_INTERRUPTIBLE);
+		if (!kthread_should_stop())
+			schedule();
+	}
+	__set_current_state(TASK_RUNNING);
+	return 0;
+}
+
+static void lvd_th_start(struct lvd_th_thread *th, unsigned long act,
+			 unsigned long arg)
+{
+	*th = (struct lvd_th_thread) { .act = act, .arg = arg };
+	init_completion(&th->done);
+	th->task = kthread_run(lvd_th_thread_fn, th, "lvd_th/%s",
+			       lvd_th_acts[act]);
+	if (IS_ERR(th->task)) {
+		th->err = PTR_ERR(th->task);
+		th->task = NULL;
+		complete(&th->done);
+	}
+}
+
+static void lvd_th_join(struct lvd_th_thread *th)
+{
+	wait_for_completion(&th->done);
+	if (th->task)
+		kthread_stop(th->task);
+}
+
+/*
+ * The driver's own locks used by several tasks at once: two count under
+ * its mutex and its spinlock (exact counts); one waits for a completion
+ * another call completes; one unlocks a mutex another task holds
+ * (refused: still held); and three wait in it (holding the mutex, waiting
+ * for it, waiting for the completion) when the domain is stopped: each
+ * call ends, with -ESHUTDOWN, at once.
+ */
+static bool lvd_th_locks(const char *name, unsigned long arg)
+{
+	struct lvd_th_thread th[3];
+	struct lvd_domain_fault fault;
+	struct lvd_domain *d;
+	unsigned long start;
+	long ret = 0;
+	int err;
+
+	if (!strcmp(name, "lock-race")) {
+		lvd_th_start(&th[0], LVD_TEST_ACT_LOCK_COUNT, arg);
+		lvd_th_start(&th[1], LVD_TEST_ACT_LOCK_COUNT, arg);
+		lvd_th_join(&th[0]);
+		lvd_th_join(&th[1]);
+		err = lvd_th_call(LVD_TEST_ACT_LOCK_READ, 0, &ret, &fault);
+		snprintf(lvd_th_result, sizeof(lvd_th_result),
+			 "errs %d %d %d count %ld", th[0].err, th[1].err, err, ret);
+	} else if (!strcmp(name, "completion-pair")) {
+		lvd_th_start(&th[0], LVD_TEST_ACT_COMPLETION_WAIT, 10 * HZ);
+		msleep(200);
+		err = lvd_th_call(LVD_TEST_ACT_COMPLETE, 0, &ret, &fault);
+		lvd_th_join(&th[0]);
+		snprintf(lvd_th_result, sizeof(lvd_th_result),
+			 "errs %d %d came %ld", th[0].err, err, th[0].ret);
+	} else if (!strcmp(name, "lock-steal")) {
+		lvd_th_start(&th[0], LVD_TEST_ACT_MUTEX_HOLD_SLEEP, 600);
+		msleep(200);
+		err = lvd_th_call(LVD_TEST_ACT_MUTEX_STEAL, 0, &ret, &fault);
+		lvd_th_join(&th[0]);
+		snprintf(lvd_th_result, sizeof(lvd_th_result),
+			 "errs %d %d trylock %ld", th[0].err, err, ret);
+	} else if (!strcmp(name, "lock-stop")) {
+		lvd_th_start(&th[0], LVD_TEST_ACT_MUTEX_HOLD_SLEEP, 20000);
+		msleep(200);
+		lvd_th_start(&th[1], LVD_TEST_ACT_MUTEX_WAIT, 0);
+		lvd_th_start(&th[2], LVD_TEST_ACT_COMPLETION_WAIT, 20 * HZ);
+		msleep(300);
+		spin_lock(&lvd_th_lock);
+		d = lvd_th.d;
+		spin_unlock(&lvd_th_lock);
+		start = jiffies;
+		if (d)
+			lvd_domain_stop_now(d);
+		lvd_th_join(&th[0]);
+		lvd_th_join(&th[1]);
+		lvd_th_join(&th[2]);
+		snprintf(lvd_th_result, sizeof(lvd_th_result),
+			 "errs %d %d %d fast %d", th[0].err, th[1].err, th[2].err,
+			 time_before(jiffies, start + HZ));
+	} else {
+		return false;
+	}
+	return true;
+}
+
 /* Another domain, whose index the driver may try to VMFUNC to */
 static void lvd_th_vmfunc_other(void)
 {
@@ -451,6 +589,12 @@ static ssize_t lvd_th_act_write(struct file *file, const char __user *ubuf,
 	buf[len] = 0;
 	if (sscanf(buf, "%31s %lu", name, &arg) < 1)
 		return -EINVAL;
+	mutex_lock(&lvd_th_act_lock);
+	if (lvd_th_locks(name, arg)) {
+		mutex_unlock(&lvd_th_act_lock);
+		return len;
+	}
+	mutex_unlock(&lvd_th_act_lock);
 	for (act = 0; act < LVD_TEST_NR_ACTS; act++)
 		if (!strcmp(name, lvd_th_acts[act]))
 			break;

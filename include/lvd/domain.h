@@ -27,6 +27,7 @@ struct task_struct;
 #define LVD_DOMAIN_FAULT_TOO_DEEP	259	/* nested beyond the kernel's stack */
 #define LVD_DOMAIN_FAULT_SLEEP_IN_ATOMIC 260	/* a sleeping kernel call, atomic */
 #define LVD_DOMAIN_FAULT_LOCK_HELD	261	/* returned holding a kernel lock */
+#define LVD_DOMAIN_FAULT_DEADLOCK	262	/* waits for a lock it cannot get */
 
 /* The longest name of a domain, with its NUL */
 #define LVD_DOMAIN_NAME_LEN	56
@@ -70,7 +71,10 @@ struct lvd_kcall {
  *	%LVD_DOMAIN_FAULT_BAD_STACK (it called the kernel with a stack not its
  *	own), %LVD_DOMAIN_FAULT_TOO_DEEP (calls nested beyond the kernel's
  *	stack or its own), %LVD_DOMAIN_FAULT_SLEEP_IN_ATOMIC (it made a kernel
- *	call that may sleep from a call into it that may not)
+ *	call that may sleep from a call into it that may not, or holding a
+ *	spinlock), %LVD_DOMAIN_FAULT_LOCK_HELD (a call returned holding a
+ *	lock), %LVD_DOMAIN_FAULT_DEADLOCK (it waited for a lock that its own
+ *	task, or the task it interrupted, holds, or for too long)
  * @error_code: the exception's error code
  * @rip: where the CPU was
  * @rsp: the stack pointer there
@@ -98,16 +102,29 @@ struct lvd_domain_fn {
 	unsigned long fn;
 };
 
+/* A hold keeps the task from sleeping and from being preempted (a spinlock) */
+#define LVD_DOMAIN_HOLD_ATOMIC	0x1
+/* ... and keeps interrupts off in the domain and its kernel calls */
+#define LVD_DOMAIN_HOLD_IRQ_OFF	0x2
+
 /**
  * struct lvd_domain_hold - something a task holds for a domain
  * @node: on the domain's list
  * @task: the task
+ * @level: the context it was taken in (interrupt_context_level(): 0 for
+ *	the task, 1 softirq, 2 hardirq): a call from an interrupt handler
+ *	holds apart from the task it interrupted
+ * @flags: %LVD_DOMAIN_HOLD_ATOMIC, %LVD_DOMAIN_HOLD_IRQ_OFF, set by the
+ *	caller of lvd_domain_hold()
  * @release: releases it, if the domain has not when the task's outermost
- *	call into it ends; may sleep
+ *	call into it (in that context) ends; may sleep unless @flags has
+ *	%LVD_DOMAIN_HOLD_ATOMIC
  */
 struct lvd_domain_hold {
 	struct list_head node;
 	struct task_struct *task;
+	unsigned int level;
+	unsigned int flags;
 	void (*release)(struct lvd_domain_hold *h);
 };
 
@@ -145,6 +162,8 @@ int lvd_module_stop(const char *name);
 
 void lvd_domain_hold(struct lvd_domain *d, struct lvd_domain_hold *h);
 bool lvd_domain_unhold(struct lvd_domain *d, struct lvd_domain_hold *h);
+bool lvd_domain_holds_mine(const struct lvd_domain_hold *h, bool below);
+void lvd_domain_stop_for(struct lvd_domain *d, unsigned int why);
 int lvd_domain_add_heap(struct lvd_domain *d, size_t size);
 unsigned long lvd_domain_alloc(struct lvd_domain *d, size_t size);
 void lvd_domain_free(struct lvd_domain *d, unsigned long va);

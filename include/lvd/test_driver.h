@@ -73,6 +73,20 @@ enum lvd_test_act {
 	LVD_TEST_ACT_NET_MISUSE,	/* netdev glue naming what it lacks: 0-7 */
 	LVD_TEST_ACT_NET_RTNL_HOLD,	/* returns holding rtnl_lock() */
 	LVD_TEST_ACT_NET_RTNL_TWICE,	/* rtnl_lock() twice, then unlocks */
+	/* Its own locks (lvd_test_host's lock acts run these in threads) */
+	LVD_TEST_ACT_LOCK_COUNT,	/* arg times: counters ++ under its locks */
+	LVD_TEST_ACT_LOCK_READ,		/* mutex counter * 100000 + spin counter */
+	LVD_TEST_ACT_COMPLETION_WAIT,	/* at most arg jiffies: 1 if it came */
+	LVD_TEST_ACT_COMPLETE,		/* complete() what the above waits for */
+	LVD_TEST_ACT_MUTEX_HOLD_SLEEP,	/* holds a mutex, asleep for arg ms */
+	LVD_TEST_ACT_MUTEX_STEAL,	/* unlocks it (another's): trylock's result */
+	LVD_TEST_ACT_MUTEX_WAIT,	/* waits for it */
+	LVD_TEST_ACT_LOCK_MISUSE,	/* arg: kernel memory: 0 if all refused */
+	LVD_TEST_ACT_IRQ_OFF,		/* jiffies move for arg TSC ticks: held 0, else 1 */
+	LVD_TEST_ACT_SPIN_HELD,		/* returns holding a spinlock */
+	LVD_TEST_ACT_MUTEX_HELD,	/* returns holding a mutex */
+	LVD_TEST_ACT_SPIN_TWICE,	/* spin_lock() of a lock it holds */
+	LVD_TEST_ACT_SPIN_SLEEP,	/* msleep() under spin_lock_irqsave() */
 	LVD_TEST_NR_ACTS
 };
 

@@ -10,12 +10,15 @@
 
 #define pr_fmt(fmt) "lvd_test_driver: " fmt
 
+#include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <lvd/test_driver.h>
 #if IS_ENABLED(CONFIG_NET)
 #include <linux/netdevice.h>
@@ -31,6 +34,17 @@ static u8 lvd_td_large[1000];
 static const char lvd_td_name[] = "isolated";
 /* Code-like bytes in its data: RET */
 static u8 lvd_td_data_code[16] = { 0xc3 };
+
+/* Its locks: static ones, and some in a structure on its heap */
+static DEFINE_MUTEX(lvd_td_mutex);
+static DEFINE_MUTEX(lvd_td_held);
+static unsigned long lvd_td_mutex_count;
+static struct lvd_td_locks {
+	spinlock_t lock;	/* protects count */
+	struct mutex mutex;	/* held by the act that returns with it */
+	struct completion done;
+	unsigned long count;
+} *lvd_td_locks;
 
 /* The legal acts, and misuse of the glue that the glue must refuse */
 static long lvd_td_work(unsigned long act, unsigned long arg);
@@ -229,6 +243,167 @@ static long lvd_td_net_rtnl(unsigned long act)
 }
 #endif
 
+/*
+ * Counters incremented under its locks, a read and a write apart: a
+ * sleep under the mutex, a busy wait under the spinlock. Two tasks doing
+ * it at once end with exact counts.
+ */
+static long lvd_td_lock_count(unsigned long n)
+{
+	struct lvd_td_locks *l = lvd_td_locks;
+	unsigned long i, v, flags;
+
+	for (i = 0; i < n; i++) {
+		mutex_lock(&lvd_td_mutex);
+		v = lvd_td_mutex_count;
+		if (!(i % 16))
+			usleep_range(1000, 2000);
+		lvd_td_mutex_count = v + 1;
+		mutex_unlock(&lvd_td_mutex);
+		spin_lock_irqsave(&l->lock, flags);
+		v = l->count;
+		ndelay(200);
+		l->count = v + 1;
+		spin_unlock_irqrestore(&l->lock, flags);
+	}
+	return 0;
+}
+
+/*
+ * Could it take @lock? It gives it back if so. What spin_trylock() calls,
+ * called as is: sparse takes spin_trylock() in a helper for an imbalance.
+ */
+static int lvd_td_spin_try(spinlock_t *lock)
+{
+	if (!_raw_spin_trylock(&lock->rlock))
+		return 0;
+	__acquire(&lock->rlock);
+	raw_spin_unlock(&lock->rlock);
+	return 1;
+}
+
+/* Misuse of its own locks: each refused, its locks work on (0) */
+static long lvd_td_lock_misuse(unsigned long arg)
+{
+	struct lvd_td_locks *l = lvd_td_locks;
+	long r = 0;
+
+	spin_lock(&l->lock);
+	spin_unlock(&l->lock);
+	__acquire(&l->lock);		/* for sparse: it does not hold it */
+	spin_unlock(&l->lock);				/* twice */
+	mutex_unlock(&lvd_td_mutex);			/* not held */
+	r |= mutex_trylock((struct mutex *)arg);	/* kernel memory */
+	r |= lvd_td_spin_try((spinlock_t *)arg) << 1;
+	spin_lock((spinlock_t *)arg);
+	spin_unlock((spinlock_t *)arg);
+	mutex_lock((struct mutex *)arg);
+	complete((struct completion *)arg);
+	r |= mutex_trylock((struct mutex *)lvd_td_name) << 2;	/* rodata */
+	r |= mutex_trylock((struct mutex *)0x1000) << 3;	/* forged */
+	r |= !mutex_trylock(&lvd_td_mutex) << 4;
+	mutex_unlock(&lvd_td_mutex);
+	r |= !lvd_td_spin_try(&l->lock) << 5;
+	return r;
+}
+
+/* Do jiffies move while it spins @ticks of the TSC? */
+static bool lvd_td_jiffies_move(unsigned long ticks)
+{
+	unsigned long start = jiffies;
+	u32 lo, hi;
+	u64 t0, t;
+
+	asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+	t0 = ((u64)hi << 32) | lo;
+	do {
+		asm volatile("rdtsc" : "=a" (lo), "=d" (hi));
+		t = ((u64)hi << 32) | lo;
+	} while (t - t0 < ticks);
+	return READ_ONCE(jiffies) != start;
+}
+
+/* Its structure of locks, made at first use (heap-full counts the heap) */
+static struct lvd_td_locks *lvd_td_locks_get(void)
+{
+	struct lvd_td_locks *l;
+
+	mutex_lock(&lvd_td_mutex);
+	l = lvd_td_locks;
+	if (!l) {
+		l = kzalloc(sizeof(*l), GFP_KERNEL);
+		if (l) {
+			spin_lock_init(&l->lock);
+			mutex_init(&l->mutex);
+			init_completion(&l->done);
+			lvd_td_locks = l;
+		}
+	}
+	mutex_unlock(&lvd_td_mutex);
+	return l;
+}
+
+static long lvd_td_locks_act(unsigned long act, unsigned long arg)
+{
+	struct lvd_td_locks *l = lvd_td_locks_get();
+	unsigned long flags;
+	long r;
+
+	if (!l)
+		return -ENOMEM;
+	switch (act) {
+	case LVD_TEST_ACT_LOCK_COUNT:
+		return lvd_td_lock_count(arg);
+	case LVD_TEST_ACT_LOCK_READ:
+		return lvd_td_mutex_count * 100000 + l->count;
+	case LVD_TEST_ACT_COMPLETION_WAIT:
+		return wait_for_completion_timeout(&l->done, arg) > 0;
+	case LVD_TEST_ACT_COMPLETE:
+		complete(&l->done);
+		return 0;
+	case LVD_TEST_ACT_MUTEX_HOLD_SLEEP:
+		mutex_lock(&lvd_td_held);
+		msleep(arg);
+		mutex_unlock(&lvd_td_held);
+		return 0;
+	case LVD_TEST_ACT_MUTEX_STEAL:
+		mutex_unlock(&lvd_td_held);
+		r = mutex_trylock(&lvd_td_held);
+		if (r)
+			mutex_unlock(&lvd_td_held);
+		return r;
+	case LVD_TEST_ACT_MUTEX_WAIT:
+		mutex_lock(&lvd_td_held);
+		mutex_unlock(&lvd_td_held);
+		return 0;
+	case LVD_TEST_ACT_LOCK_MISUSE:
+		return lvd_td_lock_misuse(arg);
+	case LVD_TEST_ACT_IRQ_OFF:
+		spin_lock_irqsave(&l->lock, flags);
+		r = lvd_td_jiffies_move(arg);
+		spin_unlock_irqrestore(&l->lock, flags);
+		return r << 1 | lvd_td_jiffies_move(arg);
+	case LVD_TEST_ACT_SPIN_HELD:
+		spin_lock(&l->lock);
+		__release(&l->lock);	/* for sparse: it returns holding it */
+		return 0;
+	case LVD_TEST_ACT_MUTEX_HELD:
+		mutex_lock(&l->mutex);
+		return 0;
+	case LVD_TEST_ACT_SPIN_TWICE:
+		spin_lock(&l->lock);
+		spin_lock(&l->lock);
+		__release(&l->lock);	/* for sparse: it never gets here */
+		__release(&l->lock);
+		return 0;
+	default: /* LVD_TEST_ACT_SPIN_SLEEP */
+		spin_lock_irqsave(&l->lock, flags);
+		msleep(20);
+		spin_unlock_irqrestore(&l->lock, flags);
+		return 0;
+	}
+}
+
 /* Time and the kernel's values, as driver code uses them */
 static long lvd_td_kernel_values(unsigned long act, unsigned long arg)
 {
@@ -301,6 +476,8 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 	case LVD_TEST_ACT_NET_RTNL_HOLD:
 	case LVD_TEST_ACT_NET_RTNL_TWICE:
 		return lvd_td_net_rtnl(act);
+	case LVD_TEST_ACT_LOCK_COUNT ... LVD_TEST_ACT_SPIN_SLEEP:
+		return lvd_td_locks_act(act, arg);
 	default:
 		return lvd_td_attack(act, arg);
 	}
@@ -444,6 +621,7 @@ module_init(lvd_td_init);
 static void __exit lvd_td_exit(void)
 {
 	lvd_test_driver_unregister(lvd_td_handle);
+	kfree(lvd_td_locks);
 }
 module_exit(lvd_td_exit);
 

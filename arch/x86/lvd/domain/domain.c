@@ -163,6 +163,7 @@ struct lvd_domain *lvd_domain_create(void)
 	init_waitqueue_head(&d->stop_wq);
 	spin_lock_init(&d->holds_lock);
 	INIT_LIST_HEAD(&d->holds);
+	xa_init(&d->locks);
 	INIT_LIST_HEAD(&d->pt.tables);
 	index = lvd_domain_hypercall(LVD_HC_DOMAIN_CREATE, 0, 0, 0);
 	if (index < 0) {
@@ -382,6 +383,7 @@ void lvd_domain_destroy(struct lvd_domain *d)
 	wake_up_all(&d->stop_wq);
 	synchronize_srcu(&lvd_domain_srcu);
 	lvd_domain_free_ept(d->index);
+	lvd_domain_locks_destroy(d);
 	lvd_domain_heap_destroy(d->heap);
 	lvd_domain_percpu_destroy(d);
 	lvd_pt_destroy(&d->pt);

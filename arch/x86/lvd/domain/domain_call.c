@@ -55,6 +55,9 @@
  *	comes in the domain, sleep in kernel calls that may sleep, and move
  *	to another CPU there
  * @timer: the hypervisor's timer watches each entry
+ * @irq_off: the task holds, for the domain, a lock that keeps interrupts
+ *	off (spin_lock_irqsave()): the domain and its kernel calls run with
+ *	them off until it gives the lock back
  * @fresh: the stack's charged time (lvd_domain_charged()) when the call
  *	began or its last kernel call returned
  */
@@ -64,8 +67,15 @@ struct lvd_domain_run {
 	unsigned long flags;
 	bool task;
 	bool timer;
+	bool irq_off;
 	u64 fresh;
 };
+
+/* The interrupt state the domain and its kernel calls run with */
+static unsigned long lvd_domain_run_flags(const struct lvd_domain_run *r)
+{
+	return r->irq_off ? r->flags & ~X86_EFLAGS_IF : r->flags;
+}
 
 /*
  * The domain broke a rule: it stays stopped, the first fault is kept, and
@@ -168,8 +178,8 @@ static bool lvd_domain_overran(struct lvd_domain_run *r)
  * that stack pointer must be inside the call's stack. The kernel call
  * runs with the interrupt state of the call into the domain, and with
  * preemption off unless it may sleep: then the call into the domain must
- * be a task's. Returns LVD_DOMAIN_KCALL_DONE, or why the domain must be
- * stopped.
+ * be a task's, and the task must hold no spinlock for the domain. Returns
+ * LVD_DOMAIN_KCALL_DONE, or why the domain must be stopped.
  */
 static int lvd_domain_kcall(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 {
@@ -188,16 +198,17 @@ static int lvd_domain_kcall(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 	/* As entry_64.S does with a system call's number */
 	kc = &r->d->kcalls[array_index_nospec(f->rax, r->d->nr_kcalls)];
 	sleeps = kc->flags & LVD_KCALL_MAY_SLEEP;
-	if (sleeps && !r->task)
+	if (sleeps && (!r->task ||
+		       lvd_domain_holds_any(r->d, LVD_DOMAIN_HOLD_ATOMIC)))
 		return LVD_DOMAIN_FAULT_SLEEP_IN_ATOMIC;
 	st->top = ALIGN_DOWN(f->rsp - LVD_DOMAIN_RED_ZONE, 16);
-	local_irq_restore(r->flags);
+	local_irq_restore(lvd_domain_run_flags(r));
 	if (sleeps)
 		preempt_enable();
 	f->rax = kc->fn(r->d, args);
 	if (sleeps)
 		preempt_disable();
-	local_irq_save(r->flags);
+	local_irq_disable();
 	st->top = old_top;
 	return LVD_DOMAIN_KCALL_DONE;
 }
@@ -206,7 +217,8 @@ static int lvd_domain_kcall(struct lvd_domain_run *r, struct lvd_cross_frame *f)
  * An interrupt or NMI the domain got: the kernel takes it, then the
  * domain goes on. A call into the domain from the handler runs on this
  * CPU's stack: when the interrupted call runs there too, below it. A
- * task's call is preempted here if the interrupt asked for it.
+ * task's call is preempted here if the interrupt asked for it, unless the
+ * task holds a spinlock for the domain.
  */
 static void lvd_domain_deliver(struct lvd_domain_run *r, unsigned int vector,
 			       const struct lvd_cross_frame *f)
@@ -218,12 +230,38 @@ static void lvd_domain_deliver(struct lvd_domain_run *r, unsigned int vector,
 		st->top = lvd_domain_stack_below(st, f->rsp);
 	lvd_cross_deliver(vector, f);
 	st->top = top;
-	if (r->task) {
-		local_irq_restore(r->flags);
+	if (r->task && !lvd_domain_holds_any(r->d, LVD_DOMAIN_HOLD_ATOMIC)) {
+		local_irq_restore(lvd_domain_run_flags(r));
 		preempt_enable();
 		cond_resched();
 		preempt_disable();
-		local_irq_save(r->flags);
+		local_irq_disable();
+	}
+}
+
+/*
+ * After a kernel call: does the task now hold, or no longer hold, a lock
+ * that keeps interrupts off? The domain goes on with them so, and a call
+ * made with them on is now watched as one made with them off.
+ */
+static void lvd_domain_irq_holds(struct lvd_domain_run *r,
+				 struct lvd_cross_frame *f)
+{
+	bool off = lvd_domain_holds_any(r->d, LVD_DOMAIN_HOLD_IRQ_OFF);
+
+	if (off == r->irq_off)
+		return;
+	r->irq_off = off;
+	if (!(r->flags & X86_EFLAGS_IF))
+		return;
+	if (off) {
+		f->rflags &= ~X86_EFLAGS_IF;
+		if (!r->timer) {
+			r->timer = lvd_watchdog_timer_wanted();
+			lvd_watchdog_tick_elsewhere();
+		}
+	} else {
+		f->rflags |= X86_EFLAGS_IF;
 	}
 }
 
@@ -283,6 +321,8 @@ static int lvd_domain_run(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 			return 0;
 		} else if ((f->cs & 3) == 3 && v == LVD_VECTOR_CALL) {
 			why = lvd_domain_kcall(r, f);
+			if (why == LVD_DOMAIN_KCALL_DONE)
+				lvd_domain_irq_holds(r, f);
 			/* 100 ms again, unless the second has run out */
 			r->fresh = lvd_domain_charged(r->st, lvd_watchdog_now());
 		} else {
@@ -359,8 +399,8 @@ static int lvd_domain_call_on(struct lvd_domain_run *r,
 }
 
 /*
- * The task's outermost call into the domain is over: nothing the task
- * took for the domain stays held. A domain that returned holding a kernel
+ * The task's outermost call into the domain (in this context) is over:
+ * nothing the task took for the domain there stays held. A domain that returned holding a kernel
  * lock is stopped for it, and the call fails.
  */
 static int lvd_domain_call_release(struct lvd_domain *d,
@@ -380,7 +420,9 @@ static int lvd_domain_call_here(struct lvd_domain_run *r,
 				struct lvd_cross_frame *f, unsigned long fn,
 				const unsigned long *args)
 {
+	unsigned int level = 0;
 	struct lvd_domain_task t;
+	bool outer = false;
 	int err;
 
 	preempt_disable();
@@ -394,7 +436,11 @@ static int lvd_domain_call_here(struct lvd_domain_run *r,
 			preempt_disable();
 		}
 	} else {
+		/* Holds end with the outermost call in this context */
 		r->st = this_cpu_ptr(r->d->cpu_stacks);
+		level = interrupt_context_level();
+		outer = !r->st->levels[level]++ &&
+			(level || !lvd_domain_task_inside(r->d));
 	}
 	local_irq_save(r->flags);
 	/* With interrupts off, only an NMI brings the CPU out. */
@@ -403,11 +449,15 @@ static int lvd_domain_call_here(struct lvd_domain_run *r,
 		lvd_watchdog_tick_elsewhere();
 	}
 	err = lvd_domain_call_on(r, f, fn, args);
+	if (!r->task)
+		r->st->levels[level]--;
 	local_irq_restore(r->flags);
-	if (r->task && t.d)
+	if (r->task && t.d) {
 		lvd_domain_task_leave(&t);
+		outer = true;
+	}
 	preempt_enable();
-	if (r->task && t.d && !list_empty(&r->d->holds))
+	if (outer && !list_empty(&r->d->holds))
 		err = lvd_domain_call_release(r->d, f, err);
 	return err;
 }
@@ -470,6 +520,24 @@ out:
 }
 EXPORT_SYMBOL_GPL(lvd_domain_call);
 
+/**
+ * lvd_domain_stop_for() - stop a domain from the kernel, for a reason
+ * @d: the domain
+ * @why: the reason its record gets (%LVD_DOMAIN_FAULT_DEADLOCK, say)
+ *
+ * For glue that finds the domain broke a rule its code cannot be caught
+ * at: a lock it waits for that it can never get. The CPUs running in it
+ * come out at once, and the call that made the kernel call ends with
+ * -ESHUTDOWN.
+ */
+void lvd_domain_stop_for(struct lvd_domain *d, unsigned int why)
+{
+	const struct lvd_cross_frame f = { .cs = __USER_CS };
+
+	lvd_domain_stop(d, why, &f, 0);
+}
+EXPORT_SYMBOL_GPL(lvd_domain_stop_for);
+
 #ifdef CONFIG_LVD_TEST_HOOKS
 /**
  * lvd_domain_stop_now() - stop a domain as an invalid opcode in it would
@@ -480,9 +548,7 @@ EXPORT_SYMBOL_GPL(lvd_domain_call);
  */
 void lvd_domain_stop_now(struct lvd_domain *d)
 {
-	const struct lvd_cross_frame f = { .cs = __USER_CS };
-
-	lvd_domain_stop(d, X86_TRAP_UD, &f, 0);
+	lvd_domain_stop_for(d, X86_TRAP_UD);
 }
 EXPORT_SYMBOL_NS_GPL(lvd_domain_stop_now, LVD_TEST);
 #endif

@@ -13,6 +13,7 @@
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
 #include <linux/wait.h>
+#include <linux/xarray.h>
 #include <lvd/domain.h>
 #include "domain/domain_pt.h"
 
@@ -29,6 +30,8 @@
  * @mark: when they last went on running (began, or their task was
  *	switched in), 0 while they are not running (their task is not)
  * @depth: the calls on it in progress
+ * @levels: on a CPU's stack, the calls in progress from each context
+ *	(interrupt_context_level()): whose holds end with the outermost
  * @pool: in the domain's pool of task stacks, while no task has it
  */
 struct lvd_domain_stack {
@@ -37,6 +40,7 @@ struct lvd_domain_stack {
 	u64 ran;
 	u64 mark;
 	unsigned int depth;
+	u8 levels[4];
 	struct list_head pool;
 };
 
@@ -63,6 +67,9 @@ struct lvd_domain_stack {
  * @percpu: its per-CPU area, if it has one (domain_percpu.c)
  * @holds_lock: protects @holds
  * @holds: what tasks hold for it (domain_hold.c)
+ * @locks: the kernel's shadows of its locks, by their address in it
+ *	(domain_lock.c)
+ * @nr_locks: how many
  */
 struct lvd_domain {
 	unsigned int index;
@@ -86,9 +93,46 @@ struct lvd_domain {
 	struct lvd_domain_heap *percpu;
 	spinlock_t holds_lock;	/* protects @holds */
 	struct list_head holds;
+	struct xarray locks;
+	atomic_t nr_locks;
 };
 
 unsigned int lvd_domain_holds_release(struct lvd_domain *d);
+bool lvd_domain_holds_any(struct lvd_domain *d, unsigned int flag);
+
+/* What a shadow lock stands for in the domain */
+enum lvd_domain_lock_kind {
+	LVD_DOMAIN_LOCK_SPIN = 1,	/* spinlock_t */
+	LVD_DOMAIN_LOCK_MUTEX,		/* struct mutex */
+	LVD_DOMAIN_LOCK_COMPLETION,	/* struct completion */
+};
+
+/**
+ * struct lvd_domain_lock - the kernel's shadow of a lock in a domain
+ * @hold: held by a task for the domain (spinlock, mutex)
+ * @d: the domain
+ * @lock: protects the fields below
+ * @addr: the lock's address in the domain
+ * @kind: what it is (enum lvd_domain_lock_kind)
+ * @held: a task holds it
+ * @waiters: tasks waiting for it, on the domain's @stop_wq
+ * @done: a completion's count (UINT_MAX: completed for all)
+ */
+struct lvd_domain_lock {
+	struct lvd_domain_hold hold;
+	struct lvd_domain *d;
+	spinlock_t lock;	/* protects the fields below */
+	unsigned long addr;
+	unsigned int kind;
+	bool held;
+	unsigned int waiters;
+	unsigned int done;
+};
+
+struct lvd_domain_lock *lvd_domain_lock_get(struct lvd_domain *d,
+					    unsigned long addr,
+					    unsigned int kind, size_t size);
+void lvd_domain_locks_destroy(struct lvd_domain *d);
 
 /*
  * Calls in flight (domain_call.c) are read sections of it, which

@@ -196,6 +196,36 @@ static struct lvd_domain_stack *lvd_domain_stack_take(struct lvd_domain *d)
 	return st;
 }
 
+/* The current task's entry in @d, if it is inside on a stack of its own */
+static struct lvd_domain_task *lvd_domain_task_find(struct lvd_domain *d)
+{
+	struct preempt_notifier *pn;
+	struct lvd_domain_task *in;
+
+	hlist_for_each_entry(pn, &current->preempt_notifiers, link) {
+		if (pn->ops != &lvd_domain_task_ops)
+			continue;
+		in = container_of(pn, struct lvd_domain_task, pn);
+		if (in->d == d)
+			return in;
+	}
+	return NULL;
+}
+
+/**
+ * lvd_domain_task_inside() - is the current task in a call into a domain
+ * on a stack of its own?
+ * @d: the domain
+ *
+ * Preemption off.
+ *
+ * Return: true when it is.
+ */
+bool lvd_domain_task_inside(struct lvd_domain *d)
+{
+	return lvd_domain_task_find(d);
+}
+
 /**
  * lvd_domain_task_enter() - the current task's stack in a domain
  * @d: the domain
@@ -211,18 +241,12 @@ static struct lvd_domain_stack *lvd_domain_stack_take(struct lvd_domain *d)
 struct lvd_domain_stack *lvd_domain_task_enter(struct lvd_domain *d,
 					       struct lvd_domain_task *t)
 {
+	struct lvd_domain_task *in = lvd_domain_task_find(d);
 	struct lvd_domain_stack *st;
-	struct preempt_notifier *pn;
-	struct lvd_domain_task *in;
 
 	t->d = NULL;
-	hlist_for_each_entry(pn, &current->preempt_notifiers, link) {
-		if (pn->ops != &lvd_domain_task_ops)
-			continue;
-		in = container_of(pn, struct lvd_domain_task, pn);
-		if (in->d == d)
-			return in->st;
-	}
+	if (in)
+		return in->st;
 	st = lvd_domain_stack_take(d);
 	if (!st)
 		return NULL;

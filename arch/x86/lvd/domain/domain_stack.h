@@ -27,5 +27,6 @@ int lvd_domain_stack_add(struct lvd_domain *d);
 struct lvd_domain_stack *lvd_domain_task_enter(struct lvd_domain *d,
 					       struct lvd_domain_task *t);
 void lvd_domain_task_leave(struct lvd_domain_task *t);
+bool lvd_domain_task_inside(struct lvd_domain *d);
 
 #endif /* _ARCH_X86_LVD_DOMAIN_STACK_H */

@@ -268,6 +268,77 @@ TEST_F(iso, netdev_glue_refuses_misuse)
 	ASSERT_EQ(0, system("modprobe dummy && rmmod dummy"));
 }
 
+/*
+ * The driver's own locks (glue/glue_lock.c): two tasks count under its
+ * mutex and a spinlock in its heap, and the counts are exact; a task waits
+ * for a completion another call completes; unlocking a mutex another task
+ * holds, unlocking twice, and locks at kernel memory, its read-only data
+ * or a forged address are refused, the kernel's canary intact; and while
+ * it holds a spin_lock_irqsave() lock, no interrupt reaches it.
+ */
+TEST_F(iso, locks_work_and_refuse_misuse)
+{
+	char want[160];
+
+	ASSERT_EQ(0, act("lock-race", 200, self->result, sizeof(self->result)));
+	ASSERT_STREQ("errs 0 0 0 count 40000400\n", self->result);
+	ASSERT_EQ(0, act("completion-pair", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("errs 0 0 came 1\n", self->result);
+	ASSERT_EQ(0, act("lock-steal", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("errs 0 0 trylock 0\n", self->result);
+	ASSERT_TRUE(logged("mutex_unlock"));
+	ASSERT_EQ(0, act("lock-misuse", 0, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x0\n",
+		 intact);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_TRUE(logged("of a lock it does not hold"));
+	ASSERT_TRUE(logged("refused"));
+	ASSERT_EQ(0, act("irq-off", 0, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x1\n",
+		 intact);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
+ * Locks misused so that the domain must stop: returning holding a
+ * spinlock or a mutex (261), taking a spinlock it holds (262), sleeping
+ * under a spinlock (260); each lock is free afterwards, the driver works
+ * reloaded. A domain stopped while a task holds its mutex asleep, another
+ * waits for it and a third for a completion: all three calls end at once
+ * with -ESHUTDOWN.
+ */
+TEST_F(iso, lock_misuse_stops_the_domain)
+{
+	static const struct {
+		const char *act;
+		int err;
+		unsigned int vector;
+	} stops[] = {
+		{ "spin-held", EFAULT_RET, FAULT_LOCK_HELD },
+		{ "mutex-held", EFAULT_RET, FAULT_LOCK_HELD },
+		{ "spin-twice", ESHUTDOWN_RET, FAULT_DEADLOCK },
+		{ "spin-sleep", EFAULT_RET, FAULT_SLEEP_IN_ATOMIC },
+	};
+	char want[160];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(stops); i++) {
+		ASSERT_EQ(0, act(stops[i].act, 0, self->result,
+				 sizeof(self->result)));
+		stopped_line(want, sizeof(want), stops[i].err, stops[i].vector, 3);
+		EXPECT_STREQ(want, self->result) TH_LOG("act %s", stops[i].act);
+		ASSERT_EQ(0, system("rmmod lvd_test_driver"));
+		ASSERT_EQ(0, system("modprobe lvd_test_driver"));
+	}
+	ASSERT_EQ(0, act("lock-stop", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("errs -108 -108 -108 fast 1\n", self->result);
+	ASSERT_EQ(0, system("rmmod lvd_test_driver"));
+	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
+	ASSERT_EQ(0, act("lock-race", 20, self->result, sizeof(self->result)));
+	ASSERT_STREQ("errs 0 0 0 count 4000040\n", self->result);
+}
+
 /* The driver, unloaded and loaded again, answers. */
 static int reloaded(char *buf, size_t size)
 {

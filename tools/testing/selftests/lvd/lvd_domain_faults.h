@@ -23,6 +23,7 @@
 #define FAULT_TOO_DEEP	259
 #define FAULT_SLEEP_IN_ATOMIC	260
 #define FAULT_LOCK_HELD		261
+#define FAULT_DEADLOCK		262
 
 /* Exception vectors */
 #define DE	0
