@@ -361,7 +361,6 @@ static unsigned long lvd_th_arg(unsigned int act, unsigned long given)
 	case LVD_TEST_ACT_VMFUNC_KERNEL:
 	case LVD_TEST_ACT_SUM_KERNEL:
 	case LVD_TEST_ACT_BAD_FREE:
-	case LVD_TEST_ACT_LOCK_MISUSE:
 		return (unsigned long)lvd_th_canary;
 	case LVD_TEST_ACT_IRQ_OFF:	/* 50 ms */
 		return (unsigned long)tsc_khz * 50;

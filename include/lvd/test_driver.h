@@ -81,7 +81,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_MUTEX_HOLD_SLEEP,	/* holds a mutex, asleep for arg ms */
 	LVD_TEST_ACT_MUTEX_STEAL,	/* unlocks it (another's): trylock's result */
 	LVD_TEST_ACT_MUTEX_WAIT,	/* waits for it */
-	LVD_TEST_ACT_LOCK_MISUSE,	/* arg: kernel memory: 0 if all refused */
+	LVD_TEST_ACT_LOCK_MISUSE,	/* arg 0-2: a part; 0 if all refused */
 	LVD_TEST_ACT_IRQ_OFF,		/* jiffies move for arg TSC ticks: held 0, else 1 */
 	LVD_TEST_ACT_SPIN_HELD,		/* returns holding a spinlock */
 	LVD_TEST_ACT_MUTEX_HELD,	/* returns holding a mutex */

@@ -283,27 +283,39 @@ static int lvd_td_spin_try(spinlock_t *lock)
 }
 
 /* Misuse of its own locks: each refused, its locks work on (0) */
-static long lvd_td_lock_misuse(unsigned long arg)
+/*
+ * Part @part of the misuse (0 to 2): a few refusals a call, each logged,
+ * which takes its time on a slow console. 0 when all were refused.
+ */
+static long lvd_td_lock_misuse(unsigned long part)
 {
+	void *kernel = (void *)(PAGE_OFFSET + PAGE_SIZE);	/* kernel memory */
 	struct lvd_td_locks *l = lvd_td_locks;
 	long r = 0;
 
-	spin_lock(&l->lock);
-	spin_unlock(&l->lock);
-	__acquire(&l->lock);		/* for sparse: it does not hold it */
-	spin_unlock(&l->lock);				/* twice */
-	mutex_unlock(&lvd_td_mutex);			/* not held */
-	r |= mutex_trylock((struct mutex *)arg);	/* kernel memory */
-	r |= lvd_td_spin_try((spinlock_t *)arg) << 1;
-	spin_lock((spinlock_t *)arg);
-	spin_unlock((spinlock_t *)arg);
-	mutex_lock((struct mutex *)arg);
-	complete((struct completion *)arg);
-	r |= mutex_trylock((struct mutex *)lvd_td_name) << 2;	/* rodata */
-	r |= mutex_trylock((struct mutex *)0x1000) << 3;	/* forged */
-	r |= !mutex_trylock(&lvd_td_mutex) << 4;
-	mutex_unlock(&lvd_td_mutex);
-	r |= !lvd_td_spin_try(&l->lock) << 5;
+	switch (part) {
+	case 0:
+		spin_lock(&l->lock);
+		spin_unlock(&l->lock);
+		__acquire(&l->lock);	/* for sparse: it does not hold it */
+		spin_unlock(&l->lock);				/* twice */
+		mutex_unlock(&lvd_td_mutex);			/* not held */
+		r |= mutex_trylock((struct mutex *)kernel);
+		r |= lvd_td_spin_try((spinlock_t *)kernel) << 1;
+		break;
+	case 1:
+		spin_lock((spinlock_t *)kernel);
+		spin_unlock((spinlock_t *)kernel);
+		mutex_lock((struct mutex *)kernel);
+		complete((struct completion *)kernel);
+		break;
+	default:
+		r |= mutex_trylock((struct mutex *)lvd_td_name) << 2;	/* rodata */
+		r |= mutex_trylock((struct mutex *)0x1000) << 3;	/* forged */
+		r |= !mutex_trylock(&lvd_td_mutex) << 4;
+		mutex_unlock(&lvd_td_mutex);
+		r |= !lvd_td_spin_try(&l->lock) << 5;
+	}
 	return r;
 }
 

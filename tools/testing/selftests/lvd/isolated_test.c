@@ -279,6 +279,7 @@ TEST_F(iso, netdev_glue_refuses_misuse)
 TEST_F(iso, locks_work_and_refuse_misuse)
 {
 	char want[160];
+	unsigned long i;
 
 	/* 50 rounds each: nested KVM takes some 2 ms a kernel call */
 	ASSERT_EQ(0, act("lock-race", 50, self->result, sizeof(self->result)));
@@ -288,10 +289,14 @@ TEST_F(iso, locks_work_and_refuse_misuse)
 	ASSERT_EQ(0, act("lock-steal", 0, self->result, sizeof(self->result)));
 	ASSERT_STREQ("errs 0 0 trylock 0\n", self->result);
 	ASSERT_TRUE(logged("mutex_unlock"));
-	ASSERT_EQ(0, act("lock-misuse", 0, self->result, sizeof(self->result)));
 	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x0\n",
 		 intact);
-	ASSERT_STREQ(want, self->result);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, act("lock-misuse", i, self->result,
+				 sizeof(self->result)));
+		EXPECT_STREQ(want, self->result)
+			TH_LOG("lock misuse, part %lu", i);
+	}
 	ASSERT_TRUE(logged("of a lock it does not hold"));
 	ASSERT_TRUE(logged("refused"));
 	ASSERT_EQ(0, act("irq-off", 0, self->result, sizeof(self->result)));
