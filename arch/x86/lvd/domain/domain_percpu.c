@@ -12,6 +12,12 @@
  * are addresses in unit 0, handed out by a heap (domain_heap.c) whose
  * bookkeeping stays in the kernel; the header is never handed out.
  *
+ * The header also holds the domain's struct pcpu_hot: inline helpers in
+ * its code that count preemption or read the CPU number through %gs use
+ * the domain's copy. Its preempt count starts at PREEMPT_ENABLED with the
+ * need-resched bit set, so preempt_enable() in the domain never calls
+ * for a reschedule; its current_task is NULL.
+ *
  * The domain may write all of its area, headers included: that breaks
  * only its own per-CPU data. The kernel reads a copy only through
  * lvd_domain_percpu_ptr(), which checks the domain's pointer.
@@ -20,13 +26,17 @@
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/preempt.h>
 #include <linux/string.h>
+#include <asm/current.h>
 #include <lvd/domain.h>
 #include "domain/domain_heap.h"
 #include "domain/domain_percpu.h"
 #include "domain/domain_priv.h"
 
 static_assert(LVD_DOMAIN_PCPU_THIS_CPU_OFF + sizeof(unsigned long) <=
+	      LVD_DOMAIN_PCPU_HOT);
+static_assert(LVD_DOMAIN_PCPU_HOT + sizeof(struct pcpu_hot) <=
 	      LVD_DOMAIN_PCPU_HEADER);
 
 /* CPU @cpu's unit, in the kernel and the domain */
@@ -64,10 +74,14 @@ int lvd_domain_add_percpu(struct lvd_domain *d)
 	}
 	d->percpu = h;
 	for_each_possible_cpu(cpu) {
-		unsigned long *off = (void *)lvd_percpu_unit(d, cpu) +
-				     LVD_DOMAIN_PCPU_THIS_CPU_OFF;
+		void *unit = (void *)lvd_percpu_unit(d, cpu);
+		unsigned long *off = unit + LVD_DOMAIN_PCPU_THIS_CPU_OFF;
+		struct pcpu_hot *hot = unit + LVD_DOMAIN_PCPU_HOT;
 
 		*off = cpu * LVD_DOMAIN_PCPU_UNIT;
+		/* Preemptible, with no reschedule pending: never zero */
+		hot->preempt_count = PREEMPT_ENABLED;
+		hot->cpu_number = cpu;
 	}
 	return 0;
 }

@@ -12,9 +12,15 @@ struct lvd_domain;
 
 /* Each CPU's part of the area, and its header */
 #define LVD_DOMAIN_PCPU_UNIT		(8 * 1024)
-#define LVD_DOMAIN_PCPU_HEADER		64
+#define LVD_DOMAIN_PCPU_HEADER		128
 /* Where, from the domain's GS base, its this_cpu_off is */
 #define LVD_DOMAIN_PCPU_THIS_CPU_OFF	8
+/*
+ * Where its struct pcpu_hot is: the preempt count and CPU number that
+ * inline helpers (preempt_enable(), raw_smp_processor_id()) read and write
+ * through %gs are the domain's own, never the kernel's.
+ */
+#define LVD_DOMAIN_PCPU_HOT		64
 
 unsigned long lvd_domain_percpu_gs(struct lvd_domain *d, unsigned int cpu);
 void lvd_domain_percpu_destroy(struct lvd_domain *d);

@@ -39,6 +39,10 @@ static const struct {
 	{ "memmove", lvd_glue_memmove },
 	{ "memcmp", lvd_glue_memcmp },
 	{ "strlen", lvd_glue_strlen },
+	{ "strcmp", lvd_glue_strcmp },
+	{ "strchr", lvd_glue_strchr },
+	{ "strcpy", lvd_glue_strcpy },
+	{ "preempt_schedule_thunk", lvd_glue_preempt_schedule },
 	{ "kmalloc_caches", lvd_glue_zeros },
 	{ "random_kmalloc_seed", lvd_glue_zeros },
 };
@@ -108,6 +112,9 @@ unsigned long lvd_glue_local(const char *name)
 	/* The offset this_cpu_*() reads through %gs: the domain's own */
 	if (!strcmp(name, "this_cpu_off"))
 		return LVD_DOMAIN_PCPU_THIS_CPU_OFF;
+	/* The preempt count and CPU number %gs reaches: the domain's own */
+	if (!strcmp(name, "pcpu_hot"))
+		return LVD_DOMAIN_PCPU_HOT;
 	/* jiffies, the CPU masks, ...: the copies every domain maps */
 	return lvd_domain_value(name);
 }

@@ -81,5 +81,53 @@ SYM_INNER_LABEL(lvd_glue_strlen, SYM_L_GLOBAL)
 	dec %rax
 	ret
 
+/*
+ * preempt_schedule_thunk, which preempt_enable() calls when the preempt
+ * count reaches zero with a reschedule pending: never, in a domain (its
+ * count keeps the need-resched bit, domain_percpu.c), and a domain has
+ * nothing to reschedule. Every register is kept, as the thunk's callers
+ * expect.
+ */
+SYM_INNER_LABEL(lvd_glue_preempt_schedule, SYM_L_GLOBAL)
+	ret
+
+/* int strcmp(const char *a, const char *b) */
+SYM_INNER_LABEL(lvd_glue_strcmp, SYM_L_GLOBAL)
+1:	movzbl (%rdi), %eax
+	movzbl (%rsi), %ecx
+	sub %ecx, %eax
+	jnz 2f
+	test %ecx, %ecx			/* equal so far: both ended? */
+	jz 2f
+	inc %rdi
+	inc %rsi
+	jmp 1b
+2:	ret
+
+/* char *strchr(const char *s, int c): c's first place, its NUL included */
+SYM_INNER_LABEL(lvd_glue_strchr, SYM_L_GLOBAL)
+1:	movzbl (%rdi), %eax
+	cmp %sil, %al
+	je 2f
+	test %al, %al
+	jz 3f
+	inc %rdi
+	jmp 1b
+2:	mov %rdi, %rax
+	ret
+3:	xor %eax, %eax
+	ret
+
+/* char *strcpy(char *dst, const char *src) */
+SYM_INNER_LABEL(lvd_glue_strcpy, SYM_L_GLOBAL)
+	mov %rdi, %rax
+1:	movzbl (%rsi), %ecx
+	mov %cl, (%rdi)
+	inc %rsi
+	inc %rdi
+	test %cl, %cl
+	jnz 1b
+	ret
+
 	.balign PAGE_SIZE, 0xcc
 SYM_DATA_END(lvd_glue_page)

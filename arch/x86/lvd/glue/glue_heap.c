@@ -42,6 +42,33 @@ static unsigned long lvd_glue_kmalloc_cache(struct lvd_domain *d,
 	return lvd_glue_alloc(d, args[2], args[1]);
 }
 
+/* __kmalloc_cache_node_noprof(cache, flags, node, size): any node */
+static unsigned long lvd_glue_kmalloc_cache_node(struct lvd_domain *d,
+						 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_alloc(d, args[3], args[1]);
+}
+
+/*
+ * __alloc_pages_noprof(gfp, order, nid, nodemask): pages are not given to
+ * isolated modules yet; the allocation fails, as the kernel's may, and
+ * says why.
+ */
+static unsigned long lvd_glue_alloc_pages(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	pr_warn_ratelimited("lvd: %s: alloc_pages() is not supported for isolated modules yet\n",
+			    lvd_domain_name(d));
+	return 0;
+}
+
+/* __free_pages(page, order): no page was given */
+static unsigned long lvd_glue_free_pages(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return 0;
+}
+
 /* kfree(p): what is not a piece of the heap is ignored */
 static unsigned long lvd_glue_kfree(struct lvd_domain *d,
 				    const unsigned long args[LVD_DOMAIN_ARGS])
@@ -107,7 +134,10 @@ static const struct lvd_glue lvd_glue_heap_syms[] = {
 	{ "__kmalloc_noprof", lvd_glue_kmalloc },
 	{ "__kmalloc_large_noprof", lvd_glue_kmalloc },
 	{ "__kmalloc_cache_noprof", lvd_glue_kmalloc_cache },
+	{ "__kmalloc_cache_node_noprof", lvd_glue_kmalloc_cache_node },
 	{ "kfree", lvd_glue_kfree },
+	{ "__alloc_pages_noprof", lvd_glue_alloc_pages },
+	{ "__free_pages", lvd_glue_free_pages },
 	{ "pcpu_alloc_noprof", lvd_glue_alloc_percpu },
 	{ "free_percpu", lvd_glue_free_percpu },
 };

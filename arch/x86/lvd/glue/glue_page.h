@@ -9,5 +9,7 @@
 extern const char lvd_glue_page[];
 extern const char lvd_glue_memcpy[], lvd_glue_memset[], lvd_glue_memmove[];
 extern const char lvd_glue_memcmp[], lvd_glue_strlen[];
+extern const char lvd_glue_strcmp[], lvd_glue_strchr[], lvd_glue_strcpy[];
+extern const char lvd_glue_preempt_schedule[];
 
 #endif /* _ARCH_X86_LVD_GLUE_PAGE_H */

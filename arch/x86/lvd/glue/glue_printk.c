@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Glue for printk(): an isolated module's messages, formatted by the
- * kernel from what the domain passes, which may be anything.
+ * kernel from what the domain passes, which may be anything; and for
+ * sprintf() and snprintf(), formatted the same way into the domain.
  *
  * The format is copied out of the domain and walked here: each conversion
  * is checked (flags, width, precision, length, then one of d i u x X c s p
@@ -89,9 +90,13 @@ static bool lvd_printk_bounded(const char *spec, size_t n)
 	return true;
 }
 
-/* The domain's @fmt with @args, into @out; bad conversions print as "%?" */
+/*
+ * The domain's @fmt with its @nargs @args, into @out; bad conversions, and
+ * conversions beyond @nargs, print as "%?"
+ */
 static void lvd_printk_format(struct lvd_domain *d, char *out, size_t size,
-			      const char *fmt, const unsigned long *args)
+			      const char *fmt, const unsigned long *args,
+			      unsigned int nargs)
 {
 	unsigned int used = 0;
 	size_t len = 0, n, i;
@@ -111,7 +116,7 @@ static void lvd_printk_format(struct lvd_domain *d, char *out, size_t size,
 			continue;
 		}
 		if (!conv || n > 8 || !strchr("diuxXcsp", conv) ||
-		    used == LVD_PRINTK_ARGS) {
+		    used == nargs) {
 			len += scnprintf(out + len, size - len, "%%?");
 			fmt += 1 + n + !!conv;
 			continue;
@@ -181,7 +186,7 @@ static unsigned long lvd_glue_printk(struct lvd_domain *d,
 		return -EFAULT;
 	level = printk_get_level(fmt);
 	text = printk_skip_level(fmt);
-	lvd_printk_format(d, out, sizeof(out), text, args + 1);
+	lvd_printk_format(d, out, sizeof(out), text, args + 1, LVD_PRINTK_ARGS);
 	/* Its name first, unless the module put it there itself */
 	if (!strncmp(out, name, len) && out[len] == ':') {
 		name = "";
@@ -191,8 +196,51 @@ static unsigned long lvd_glue_printk(struct lvd_domain *d,
 	return strlen(out);
 }
 
+/*
+ * The domain's @fmt formatted as printk() glue does, with @nargs of
+ * @args, into @size bytes at @dst in the domain.
+ */
+static long lvd_glue_format_to(struct lvd_domain *d, unsigned long dst,
+			       size_t size, unsigned long fmt_va,
+			       const unsigned long *args, unsigned int nargs)
+{
+	char fmt[LVD_PRINTK_MAX], out[LVD_PRINTK_MAX];
+	size_t len;
+
+	if (!size)
+		return 0;
+	if (lvd_domain_copy_string(d, fmt, fmt_va, sizeof(fmt)) < 0)
+		return -EFAULT;
+	lvd_printk_format(d, out, min(size, sizeof(out)), fmt, args, nargs);
+	len = strlen(out);
+	if (lvd_domain_copy_to(d, dst, out, len + 1))
+		return -EFAULT;
+	return len;
+}
+
+/* snprintf(buf, size, fmt, ...): at most three arguments, in registers */
+static unsigned long lvd_glue_snprintf(struct lvd_domain *d,
+				       const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_format_to(d, args[0], args[1], args[2], args + 3,
+				  LVD_DOMAIN_ARGS - 3);
+}
+
+/*
+ * sprintf(buf, fmt, ...): at most four arguments; the output is bounded
+ * by the glue's LVD_PRINTK_MAX, as no size is given.
+ */
+static unsigned long lvd_glue_sprintf(struct lvd_domain *d,
+				      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_format_to(d, args[0], LVD_PRINTK_MAX, args[1],
+				  args + 2, LVD_DOMAIN_ARGS - 2);
+}
+
 static const struct lvd_glue lvd_glue_printk_syms[] = {
 	{ "_printk", lvd_glue_printk },
+	{ "snprintf", lvd_glue_snprintf },
+	{ "sprintf", lvd_glue_sprintf },
 };
 
 static struct lvd_glue_set lvd_glue_printk_set = {
