@@ -27,7 +27,7 @@
 #include "internal.h"
 
 /* The heap kmalloc() serves an isolated module from */
-#define LVD_MODULE_HEAP_SIZE	(256 * 1024)
+#define LVD_MODULE_HEAP_SIZE	(1024 * 1024)
 
 /* The longest parameter name an isolated module may have, with its NUL */
 #define LVD_MODULE_PARAM_NAME	64
@@ -46,6 +46,10 @@
  * @str: the kernel's copy of a string's descriptor, for the kernel's ops
  * @arr: the kernel's copy of an array's descriptor, for the kernel's ops
  * @buf: the kernel's copy of @target, which the kernel's ops set
+ * @set: the module's own set function, for a parameter whose ops are the
+ *	module's: it runs in the domain, on the value given
+ * @own: the module's struct kernel_param, which @set is given
+ * @value: the value given, for @set; or NULL
  */
 struct lvd_module_param {
 	char name[LVD_MODULE_PARAM_NAME];
@@ -61,6 +65,9 @@ struct lvd_module_param {
 		struct kparam_array arr;
 	};
 	void *buf;
+	struct lvd_domain_fn set;
+	unsigned long own;
+	char *value;
 };
 
 /**
@@ -501,6 +508,59 @@ static int lvd_module_param_desc(const struct module *mod,
 	return 0;
 }
 
+/* Keep the value given to a parameter whose ops are the module's own */
+static int lvd_module_param_own_set(const char *val,
+				    const struct kernel_param *kp)
+{
+	struct lvd_module_param *p = kp->arg;
+	char *value = kstrdup(val ?: "", GFP_KERNEL);
+
+	if (!value)
+		return -ENOMEM;
+	kfree(p->value);
+	p->value = value;
+	return 0;
+}
+
+static const struct kernel_param_ops lvd_module_param_own_ops = {
+	.set = lvd_module_param_own_set,
+};
+
+/*
+ * A parameter whose ops are the module's own (null_blk's irqmode, say):
+ * the kernel keeps the value given, and the module's set function parses
+ * it in the domain before init runs, as the kernel would have at load.
+ * Its get function is never called: the kernel shows no isolated
+ * module's parameters in sysfs.
+ */
+static int lvd_module_param_own(struct module *mod,
+				const struct kernel_param *own,
+				struct kernel_param *kp,
+				struct lvd_module_param *p,
+				const struct kernel_param *e)
+{
+	struct lvd_domain *d = mod->lvd->domain;
+	struct kernel_param_ops ops;
+
+	if (lvd_domain_copy_from(d, &ops, (unsigned long)e->ops, sizeof(ops)))
+		return lvd_module_param_refuse(mod, p,
+			"its own ops: not in its memory");
+	if (ops.flags & ~KERNEL_PARAM_OPS_FL_NOARG)
+		return lvd_module_param_refuse(mod, p,
+			"its own ops: flags the loader does not know");
+	if (lvd_domain_fn_bind(&p->set, d, (unsigned long)ops.set))
+		return lvd_module_param_refuse(mod, p,
+			"its own ops: set is not its code");
+	p->own = (unsigned long)own;
+	kp->name = p->name;
+	kp->mod = mod;
+	kp->ops = &lvd_module_param_own_ops;
+	kp->level = e->level;
+	kp->flags = e->flags & (KERNEL_PARAM_FL_UNSAFE | KERNEL_PARAM_FL_HWPARAM);
+	kp->arg = p;
+	return 0;
+}
+
 /*
  * The kernel's copy of the module's parameter @own, in @kp and @p: its name
  * and descriptors copied from the domain, its ops the kernel's, what it
@@ -529,8 +589,7 @@ static int lvd_module_param_copy(struct module *mod,
 	}
 	type = lvd_module_param_type(e.ops);
 	if (!type)
-		return lvd_module_param_refuse(mod, p,
-			"ops that are not the kernel's for a standard type");
+		return lvd_module_param_own(mod, own, kp, p, &e);
 	if (type->size) {
 		p->charp = type->ops == &param_ops_charp;
 		p->target = (unsigned long)e.arg;
@@ -578,8 +637,10 @@ static void lvd_module_params_free(struct lvd_module *lm)
 {
 	unsigned int i;
 
-	for (i = 0; lm->params && i < lm->num_kp; i++)
+	for (i = 0; lm->params && i < lm->num_kp; i++) {
 		kvfree(lm->params[i].buf);
+		kfree(lm->params[i].value);
+	}
 	kfree(lm->params);
 	kfree(lm->kp);
 	lm->params = NULL;
@@ -620,8 +681,29 @@ static int lvd_module_params(struct module *mod, const struct load_info *info)
 }
 
 /*
+ * The module's own set function, in its domain, on a copy of the value
+ * given on its heap (freed after), with its own struct kernel_param.
+ */
+static int lvd_module_param_run_set(struct lvd_domain *d,
+				    const struct lvd_module_param *p)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { 0, p->own }, ret;
+	int err;
+
+	if (!p->value)
+		return 0;
+	args[0] = lvd_glue_strdup(d, p->value);
+	if (!args[0])
+		return -ENOMEM;
+	err = lvd_domain_fn_call(&p->set, args, &ret);
+	lvd_domain_free(d, args[0]);
+	return err ?: (int)ret;
+}
+
+/*
  * A parameter's value, as the kernel's ops set it, into the domain: each
- * char * a copy on the domain's heap; an array only when it was given.
+ * char * a copy on the domain's heap; an array only when it was given; for
+ * the module's own ops, what its set function makes of the value.
  */
 static int lvd_module_param_write(struct lvd_domain *d,
 				  const struct lvd_module_param *p)
@@ -630,6 +712,8 @@ static int lvd_module_param_write(struct lvd_domain *d,
 	char * const *s = p->buf;
 	unsigned long va;
 
+	if (p->own)
+		return lvd_module_param_run_set(d, p);
 	if (!n)
 		return 0;
 	for (i = 0; p->charp && i < n; i++) {
@@ -663,7 +747,7 @@ static int lvd_module_params_write(struct module *mod)
 	for (i = 0; i < lm->num_kp && !err; i++) {
 		err = lvd_module_param_write(lm->domain, &lm->params[i]);
 		if (err)
-			pr_err("%s: parameter %s cannot be written into its domain (%d)\n",
+			pr_err("%s: parameter %s: its value is refused or cannot be written (%d)\n",
 			       mod->name, lm->params[i].name, err);
 	}
 	mod->kp = NULL;
@@ -672,6 +756,30 @@ static int lvd_module_params_write(struct module *mod)
 	lvd_module_params_free(lm);
 	return err;
 }
+
+/*
+ * The get functions of the standard parameter types, which a module's own
+ * kernel_param_ops may name (null_blk's irqmode uses param_get_int): only
+ * names, as the kernel never calls an isolated module's get.
+ */
+static const struct lvd_glue lvd_module_param_getters[] = {
+	{ "param_get_int", .object = param_get_int },
+	{ "param_get_uint", .object = param_get_uint },
+	{ "param_get_ulong", .object = param_get_ulong },
+	{ "param_get_bool", .object = param_get_bool },
+	{ "param_get_charp", .object = param_get_charp },
+};
+
+static struct lvd_glue_set lvd_module_param_glue = {
+	.glue = lvd_module_param_getters,
+	.n = ARRAY_SIZE(lvd_module_param_getters),
+};
+
+static int __init lvd_module_param_glue_init(void)
+{
+	return lvd_glue_register(&lvd_module_param_glue);
+}
+late_initcall(lvd_module_param_glue_init);
 
 /**
  * lvd_module_enter() - move a formed isolated module into its domain

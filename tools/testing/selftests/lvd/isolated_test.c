@@ -1032,12 +1032,13 @@ static int forge_param(struct ko *ko, const char *what, unsigned long kaddr)
  * copy of lvd_test_params whose entries and descriptors point at kernel
  * data (the kernel side's canary page), past the end of its data, around
  * the top of the address space or at its read-only data, or whose ops are
- * its own, is refused, the parameter named; nothing is written.
+ * its own but not ops (a variable, NULL), is refused, the parameter named;
+ * nothing is written.
  */
 TEST_F(iso, forged_params_are_refused)
 {
 #define OUTSIDE	"what it sets is not in the module's writable data"
-#define OPS	"ops that are not the kernel's for a standard type"
+#define OPS	"its own ops: "
 	static const struct {
 		const char *what, *param, *why;
 	} forged[] = {
