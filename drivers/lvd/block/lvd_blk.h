@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * LVD's block glue: what its files share.
+ *
+ * An isolated block driver sees the kernel's block objects as
+ * projections in its domain's memory: a tag set of its own, from which
+ * the kernel takes a checked copy; a struct gendisk and request_queue
+ * (the shadows) that it fills and the kernel reads back, checked, when
+ * the disk is added; and for each kernel request a shadow struct request
+ * followed by its per-request data, written by the kernel before each
+ * call into the driver. The kernel's tag set, disks and requests stay in
+ * kernel memory: no kernel pointer is written into a projection.
+ */
+#ifndef _DRIVERS_LVD_BLOCK_LVD_BLK_H
+#define _DRIVERS_LVD_BLOCK_LVD_BLK_H
+
+#include <linux/blk-mq.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <lvd/domain.h>
+
+/* The driver's blk_mq_ops the glue calls, as indices of lvd_blk_set.fn */
+enum lvd_blk_op {
+	LVD_BLK_QUEUE_RQ,
+	LVD_BLK_COMPLETE,
+	LVD_BLK_TIMEOUT,
+	LVD_BLK_INIT_HCTX,
+	LVD_BLK_EXIT_HCTX,
+	LVD_BLK_INIT_REQUEST,
+	LVD_BLK_EXIT_REQUEST,
+	LVD_BLK_NR_OPS
+};
+
+/* Where a request is, between the kernel and the driver */
+enum lvd_blk_rq_state {
+	LVD_BLK_RQ_IDLE,	/* the kernel's */
+	LVD_BLK_RQ_DRIVER,	/* handed to the driver, not started */
+	LVD_BLK_RQ_STARTED,	/* started by the driver */
+	LVD_BLK_RQ_COMPLETING,	/* completion asked for, not yet ended */
+};
+
+/**
+ * struct lvd_blk_domain - what the glue keeps of a domain that uses it
+ * @d: the domain
+ * @node: on the list of such domains
+ * @sets: its tag sets (struct lvd_blk_set), RCU
+ * @disks: its disks (struct lvd_blk_disk)
+ * @majors: the block majors it registered (struct lvd_blk_major)
+ * @subsys: its configfs subsystems (struct lvd_blk_subsys)
+ * @fops: the kernel's block_device_operations of its disks
+ * @lock: protects the lists' changes
+ */
+struct lvd_blk_domain {
+	struct lvd_domain *d;
+	struct list_head node;
+	struct list_head sets;
+	struct list_head disks;
+	struct list_head majors;
+	struct list_head subsys;
+	struct block_device_operations fops;
+	struct mutex lock;	/* protects the lists' changes */
+};
+
+/**
+ * struct lvd_blk_set - the kernel's tag set of a driver's tag set
+ * @set: the kernel's tag set, whose driver_data is this record
+ * @bd: its domain
+ * @dom: the driver's tag set, in the domain
+ * @dom_data: its driver_data, for its init_hctx
+ * @dom_cmd_size: its cmd_size: the driver's bytes after each request
+ * @fn: the driver's blk_mq_ops, bound
+ * @slots: the shadow requests, in the domain, @slot_size bytes apart
+ * @slot_size: bytes of each shadow: request, driver data, queue data
+ * @slot_qd: where in a slot its struct blk_mq_queue_data is
+ * @nr_slots: how many
+ * @rqs: the kernel request each slot stands for, or NULL
+ * @disks: disks made with it, not yet put
+ * @node: on @bd's list
+ * @rcu: for freeing after lookups that did not lock
+ */
+struct lvd_blk_set {
+	struct blk_mq_tag_set set;
+	struct lvd_blk_domain *bd;
+	unsigned long dom;
+	unsigned long dom_data;
+	unsigned int dom_cmd_size;
+	struct lvd_domain_fn fn[LVD_BLK_NR_OPS];
+	unsigned long slots;
+	size_t slot_size;
+	size_t slot_qd;
+	unsigned int nr_slots;
+	struct request **rqs;
+	unsigned int disks;
+	struct list_head node;
+	struct rcu_head rcu;
+};
+
+/**
+ * struct lvd_blk_rq - the glue's part of a kernel request (its payload)
+ * @shadow: the request's shadow in the domain, or 0
+ * @state: enum lvd_blk_rq_state
+ */
+struct lvd_blk_rq {
+	unsigned long shadow;
+	atomic_t state;
+};
+
+/**
+ * struct lvd_blk_hctx - the glue's record of a kernel hardware context
+ * @shadow: its shadow in the domain
+ * @shadow_q: the shadow of its queue
+ */
+struct lvd_blk_hctx {
+	unsigned long shadow;
+	unsigned long shadow_q;
+};
+
+/**
+ * struct lvd_blk_disk - the glue's record of a disk, its queue's queuedata
+ * @disk: the kernel's disk
+ * @set: the tag set it was made with
+ * @shadow: the driver's struct gendisk, in the domain
+ * @shadow_q: the driver's struct request_queue, in the domain
+ * @added: device_add_disk() made it live
+ * @node: on the domain's list
+ */
+struct lvd_blk_disk {
+	struct gendisk *disk;
+	struct lvd_blk_set *set;
+	unsigned long shadow;
+	unsigned long shadow_q;
+	bool added;
+	struct list_head node;
+};
+
+/* lvd_blk_glue.c */
+struct lvd_blk_domain *lvd_blk_domain_get(struct lvd_domain *d);
+struct lvd_blk_domain *lvd_blk_domain_find(struct lvd_domain *d);
+
+/* lvd_blk_set.c */
+extern const struct blk_mq_ops lvd_blk_mq_ops;
+struct lvd_blk_set *lvd_blk_set_find(struct lvd_blk_domain *bd,
+				     unsigned long dom);
+void lvd_blk_set_release(struct lvd_blk_domain *bd);
+struct request *lvd_blk_rq_find(struct lvd_blk_domain *bd,
+				unsigned long shadow, struct lvd_blk_set **set);
+unsigned long lvd_glue_blk_mq_alloc_tag_set(struct lvd_domain *d,
+					    const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_blk_mq_free_tag_set(struct lvd_domain *d,
+					   const unsigned long args[LVD_DOMAIN_ARGS]);
+
+/* lvd_blk_rq.c */
+blk_status_t lvd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
+			      const struct blk_mq_queue_data *bd);
+void lvd_blk_complete(struct request *rq);
+enum blk_eh_timer_return lvd_blk_timeout(struct request *rq);
+unsigned long lvd_glue_blk_mq_start_request(struct lvd_domain *d,
+					    const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_blk_mq_end_request(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_blk_mq_complete_request(struct lvd_domain *d,
+					       const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_errno_to_blk_status(struct lvd_domain *d,
+					   const unsigned long args[LVD_DOMAIN_ARGS]);
+
+/* lvd_blk_disk.c */
+void lvd_blk_disk_release(struct lvd_blk_domain *bd);
+unsigned long lvd_glue_register_blkdev(struct lvd_domain *d,
+				       const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_unregister_blkdev(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_blk_mq_alloc_disk(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_device_add_disk(struct lvd_domain *d,
+				       const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_del_gendisk(struct lvd_domain *d,
+				   const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_put_disk(struct lvd_domain *d,
+				const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_set_capacity(struct lvd_domain *d,
+				    const unsigned long args[LVD_DOMAIN_ARGS]);
+
+/* lvd_blk_configfs.c */
+void lvd_blk_configfs_release(struct lvd_blk_domain *bd);
+unsigned long lvd_glue_configfs_register_subsystem(struct lvd_domain *d,
+						   const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_configfs_unregister_subsystem(struct lvd_domain *d,
+						     const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_config_group_init(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_config_group_init_type_name(struct lvd_domain *d,
+						   const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_config_item_put(struct lvd_domain *d,
+				       const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_badblocks_init(struct lvd_domain *d,
+				      const unsigned long args[LVD_DOMAIN_ARGS]);
+unsigned long lvd_glue_badblocks_exit(struct lvd_domain *d,
+				      const unsigned long args[LVD_DOMAIN_ARGS]);
+
+#endif /* _DRIVERS_LVD_BLOCK_LVD_BLK_H */

@@ -1,0 +1,400 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Disks of isolated block drivers, and their block majors.
+ *
+ * blk_mq_alloc_disk() glue makes the kernel's disk and queue with the
+ * kernel's copy of the driver's tag set, and gives the driver shadows: a
+ * struct gendisk whose queue is a shadow struct request_queue, with the
+ * queuedata the driver passed. The driver fills the shadow gendisk as it
+ * would the kernel's; device_add_disk() glue takes from it, checked, the
+ * major (one the domain registered), minors, name and flags, and adds the
+ * kernel's disk. The kernel's disk has block_device_operations of the
+ * glue's, owned by the driver's module: the glue carries none of a
+ * driver's own block_device_operations yet, and refuses a disk that has
+ * any. Block majors are dynamic only.
+ */
+
+#include <linux/blkdev.h>
+#include <linux/blk-mq.h>
+#include <linux/major.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include "lvd_blk.h"
+
+/* The most minors a disk of an isolated driver may have */
+#define LVD_BLK_MAX_MINORS	256
+
+/**
+ * struct lvd_blk_major - a block major a domain registered
+ * @major: the major
+ * @name: its name, as registered
+ * @node: on the domain's list
+ */
+struct lvd_blk_major {
+	unsigned int major;
+	char name[16];
+	struct list_head node;
+};
+
+static struct lock_class_key lvd_blk_lkclass;
+
+/* The domain's registration of @major, or NULL; under bd->lock */
+static struct lvd_blk_major *lvd_blk_major_find(struct lvd_blk_domain *bd,
+						unsigned int major)
+{
+	struct lvd_blk_major *m;
+
+	list_for_each_entry(m, &bd->majors, node)
+		if (m->major == major)
+			return m;
+	return NULL;
+}
+
+/* __register_blkdev(major, name, probe): a dynamic major, no probe */
+unsigned long lvd_glue_register_blkdev(struct lvd_domain *d,
+				       const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_blk_domain *bd = lvd_blk_domain_get(d);
+	struct lvd_blk_major *m;
+	int major;
+
+	if (!bd)
+		return -ENOMEM;
+	if (args[0] || args[2]) {
+		pr_err("%s: register_blkdev() with a fixed major or a probe refused\n",
+		       lvd_domain_name(d));
+		return -EINVAL;
+	}
+	m = kzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+	if (lvd_domain_copy_string(d, m->name, args[1], sizeof(m->name)) <= 0) {
+		kfree(m);
+		return -EINVAL;
+	}
+	major = __register_blkdev(0, m->name, NULL);
+	if (major < 0) {
+		kfree(m);
+		return major;
+	}
+	m->major = major;
+	mutex_lock(&bd->lock);
+	list_add(&m->node, &bd->majors);
+	mutex_unlock(&bd->lock);
+	return major;
+}
+
+/* unregister_blkdev(major, name): only a major of its own */
+unsigned long lvd_glue_unregister_blkdev(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
+	struct lvd_blk_major *m = NULL;
+
+	if (bd) {
+		mutex_lock(&bd->lock);
+		m = lvd_blk_major_find(bd, args[0]);
+		if (m)
+			list_del(&m->node);
+		mutex_unlock(&bd->lock);
+	}
+	if (!m) {
+		pr_err("%s: unregister_blkdev() of a major not its own refused\n",
+		       lvd_domain_name(d));
+		return 0;
+	}
+	unregister_blkdev(m->major, m->name);
+	kfree(m);
+	return 0;
+}
+
+/* The kernel's limits from the driver's, the fields a driver may set */
+static int lvd_blk_limits(struct lvd_domain *d, unsigned long dom,
+			  struct queue_limits *lim)
+{
+	struct queue_limits t;
+
+	memset(lim, 0, sizeof(*lim));
+	if (!dom)
+		return 0;
+	if (lvd_domain_copy_from(d, &t, dom, sizeof(t)))
+		return -EFAULT;
+	if (t.features & ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
+			   BLK_FEAT_ROTATIONAL)) {
+		pr_err("%s: queue features %#x not supported for isolated drivers yet (zoned devices, say)\n",
+		       lvd_domain_name(d), t.features);
+		return -EOPNOTSUPP;
+	}
+	lim->features = t.features;
+	lim->logical_block_size = t.logical_block_size;
+	lim->physical_block_size = t.physical_block_size;
+	lim->max_hw_sectors = t.max_hw_sectors;
+	lim->virt_boundary_mask = t.virt_boundary_mask;
+	lim->max_hw_discard_sectors = t.max_hw_discard_sectors;
+	return 0;
+}
+
+/* The shadows: a gendisk whose queue is a request_queue with @queuedata */
+static int lvd_blk_disk_shadows(struct lvd_domain *d, struct lvd_blk_disk *bdisk,
+				unsigned long queuedata)
+{
+	bdisk->shadow = lvd_domain_alloc(d, sizeof(struct gendisk));
+	bdisk->shadow_q = lvd_domain_alloc(d, sizeof(struct request_queue));
+	if (!bdisk->shadow || !bdisk->shadow_q)
+		return -ENOMEM;
+	return lvd_domain_copy_to(d, bdisk->shadow + offsetof(struct gendisk, queue),
+				  &bdisk->shadow_q, sizeof(long)) ?:
+	       lvd_domain_copy_to(d, bdisk->shadow_q +
+				  offsetof(struct request_queue, queuedata),
+				  &queuedata, sizeof(long));
+}
+
+static void lvd_blk_disk_free(struct lvd_domain *d, struct lvd_blk_disk *bdisk)
+{
+	if (bdisk->shadow)
+		lvd_domain_free(d, bdisk->shadow);
+	if (bdisk->shadow_q)
+		lvd_domain_free(d, bdisk->shadow_q);
+	kfree(bdisk);
+}
+
+/* __blk_mq_alloc_disk(set, lim, queuedata, lkclass): the shadow gendisk */
+unsigned long lvd_glue_blk_mq_alloc_disk(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
+	struct lvd_blk_set *s = bd ? lvd_blk_set_find(bd, args[0]) : NULL;
+	struct lvd_blk_disk *bdisk;
+	struct queue_limits lim;
+	struct gendisk *disk;
+	int err;
+
+	if (!s)
+		return (unsigned long)ERR_PTR(-EINVAL);
+	err = lvd_blk_limits(d, args[1], &lim);
+	if (err)
+		return (unsigned long)ERR_PTR(err);
+	bdisk = kzalloc(sizeof(*bdisk), GFP_KERNEL);
+	if (!bdisk)
+		return (unsigned long)ERR_PTR(-ENOMEM);
+	bdisk->set = s;
+	err = lvd_blk_disk_shadows(d, bdisk, args[2]);
+	if (err) {
+		lvd_blk_disk_free(d, bdisk);
+		return (unsigned long)ERR_PTR(err);
+	}
+	disk = __blk_mq_alloc_disk(&s->set, &lim, bdisk, &lvd_blk_lkclass);
+	if (IS_ERR(disk)) {
+		lvd_blk_disk_free(d, bdisk);
+		return (unsigned long)disk;
+	}
+	bdisk->disk = disk;
+	mutex_lock(&bd->lock);
+	s->disks++;
+	list_add(&bdisk->node, &bd->disks);
+	mutex_unlock(&bd->lock);
+	return bdisk->shadow;
+}
+
+/* The domain's disk named by its shadow @shadow; under bd->lock */
+static struct lvd_blk_disk *lvd_blk_disk_find(struct lvd_blk_domain *bd,
+					      unsigned long shadow)
+{
+	struct lvd_blk_disk *bdisk;
+
+	list_for_each_entry(bdisk, &bd->disks, node)
+		if (bdisk->shadow == shadow)
+			return bdisk;
+	return NULL;
+}
+
+/* The owner of the driver's block_device_operations; none of their ops */
+static int lvd_blk_fops(struct lvd_blk_domain *bd, unsigned long dom_fops)
+{
+	struct lvd_domain *d = bd->d;
+	struct block_device_operations fops;
+	struct module *mod;
+	unsigned long p;
+	size_t off;
+
+	if (lvd_domain_copy_from(d, &fops, dom_fops, sizeof(fops)))
+		return -EFAULT;
+	for (off = 0; off < sizeof(fops); off += sizeof(p)) {
+		memcpy(&p, (char *)&fops + off, sizeof(p));
+		if (p && off != offsetof(struct block_device_operations, owner)) {
+			pr_err("%s: its block_device_operations have ops the glue does not carry yet\n",
+			       lvd_domain_name(d));
+			return -EOPNOTSUPP;
+		}
+	}
+	if (bd->fops.owner)
+		return 0;
+	guard(rcu)();
+	mod = __module_address((unsigned long)fops.owner);
+	if (mod && !strcmp(mod->name, lvd_domain_name(d)))
+		bd->fops.owner = mod;
+	return 0;
+}
+
+/* The kernel's disk takes from the driver's shadow what it may set */
+static int lvd_blk_disk_take(struct lvd_blk_domain *bd,
+			     struct lvd_blk_disk *bdisk)
+{
+	struct lvd_domain *d = bd->d;
+	struct gendisk *img, *disk = bdisk->disk;
+	int err = -EINVAL;
+
+	img = kmalloc(sizeof(*img), GFP_KERNEL);
+	if (!img)
+		return -ENOMEM;
+	if (lvd_domain_copy_from(d, img, bdisk->shadow, sizeof(*img))) {
+		err = -EFAULT;
+		goto out;
+	}
+	if (!lvd_blk_major_find(bd, img->major) || img->first_minor < 0 ||
+	    img->minors < 1 || img->minors > LVD_BLK_MAX_MINORS ||
+	    img->first_minor > MINORMASK - img->minors ||
+	    strnlen(img->disk_name, DISK_NAME_LEN) == DISK_NAME_LEN ||
+	    !img->disk_name[0] || strchr(img->disk_name, '/')) {
+		pr_err("%s: a disk with a major not its own, bad minors or a bad name refused\n",
+		       lvd_domain_name(d));
+		goto out;
+	}
+	err = lvd_blk_fops(bd, (unsigned long)img->fops);
+	if (err)
+		goto out;
+	disk->major = img->major;
+	disk->first_minor = img->first_minor;
+	disk->minors = img->minors;
+	disk->flags |= img->flags & GENHD_FL_NO_PART;
+	memcpy(disk->disk_name, img->disk_name, DISK_NAME_LEN);
+	disk->fops = &bd->fops;
+	disk->private_data = bdisk;
+out:
+	kfree(img);
+	return err;
+}
+
+/* device_add_disk(parent, disk, groups): no parent, no groups */
+unsigned long lvd_glue_device_add_disk(struct lvd_domain *d,
+				       const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
+	struct lvd_blk_disk *bdisk;
+	int err = -EINVAL;
+
+	if (!bd || args[0] || args[2])
+		return -EINVAL;
+	mutex_lock(&bd->lock);
+	bdisk = lvd_blk_disk_find(bd, args[1]);
+	if (bdisk && !bdisk->added) {
+		err = lvd_blk_disk_take(bd, bdisk);
+		if (!err)
+			err = device_add_disk(NULL, bdisk->disk, NULL);
+		bdisk->added = !err;
+	}
+	mutex_unlock(&bd->lock);
+	return err;
+}
+
+/* Take down a disk: the kernel's del_gendisk() once, if it was added */
+static void lvd_blk_disk_del(struct lvd_blk_disk *bdisk)
+{
+	if (bdisk->added)
+		del_gendisk(bdisk->disk);
+	bdisk->added = false;
+}
+
+/* The kernel's put_disk(), then the glue forgets the disk; under bd->lock */
+static void lvd_blk_disk_put(struct lvd_blk_domain *bd,
+			     struct lvd_blk_disk *bdisk)
+{
+	lvd_blk_disk_del(bdisk);
+	put_disk(bdisk->disk);
+	bdisk->set->disks--;
+	list_del(&bdisk->node);
+	lvd_blk_disk_free(bd->d, bdisk);
+}
+
+/* @fn on the domain's disk named by its shadow @shadow, if it has one */
+static unsigned long lvd_blk_disk_apply(struct lvd_domain *d,
+					unsigned long shadow,
+					void (*fn)(struct lvd_blk_domain *bd,
+						   struct lvd_blk_disk *bdisk,
+						   unsigned long arg),
+					unsigned long arg)
+{
+	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
+	struct lvd_blk_disk *bdisk;
+
+	if (!bd)
+		return 0;
+	mutex_lock(&bd->lock);
+	bdisk = lvd_blk_disk_find(bd, shadow);
+	if (bdisk)
+		fn(bd, bdisk, arg);
+	mutex_unlock(&bd->lock);
+	return 0;
+}
+
+static void lvd_blk_disk_del_one(struct lvd_blk_domain *bd,
+				 struct lvd_blk_disk *bdisk, unsigned long arg)
+{
+	lvd_blk_disk_del(bdisk);
+}
+
+static void lvd_blk_disk_put_one(struct lvd_blk_domain *bd,
+				 struct lvd_blk_disk *bdisk, unsigned long arg)
+{
+	lvd_blk_disk_put(bd, bdisk);
+}
+
+static void lvd_blk_disk_set_capacity(struct lvd_blk_domain *bd,
+				      struct lvd_blk_disk *bdisk,
+				      unsigned long sectors)
+{
+	set_capacity(bdisk->disk, sectors);
+}
+
+/* del_gendisk(disk) */
+unsigned long lvd_glue_del_gendisk(struct lvd_domain *d,
+				   const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_blk_disk_apply(d, args[0], lvd_blk_disk_del_one, 0);
+}
+
+/* put_disk(disk): a disk still added is deleted first */
+unsigned long lvd_glue_put_disk(struct lvd_domain *d,
+				const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_blk_disk_apply(d, args[0], lvd_blk_disk_put_one, 0);
+}
+
+/* set_capacity(disk, sectors) */
+unsigned long lvd_glue_set_capacity(struct lvd_domain *d,
+				    const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_blk_disk_apply(d, args[0], lvd_blk_disk_set_capacity,
+				  args[1]);
+}
+
+/**
+ * lvd_blk_disk_release() - take down the disks and majors a domain left
+ * @bd: the domain, whose module is going
+ */
+void lvd_blk_disk_release(struct lvd_blk_domain *bd)
+{
+	struct lvd_blk_disk *bdisk, *nd;
+	struct lvd_blk_major *m, *nm;
+
+	mutex_lock(&bd->lock);
+	list_for_each_entry_safe(bdisk, nd, &bd->disks, node)
+		lvd_blk_disk_put(bd, bdisk);
+	list_for_each_entry_safe(m, nm, &bd->majors, node) {
+		unregister_blkdev(m->major, m->name);
+		list_del(&m->node);
+		kfree(m);
+	}
+	mutex_unlock(&bd->lock);
+}
