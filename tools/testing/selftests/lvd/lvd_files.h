@@ -112,4 +112,25 @@ static inline int loaded(const char *module)
 	return access(path, F_OK) == 0;
 }
 
+/* Whether @dir@obj exists (SYS_NET "dummy0", say) */
+static inline int sys_exists(const char *dir, const char *obj)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s%s", dir, obj);
+	return access(path, F_OK) == 0;
+}
+
+/* A number from @dir@obj/@file, or -1 */
+static inline long long sys_value(const char *dir, const char *obj,
+				  const char *file)
+{
+	char path[160], buf[64];
+
+	snprintf(path, sizeof(path), "%s%s/%s", dir, obj, file);
+	if (read_text(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	return strtoll(buf, NULL, 0);
+}
+
 #endif /* _LVD_FILES_H */

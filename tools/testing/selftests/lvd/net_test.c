@@ -41,21 +41,13 @@
 
 static int dev_exists(const char *dev)
 {
-	char path[128];
-
-	snprintf(path, sizeof(path), SYS_NET "%s", dev);
-	return access(path, F_OK) == 0;
+	return sys_exists(SYS_NET, dev);
 }
 
 /* A number from /sys/class/net/@dev/@file, or -1 */
 static long long dev_value(const char *dev, const char *file)
 {
-	char path[128], buf[64];
-
-	snprintf(path, sizeof(path), SYS_NET "%s/%s", dev, file);
-	if (read_text(path, buf, sizeof(buf)) <= 0)
-		return -1;
-	return strtoll(buf, NULL, 0);
+	return sys_value(SYS_NET, dev, file);
 }
 
 /* Bring @dev up: 0 or -errno */

@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A real block driver isolated: null_blk (drivers/block/null_blk/,
+ * unchanged), built to run in an LVD domain
+ * (CONFIG_BLK_DEV_NULL_BLK_LVD_ISOLATED), loaded with modprobe. Its
+ * parameters are parsed by its own code in the domain where they are its
+ * own type (irqmode, queue_mode); its disks are made through the block
+ * glue; direct I/O reaches its queue_rq in the domain on each request's
+ * shadow and completes inline (irqmode=0), through the block softirq and
+ * its complete (irqmode=1) or from an hrtimer (irqmode=2); it unloads and
+ * loads again; a fault in it in the middle of I/O fails the requests it
+ * holds, and nothing hangs.
+ *
+ * Needs the hypervisor: run with LVD_EXPECT=available.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "lvd_domain_faults.h"
+#include "lvd_files.h"
+
+#define IO_SIZE		4096
+#define SYS_BLOCK	"/sys/block/"
+
+static int disk_exists(const char *disk)
+{
+	return sys_exists(SYS_BLOCK, disk);
+}
+
+/* A number from /sys/block/@disk/@file, or -1 */
+static long long disk_value(const char *disk, const char *file)
+{
+	return sys_value(SYS_BLOCK, disk, file);
+}
+
+/*
+ * @n direct reads (or writes) of IO_SIZE bytes at queue depth 1 from
+ * /dev/@disk, at offsets spread over its first MiB: how many succeeded, or
+ * -errno of the first that failed.
+ */
+static int direct_io(const char *disk, int n, int write)
+{
+	char path[64];
+	void *buf;
+	int fd, i, done = 0;
+	ssize_t r;
+
+	snprintf(path, sizeof(path), "/dev/%s", disk);
+	fd = open(path, (write ? O_WRONLY : O_RDONLY) | O_DIRECT);
+	if (fd < 0)
+		return -errno;
+	if (posix_memalign(&buf, IO_SIZE, IO_SIZE)) {
+		close(fd);
+		return -ENOMEM;
+	}
+	memset(buf, 0x5a, IO_SIZE);
+	for (i = 0; i < n; i++) {
+		off_t off = (off_t)(i % 256) * IO_SIZE;
+
+		r = write ? pwrite(fd, buf, IO_SIZE, off) :
+			    pread(fd, buf, IO_SIZE, off);
+		if (r != IO_SIZE) {
+			done = r < 0 ? -errno : -EIO;
+			break;
+		}
+		done++;
+	}
+	free(buf);
+	close(fd);
+	return done;
+}
+
+/* @tasks processes each doing @n direct reads: how many of them did all */
+static int direct_io_tasks(const char *disk, int tasks, int n)
+{
+	int i, status, ok = 0;
+
+	for (i = 0; i < tasks; i++)
+		if (!fork())
+			_exit(direct_io(disk, n, i & 1) == n ? 0 : 1);
+	for (i = 0; i < tasks; i++)
+		if (wait(&status) > 0 && WIFEXITED(status) &&
+		    !WEXITSTATUS(status))
+			ok++;
+	return ok;
+}
+
+static int load(const char *params)
+{
+	char cmd[256];
+
+	if (loaded("null_blk") && system("rmmod null_blk"))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "modprobe null_blk %s", params);
+	return system(cmd);
+}
+
+FIXTURE(blk) {
+	char buf[256];
+};
+
+FIXTURE_SETUP(blk)
+{
+	if (!hv_expected())
+		SKIP(return, "no VMX, or lvd=off: no domains");
+	ASSERT_EQ(0, system("dmesg -c > /dev/null"));
+	ASSERT_EQ(0, load(""));
+}
+
+FIXTURE_TEARDOWN(blk)
+{
+	if (loaded("null_blk"))
+		system("rmmod null_blk");
+}
+
+/* Isolated in a domain of its own, with its disk of the default size */
+TEST_F(blk, null_blk_loads_isolated_with_its_disk)
+{
+	ASSERT_TRUE(logged("lvd: null_blk: isolated in domain"));
+	ASSERT_TRUE(logged("null_blk: disk nullb0 created"));
+	ASSERT_TRUE(disk_exists("nullb0"));
+	ASSERT_FALSE(disk_exists("nullb1"));
+	/* 250 GiB, gb's default, in 512-byte sectors */
+	ASSERT_EQ(250LL << 21, disk_value("nullb0", "size"));
+	ASSERT_EQ(512, disk_value("nullb0", "queue/logical_block_size"));
+}
+
+/*
+ * Direct I/O at queue depth 1 in each completion mode: inline in queue_rq
+ * (0), through the block softirq and its complete (1), from an hrtimer
+ * armed in queue_rq (2). Every request ends, with success.
+ */
+TEST_F(blk, direct_io_in_each_irqmode)
+{
+	static const char *const modes[] = {
+		"irqmode=0", "irqmode=1", "irqmode=2 completion_nsec=20000",
+	};
+	unsigned int i;
+
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(0, load(modes[i])) TH_LOG("%s", modes[i]);
+		ASSERT_EQ(64, direct_io("nullb0", 64, 0)) TH_LOG("%s", modes[i]);
+		ASSERT_EQ(64, direct_io("nullb0", 64, 1)) TH_LOG("%s", modes[i]);
+	}
+	ASSERT_FALSE(logged("refused"));
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/* Several tasks at once, on several hardware queues */
+TEST_F(blk, direct_io_from_several_tasks)
+{
+	ASSERT_EQ(0, load("submit_queues=2 hw_queue_depth=16 irqmode=1"));
+	ASSERT_EQ(4, direct_io_tasks("nullb0", 4, 50));
+	ASSERT_EQ(0, load("submit_queues=2 irqmode=2 completion_nsec=50000"));
+	ASSERT_EQ(4, direct_io_tasks("nullb0", 4, 50));
+	ASSERT_FALSE(logged("refused"));
+}
+
+/*
+ * Module parameters, of the kernel's types and of its own (irqmode,
+ * queue_mode: parsed by its code, in the domain); a value its own
+ * parser refuses fails the load and says which.
+ */
+TEST_F(blk, module_parameters)
+{
+	ASSERT_EQ(0, load("nr_devices=2 gb=1 bs=4096 irqmode=0"));
+	ASSERT_TRUE(disk_exists("nullb0"));
+	ASSERT_TRUE(disk_exists("nullb1"));
+	ASSERT_EQ(1LL << 21, disk_value("nullb1", "size"));
+	ASSERT_EQ(4096, disk_value("nullb1", "queue/logical_block_size"));
+	ASSERT_EQ(16, direct_io("nullb1", 16, 0));
+	ASSERT_NE(0, load("irqmode=7"));
+	ASSERT_TRUE(logged("parameter irqmode: its value is refused"));
+	ASSERT_FALSE(loaded("null_blk"));
+	ASSERT_NE(0, load("queue_mode=0"));
+	ASSERT_FALSE(loaded("null_blk"));
+	ASSERT_EQ(0, load(""));
+	ASSERT_EQ(8, direct_io("nullb0", 8, 0));
+}
+
+/*
+ * Its configfs subsystem is registered; devices made through configfs
+ * are not supported yet: mkdir fails and says so, nothing else changes.
+ */
+TEST_F(blk, configfs_devices_fail_clearly)
+{
+	mkdir("/sys/kernel/config", 0755);
+	if (access("/sys/kernel/config/nullb", F_OK))
+		mount("none", "/sys/kernel/config", "configfs", 0, NULL);
+	ASSERT_EQ(0, access("/sys/kernel/config/nullb", F_OK));
+	ASSERT_EQ(-1, mkdir("/sys/kernel/config/nullb/lvd0", 0755));
+	ASSERT_EQ(EOPNOTSUPP, errno);
+	ASSERT_TRUE(logged("configfs devices of isolated drivers are not supported yet"));
+	ASSERT_EQ(8, direct_io("nullb0", 8, 0));
+}
+
+/* rmmod and modprobe ten times: each time a working disk, nothing left */
+TEST_F(blk, unloads_and_loads_again)
+{
+	int i;
+
+	for (i = 0; i < 10; i++) {
+		ASSERT_EQ(0, system("rmmod null_blk"));
+		ASSERT_FALSE(disk_exists("nullb0"));
+		ASSERT_EQ(0, system("modprobe null_blk"));
+		ASSERT_EQ(4, direct_io("nullb0", 4, 0));
+	}
+}
+
+/*
+ * A fault in the driver in the middle of I/O (its domain stopped from the
+ * kernel, as an invalid opcode would): each request it holds fails, no
+ * task stays stuck, the kernel lives, rmmod removes its disk although its
+ * exit function cannot run, and a fresh load works.
+ */
+TEST_F(blk, fault_mid_io_is_contained)
+{
+	int i, status, failed = 0;
+
+	/* Requests wait 2 ms in its hrtimers: many are held at the fault */
+	ASSERT_EQ(0, load("irqmode=2 completion_nsec=2000000 submit_queues=2"));
+	ASSERT_EQ(0, system("modprobe lvd_test_hv"));
+	for (i = 0; i < 4; i++)
+		if (!fork())
+			_exit(direct_io("nullb0", 100000, i & 1) == 100000 ? 0 : 1);
+	usleep(300 * 1000);
+	ASSERT_EQ(0, write_text("/sys/kernel/debug/lvd_test/stop_module",
+				"null_blk"));
+	for (i = 0; i < 4; i++) {
+		ASSERT_LT(0, wait(&status));
+		if (WIFEXITED(status) && WEXITSTATUS(status))
+			failed++;
+	}
+	/* Every task ended, each with an I/O error */
+	ASSERT_EQ(4, failed);
+	ASSERT_TRUE(logged("(null_blk) stopped: vector 6"));
+	ASSERT_GT(0, direct_io("nullb0", 1, 0));
+	ASSERT_EQ(0, system("rmmod null_blk"));
+	ASSERT_FALSE(disk_exists("nullb0"));
+	ASSERT_EQ(0, system("modprobe null_blk"));
+	ASSERT_EQ(16, direct_io("nullb0", 16, 0));
+	ASSERT_EQ(16, direct_io("nullb0", 16, 1));
+}
+
+TEST_HARNESS_MAIN
