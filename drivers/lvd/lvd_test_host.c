@@ -350,6 +350,19 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_MUTEX_HELD] = "mutex-held",
 	[LVD_TEST_ACT_SPIN_TWICE] = "spin-twice",
 	[LVD_TEST_ACT_SPIN_SLEEP] = "spin-sleep",
+	[LVD_TEST_ACT_HRTIMER_START] = "hrtimer-start",
+	[LVD_TEST_ACT_TIMERS_READ] = "timers-read",
+	[LVD_TEST_ACT_HRTIMER_CANCEL] = "hrtimer-cancel",
+	[LVD_TEST_ACT_TIMER_START] = "timer-start",
+	[LVD_TEST_ACT_TIMER_CANCEL] = "timer-cancel",
+	[LVD_TEST_ACT_WORK_QUEUE] = "work-queue",
+	[LVD_TEST_ACT_WORK_CANCEL] = "work-cancel",
+	[LVD_TEST_ACT_DWORK_QUEUE] = "dwork-queue",
+	[LVD_TEST_ACT_DWORK_CANCEL] = "dwork-cancel",
+	[LVD_TEST_ACT_TIMERS_ARM] = "timers-arm",
+	[LVD_TEST_ACT_TIMER_MISUSE] = "timer-misuse",
+	[LVD_TEST_ACT_HRTIMER_SELF_CANCEL] = "hrtimer-self-cancel",
+	[LVD_TEST_ACT_HRTIMER_FORWARD_NOW] = "hrtimer-forward-now",
 };
 
 /* The argument of an act: kernel memory for the attacks that need some */
@@ -540,6 +553,38 @@ static bool lvd_th_locks(const char *name, unsigned long arg)
 	return true;
 }
 
+/*
+ * The driver's timers and work armed (each in @arg ms, and a work item
+ * asleep for 20 s in it), then its domain stopped halfway: after twice
+ * that time, none of its callbacks has counted (its counts read from its
+ * memory), and the sleeping one did not go on.
+ */
+static bool lvd_th_timers(const char *name, unsigned long arg)
+{
+	struct lvd_test_timer_counts c = { };
+	struct lvd_domain_fault fault;
+	struct lvd_domain *d;
+	int err, copied = -ENOENT;
+	long at = 0;
+
+	if (strcmp(name, "timers-stop"))
+		return false;
+	err = lvd_th_call(LVD_TEST_ACT_TIMERS_ARM, arg, &at, &fault);
+	msleep(arg / 2);
+	spin_lock(&lvd_th_lock);
+	d = lvd_th.d;
+	spin_unlock(&lvd_th_lock);
+	if (d)
+		lvd_domain_stop_now(d);
+	msleep(arg * 2);
+	if (d && !err)
+		copied = lvd_domain_copy_from(d, &c, at, sizeof(c));
+	snprintf(lvd_th_result, sizeof(lvd_th_result),
+		 "err %d copied %d fired %lu %lu %lu", err, copied, c.hrtimer,
+		 c.timer, c.work);
+	return true;
+}
+
 /* Another domain, whose index the driver may try to VMFUNC to */
 static void lvd_th_vmfunc_other(void)
 {
@@ -589,7 +634,7 @@ static ssize_t lvd_th_act_write(struct file *file, const char __user *ubuf,
 	if (sscanf(buf, "%31s %lu", name, &arg) < 1)
 		return -EINVAL;
 	mutex_lock(&lvd_th_act_lock);
-	if (lvd_th_locks(name, arg)) {
+	if (lvd_th_locks(name, arg) || lvd_th_timers(name, arg)) {
 		mutex_unlock(&lvd_th_act_lock);
 		return len;
 	}

@@ -87,7 +87,33 @@ enum lvd_test_act {
 	LVD_TEST_ACT_MUTEX_HELD,	/* returns holding a mutex */
 	LVD_TEST_ACT_SPIN_TWICE,	/* spin_lock() of a lock it holds */
 	LVD_TEST_ACT_SPIN_SLEEP,	/* msleep() under spin_lock_irqsave() */
+	/* Its timers and work items, in its heap (glue/glue_timer.c) */
+	LVD_TEST_ACT_HRTIMER_START,	/* fires arg times, 1 ms apart */
+	LVD_TEST_ACT_TIMERS_READ,	/* fired: hrtimer + timer * 1000 + work * 10^6 */
+	LVD_TEST_ACT_HRTIMER_CANCEL,	/* armed for 10 s, cancelled: 2 + active */
+	LVD_TEST_ACT_TIMER_START,	/* timer_list in arg ms: timer_pending() */
+	LVD_TEST_ACT_TIMER_CANCEL,	/* armed for 10 s, deleted: 2 + pending */
+	LVD_TEST_ACT_WORK_QUEUE,	/* work that sleeps arg ms: queued */
+	LVD_TEST_ACT_WORK_CANCEL,	/* cancel_work_sync() of it asleep: 10 */
+	LVD_TEST_ACT_DWORK_QUEUE,	/* delayed work in arg ms: queued */
+	LVD_TEST_ACT_DWORK_CANCEL,	/* in 10 s, cancelled: 1 */
+	LVD_TEST_ACT_TIMERS_ARM,	/* each in arg ms: its struct lvd_test_timer_counts */
+	LVD_TEST_ACT_TIMER_MISUSE,	/* arg 0-2: a part; 0 if all refused */
+	LVD_TEST_ACT_HRTIMER_SELF_CANCEL, /* its callback cancels itself */
+	LVD_TEST_ACT_HRTIMER_FORWARD_NOW, /* its callback: hrtimer_forward_now() */
 	LVD_TEST_NR_ACTS
+};
+
+/**
+ * struct lvd_test_timer_counts - how often the driver's callbacks ran
+ * @hrtimer: its hrtimer's
+ * @timer: its timer_list's
+ * @work: its work items' (a sleeping one counts once it woke)
+ */
+struct lvd_test_timer_counts {
+	unsigned long hrtimer;
+	unsigned long timer;
+	unsigned long work;
 };
 
 /**

@@ -13,12 +13,15 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/hrtimer.h>
 #include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
+#include <linux/timer.h>
+#include <linux/workqueue.h>
 #include <lvd/test_driver.h>
 #if IS_ENABLED(CONFIG_NET)
 #include <linux/netdevice.h>
@@ -45,6 +48,22 @@ static struct lvd_td_locks {
 	struct completion done;
 	unsigned long count;
 } *lvd_td_locks;
+
+/* Its timers and work items, in its heap, and what became of them */
+static struct lvd_td_timers {
+	struct hrtimer hr;
+	struct hrtimer spare;		/* never set up */
+	struct timer_list timer;
+	struct timer_list spare_timer;	/* never set up */
+	struct work_struct work;
+	struct work_struct spare_work;	/* never queued */
+	struct delayed_work dwork;
+	struct lvd_test_timer_counts counts;
+	unsigned long hr_limit;		/* the count its hrtimer stops at */
+	unsigned long hr_how;		/* an act its callback does */
+	unsigned long work_ms;		/* how long its work sleeps */
+	unsigned long work_started;
+} *lvd_td_timers;
 
 /* The legal acts, and misuse of the glue that the glue must refuse */
 static long lvd_td_work(unsigned long act, unsigned long arg);
@@ -416,6 +435,196 @@ static long lvd_td_locks_act(unsigned long act, unsigned long arg)
 	}
 }
 
+/* Its hrtimer: counts, and goes on 1 ms later until the limit */
+static enum hrtimer_restart lvd_td_hr_fn(struct hrtimer *hr)
+{
+	struct lvd_td_timers *t = container_of(hr, struct lvd_td_timers, hr);
+	unsigned long n = READ_ONCE(t->counts.hrtimer) + 1;
+
+	WRITE_ONCE(t->counts.hrtimer, n);
+	if (t->hr_how == LVD_TEST_ACT_HRTIMER_SELF_CANCEL) {
+		hrtimer_cancel(hr);
+	} else if (t->hr_how == LVD_TEST_ACT_HRTIMER_FORWARD_NOW) {
+		hrtimer_forward_now(hr, ms_to_ktime(1));
+		return HRTIMER_RESTART;
+	}
+	if (n >= t->hr_limit)
+		return HRTIMER_NORESTART;
+	hrtimer_forward(hr, ktime_get(), ms_to_ktime(1));
+	return HRTIMER_RESTART;
+}
+
+static void lvd_td_timer_fn(struct timer_list *timer)
+{
+	struct lvd_td_timers *t = from_timer(t, timer, timer);
+
+	WRITE_ONCE(t->counts.timer, t->counts.timer + 1);
+}
+
+/* Its work: sleeps, then counts */
+static void lvd_td_work_fn(struct work_struct *work)
+{
+	struct lvd_td_timers *t = container_of(work, struct lvd_td_timers, work);
+
+	WRITE_ONCE(t->work_started, 1);
+	msleep(t->work_ms);
+	WRITE_ONCE(t->counts.work, t->counts.work + 1);
+}
+
+static void lvd_td_dwork_fn(struct work_struct *work)
+{
+	struct lvd_td_timers *t = container_of(work, struct lvd_td_timers,
+					       dwork.work);
+
+	WRITE_ONCE(t->counts.work, t->counts.work + 1);
+}
+
+/* Arm its hrtimer in @ms, to fire @times, its callback doing @how */
+static void lvd_td_hr_arm(struct lvd_td_timers *t, unsigned long ms,
+			  unsigned long times, unsigned long how)
+{
+	hrtimer_init(&t->hr, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	t->hr.function = lvd_td_hr_fn;
+	t->hr_how = how;
+	t->hr_limit = READ_ONCE(t->counts.hrtimer) + times;
+	hrtimer_start(&t->hr, ms_to_ktime(ms), HRTIMER_MODE_REL);
+}
+
+/* Its timer_list, set up and armed for @ms: what timer_pending() says */
+static long lvd_td_timer_arm(struct lvd_td_timers *t, unsigned long ms)
+{
+	timer_setup(&t->timer, lvd_td_timer_fn, 0);
+	mod_timer(&t->timer, jiffies + ms * HZ / 1000);
+	return timer_pending(&t->timer);
+}
+
+/* Its work, sleeping @ms once it runs, queued: whether it was not already */
+static bool lvd_td_work_queue(struct lvd_td_timers *t, unsigned long ms)
+{
+	t->work_ms = ms;
+	WRITE_ONCE(t->work_started, 0);
+	INIT_WORK(&t->work, lvd_td_work_fn);
+	return schedule_work(&t->work);
+}
+
+/* Timers and work misused (@part 0-2): 0 when each was refused */
+static long lvd_td_timer_misuse(struct lvd_td_timers *t, unsigned long part)
+{
+	void *kernel = (void *)(PAGE_OFFSET + PAGE_SIZE);	/* kernel memory */
+	unsigned long fired = READ_ONCE(t->counts.hrtimer);
+	long r = 0;
+
+	switch (part) {
+	case 0:	/* never set up, queued nor initialised */
+		t->spare.function = lvd_td_hr_fn;
+		hrtimer_start(&t->spare, ms_to_ktime(1), HRTIMER_MODE_REL);
+		r |= hrtimer_cancel(&t->spare);
+		r |= hrtimer_active(&t->spare) << 1;
+		r |= mod_timer(&t->spare_timer, jiffies) << 2;
+		r |= del_timer_sync(&t->spare_timer) << 3;
+		r |= cancel_work_sync(&t->spare_work) << 4;
+		/* armed, and set up again: refused, it stays armed */
+		lvd_td_hr_arm(t, 10000, 1, 0);
+		hrtimer_init(&t->hr, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		r |= !hrtimer_active(&t->hr) << 5;
+		r |= hrtimer_forward(&t->hr, ktime_get(), ms_to_ktime(1)) << 6;
+		r |= !hrtimer_cancel(&t->hr) << 7;
+		break;
+	case 1:	/* in kernel memory, its read-only data, forged */
+		hrtimer_init(kernel, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		hrtimer_start(kernel, ms_to_ktime(1), HRTIMER_MODE_REL);
+		r |= hrtimer_cancel(kernel);
+		hrtimer_init((struct hrtimer *)lvd_td_name, CLOCK_MONOTONIC,
+			     HRTIMER_MODE_REL);
+		timer_setup((struct timer_list *)0x1000, lvd_td_timer_fn, 0);
+		r |= mod_timer(kernel, jiffies) << 1;
+		r |= schedule_work(kernel) << 2;
+		r |= schedule_work((struct work_struct *)0x1000) << 3;
+		r |= cancel_work_sync(kernel) << 4;
+		r |= queue_work(kernel, &t->spare_work) << 5;
+		break;
+	default: /* callbacks that are not its code */
+		hrtimer_init(&t->spare, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+		t->spare.function = (void *)lvd_td_data_code;
+		hrtimer_start(&t->spare, ms_to_ktime(1), HRTIMER_MODE_REL);
+		r |= hrtimer_active(&t->spare);
+		t->spare.function = (void *)kernel;
+		hrtimer_start(&t->spare, ms_to_ktime(1), HRTIMER_MODE_REL);
+		r |= hrtimer_active(&t->spare) << 1;
+		timer_setup(&t->spare_timer, (void *)lvd_td_data_code, 0);
+		r |= mod_timer(&t->spare_timer, jiffies) << 2;
+		INIT_WORK(&t->spare_work, (void *)kernel);
+		r |= schedule_work(&t->spare_work) << 3;
+		hrtimer_init(&t->spare, CLOCK_MONOTONIC | 0x100, HRTIMER_MODE_REL);
+		msleep(20);
+		r |= (READ_ONCE(t->counts.hrtimer) != fired) << 4;
+	}
+	return r;
+}
+
+/* Its timers and work items, made at first use */
+static long lvd_td_timers_act(unsigned long act, unsigned long arg)
+{
+	struct lvd_td_timers *t = lvd_td_timers;
+	unsigned long before, i;
+	long r;
+
+	if (!t) {
+		t = kzalloc(sizeof(*t), GFP_KERNEL);
+		if (!t)
+			return -ENOMEM;
+		lvd_td_timers = t;
+	}
+	switch (act) {
+	case LVD_TEST_ACT_HRTIMER_START:
+		lvd_td_hr_arm(t, 1, arg, 0);
+		return 0;
+	case LVD_TEST_ACT_TIMERS_READ:
+		return READ_ONCE(t->counts.hrtimer) +
+		       READ_ONCE(t->counts.timer) * 1000 +
+		       READ_ONCE(t->counts.work) * 1000000;
+	case LVD_TEST_ACT_HRTIMER_CANCEL:
+		lvd_td_hr_arm(t, 10000, 1, 0);
+		r = hrtimer_cancel(&t->hr) << 1;
+		return r | hrtimer_active(&t->hr);
+	case LVD_TEST_ACT_TIMER_START:
+		return lvd_td_timer_arm(t, arg);
+	case LVD_TEST_ACT_TIMER_CANCEL:
+		lvd_td_timer_arm(t, 10000);
+		r = del_timer_sync(&t->timer) << 1;
+		return r | timer_pending(&t->timer);
+	case LVD_TEST_ACT_WORK_QUEUE:
+		return lvd_td_work_queue(t, arg);
+	case LVD_TEST_ACT_WORK_CANCEL:
+		before = READ_ONCE(t->counts.work);
+		lvd_td_work_queue(t, 300);
+		for (i = 0; i < 100 && !READ_ONCE(t->work_started); i++)
+			msleep(20);
+		r = cancel_work_sync(&t->work);
+		return (READ_ONCE(t->counts.work) - before) * 10 + r;
+	case LVD_TEST_ACT_DWORK_QUEUE:
+		INIT_DELAYED_WORK(&t->dwork, lvd_td_dwork_fn);
+		return schedule_delayed_work(&t->dwork, arg * HZ / 1000);
+	case LVD_TEST_ACT_DWORK_CANCEL:
+		INIT_DELAYED_WORK(&t->dwork, lvd_td_dwork_fn);
+		schedule_delayed_work(&t->dwork, 10 * HZ);
+		return cancel_delayed_work_sync(&t->dwork);
+	case LVD_TEST_ACT_TIMERS_ARM:
+		lvd_td_hr_arm(t, arg, 1, 0);
+		lvd_td_timer_arm(t, arg);
+		INIT_DELAYED_WORK(&t->dwork, lvd_td_dwork_fn);
+		schedule_delayed_work(&t->dwork, arg * HZ / 1000);
+		lvd_td_work_queue(t, 20000);
+		return (long)&t->counts;
+	case LVD_TEST_ACT_TIMER_MISUSE:
+		return lvd_td_timer_misuse(t, arg);
+	default: /* a callback that stops it, while it sleeps */
+		lvd_td_hr_arm(t, 1, 2, act);
+		msleep(2000);
+		return 0;
+	}
+}
+
 /* Time and the kernel's values, as driver code uses them */
 static long lvd_td_kernel_values(unsigned long act, unsigned long arg)
 {
@@ -490,6 +699,8 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		return lvd_td_net_rtnl(act);
 	case LVD_TEST_ACT_LOCK_COUNT ... LVD_TEST_ACT_SPIN_SLEEP:
 		return lvd_td_locks_act(act, arg);
+	case LVD_TEST_ACT_HRTIMER_START ... LVD_TEST_ACT_HRTIMER_FORWARD_NOW:
+		return lvd_td_timers_act(act, arg);
 	default:
 		return lvd_td_attack(act, arg);
 	}
@@ -634,6 +845,8 @@ static void __exit lvd_td_exit(void)
 {
 	lvd_test_driver_unregister(lvd_td_handle);
 	kfree(lvd_td_locks);
+	/* Its timers are cancelled as it goes: not here, to show that they are */
+	kfree(lvd_td_timers);
 }
 module_exit(lvd_td_exit);
 

@@ -164,6 +164,7 @@ struct lvd_domain *lvd_domain_create(void)
 	spin_lock_init(&d->holds_lock);
 	INIT_LIST_HEAD(&d->holds);
 	xa_init(&d->locks);
+	xa_init(&d->timers);
 	INIT_LIST_HEAD(&d->pt.tables);
 	index = lvd_domain_hypercall(LVD_HC_DOMAIN_CREATE, 0, 0, 0);
 	if (index < 0) {
@@ -382,6 +383,8 @@ void lvd_domain_destroy(struct lvd_domain *d)
 	/* Tasks asleep in lvd_domain_wait() go back to their calls. */
 	wake_up_all(&d->stop_wq);
 	synchronize_srcu(&lvd_domain_srcu);
+	/* Nothing of its stays armed: a callback running now calls nothing */
+	lvd_domain_timers_destroy(d);
 	lvd_domain_free_ept(d->index);
 	lvd_domain_locks_destroy(d);
 	lvd_domain_heap_destroy(d->heap);

@@ -102,6 +102,7 @@ static void lvd_domain_stop(struct lvd_domain *d, unsigned int why,
 	for_each_cpu(other, &d->inside)
 		if (other != cpu)
 			arch_smp_send_reschedule(other);
+	lvd_domain_timers_stop(d);
 	wake_up_all(&d->stop_wq);
 }
 

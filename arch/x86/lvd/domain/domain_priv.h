@@ -8,11 +8,14 @@
 
 #include <linux/atomic.h>
 #include <linux/cpumask.h>
+#include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/srcu.h>
+#include <linux/timer.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 #include <lvd/domain.h>
 #include "domain/domain_pt.h"
@@ -70,6 +73,9 @@ struct lvd_domain_stack {
  * @locks: the kernel's shadows of its locks, by their address in it
  *	(domain_lock.c)
  * @nr_locks: how many
+ * @timers: the kernel's shadows of its timers and work items, by their
+ *	address in it (domain_timer.c)
+ * @nr_timers: how many
  */
 struct lvd_domain {
 	unsigned int index;
@@ -95,6 +101,8 @@ struct lvd_domain {
 	struct list_head holds;
 	struct xarray locks;
 	atomic_t nr_locks;
+	struct xarray timers;
+	atomic_t nr_timers;
 };
 
 unsigned int lvd_domain_holds_release(struct lvd_domain *d);
@@ -133,6 +141,59 @@ struct lvd_domain_lock *lvd_domain_lock_get(struct lvd_domain *d,
 					    unsigned long addr,
 					    unsigned int kind, size_t size);
 void lvd_domain_locks_destroy(struct lvd_domain *d);
+
+/* What a shadow timer was last set up as in the domain */
+enum lvd_domain_timer_kind {
+	LVD_DOMAIN_TIMER_HR = 1,	/* struct hrtimer */
+	LVD_DOMAIN_TIMER_LIST,		/* struct timer_list */
+	LVD_DOMAIN_TIMER_WORK,		/* struct work_struct */
+	LVD_DOMAIN_TIMER_DWORK,		/* struct delayed_work */
+};
+
+/**
+ * struct lvd_domain_timer - the kernel's shadow of a timer or work item
+ *	in a domain
+ * @d: the domain
+ * @addr: the domain's object's address there
+ * @lock: serialises the glue's changes to the kernel objects below
+ * @kind: what the domain last set it up as (enum lvd_domain_timer_kind)
+ * @fn: the domain's callback, bound (lvd_domain_fn_bind()), or 0
+ * @firing: the CPU (plus one) whose callback is in the domain now, or 0
+ * @worker: the task whose work callback is in the domain now, or NULL
+ * @canceling: cancels that wait: the domain may not queue it meanwhile
+ * @queued: how often the glue queued the work item (or armed the delayed
+ *	work) and the kernel took it
+ * @finished: how many of those have run, or were cancelled before
+ * @expires: the hrtimer's expiry when its callback began
+ * @hr: the kernel's hrtimer
+ * @tl: the kernel's timer_list
+ * @dw: the kernel's work item (@dw.work) and delayed work
+ *
+ * The kernel objects run the glue's functions, which call @fn in the
+ * domain with @addr; none of them is ever in the domain's memory.
+ */
+struct lvd_domain_timer {
+	struct lvd_domain *d;
+	unsigned long addr;
+	spinlock_t lock;	/* serialises changes to the kernel objects */
+	unsigned int kind;
+	unsigned long fn;
+	int firing;
+	struct task_struct *worker;
+	unsigned int canceling;
+	unsigned long queued;
+	unsigned long finished;
+	ktime_t expires;
+	struct hrtimer hr;
+	struct timer_list tl;
+	struct delayed_work dw;
+};
+
+struct lvd_domain_timer *
+lvd_domain_timer_get(struct lvd_domain *d, unsigned long addr, size_t size,
+		     void (*setup)(struct lvd_domain_timer *s));
+void lvd_domain_timers_stop(struct lvd_domain *d);
+void lvd_domain_timers_destroy(struct lvd_domain *d);
 
 /*
  * Calls in flight (domain_call.c) are read sections of it, which

@@ -8,7 +8,8 @@
  * to these symbols resolve there (glue.c). The kernel keeps the copies
  * current: jiffies at each entry into a domain (each interrupt that
  * reaches the kernel from a domain is followed by one), the online mask
- * whenever a CPU comes or goes, the rest once.
+ * whenever a CPU comes or goes, the rest once. The system workqueues a
+ * domain may name are there too, as names only (glue/glue_timer.c).
  */
 
 #include <linux/atomic.h>
@@ -31,6 +32,9 @@
  * @online: cpu_online_mask
  * @possible: cpu_possible_mask
  * @present: cpu_present_mask
+ * @wq: for system_wq and the other workqueues a domain may queue work on
+ *	(glue/glue_timer.c): not the kernel's pointers but names, each
+ *	slot's own address, which the glue knows them by
  */
 struct lvd_domain_values {
 	u64 jiffies;
@@ -42,6 +46,7 @@ struct lvd_domain_values {
 	struct cpumask online;
 	struct cpumask possible;
 	struct cpumask present;
+	unsigned long wq[8];
 };
 
 static union {
@@ -69,6 +74,14 @@ static const struct {
 	{ "__cpu_online_mask", &lvd_values.v.online },
 	{ "__cpu_possible_mask", &lvd_values.v.possible },
 	{ "__cpu_present_mask", &lvd_values.v.present },
+	{ "system_wq", &lvd_values.v.wq[0] },
+	{ "system_long_wq", &lvd_values.v.wq[1] },
+	{ "system_unbound_wq", &lvd_values.v.wq[2] },
+	{ "system_highpri_wq", &lvd_values.v.wq[3] },
+	{ "system_freezable_wq", &lvd_values.v.wq[4] },
+	{ "system_power_efficient_wq", &lvd_values.v.wq[5] },
+	{ "system_percpu_wq", &lvd_values.v.wq[6] },
+	{ "system_dfl_wq", &lvd_values.v.wq[7] },
 };
 
 /* A CPU came (online already) or goes (@cpu still online) */
@@ -103,10 +116,13 @@ static int lvd_values_cpu_down(unsigned int cpu)
 int lvd_domain_values_init(void)
 {
 	struct lvd_domain_values *v = &lvd_values.v;
+	unsigned int i;
 	int ret = 0;
 
 	mutex_lock(&lvd_values_lock);
 	if (!lvd_values_ready) {
+		for (i = 0; i < ARRAY_SIZE(v->wq); i++)
+			v->wq[i] = (unsigned long)&v->wq[i];
 		v->nr_cpu_ids = nr_cpu_ids;
 		v->page_offset_base = page_offset_base;
 		v->vmemmap_base = vmemmap_base;

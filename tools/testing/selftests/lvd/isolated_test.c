@@ -345,6 +345,136 @@ TEST_F(iso, lock_misuse_stops_the_domain)
 	ASSERT_STREQ("errs 0 0 0 count 4000040\n", self->result);
 }
 
+/* An act that went well and returned @ret, as lvd_test_host says it */
+static void done_line(char *buf, size_t size, unsigned long ret)
+{
+	snprintf(buf, size, "err 0 vector -1 cpl 0 then 0 %s ret %#lx\n",
+		 intact, ret);
+	if (!ret)	/* "%#lx" of 0 is "0", lvd_test_host's too */
+		snprintf(buf, size, "err 0 vector -1 cpl 0 then 0 %s ret 0x0\n",
+			 intact);
+}
+
+/* Have the driver do @what (@arg), expect @ret from it, then wait @ms */
+#define TIMER_ACT(what, arg, ret, ms) do {				\
+	const char *_what = (what);					\
+	unsigned long _arg = (arg);					\
+	char _want[160];						\
+									\
+	ASSERT_EQ(0, act(_what, _arg, self->result, sizeof(self->result)));\
+	done_line(_want, sizeof(_want), ret);				\
+	ASSERT_STREQ(_want, self->result) TH_LOG("act %s %lu", _what, _arg);\
+	usleep((ms) * 1000);						\
+} while (0)
+
+/*
+ * The driver's hrtimer, timer_list, work item and delayed work, all in its
+ * heap (glue/glue_timer.c): each fires into it (its counts, read by a
+ * later call: hrtimer + timer * 1000 + work * 1000000); an hrtimer that
+ * returns HRTIMER_RESTART after hrtimer_forward() fires 5 times, then
+ * stops; a cancelled one never fires; cancel_work_sync() waits for the
+ * work asleep in it (counted once). Misuse is refused, the domain goes on:
+ * timers never set up, armed timers set up again, hrtimer_forward() outside
+ * the callback, timers at kernel memory, its read-only data or a forged
+ * address, callbacks that are not its code, work on a workqueue it may not
+ * name.
+ */
+TEST_F(iso, timers_and_work_fire_cancel_and_refuse_misuse)
+{
+	unsigned long i;
+
+	TIMER_ACT("hrtimer-start", 1, 0, 200);
+	TIMER_ACT("timers-read", 0, 1, 0);
+	TIMER_ACT("hrtimer-start", 5, 0, 300);
+	TIMER_ACT("timers-read", 0, 6, 0);
+	TIMER_ACT("hrtimer-cancel", 0, 2, 100);
+	TIMER_ACT("timers-read", 0, 6, 0);
+	TIMER_ACT("timer-start", 10, 1, 300);
+	TIMER_ACT("timers-read", 0, 1006, 0);
+	TIMER_ACT("timer-cancel", 0, 2, 100);
+	TIMER_ACT("timers-read", 0, 1006, 0);
+	TIMER_ACT("work-queue", 10, 1, 300);
+	TIMER_ACT("timers-read", 0, 1001006, 0);
+	TIMER_ACT("work-cancel", 0, 10, 0);
+	TIMER_ACT("timers-read", 0, 2001006, 0);
+	TIMER_ACT("dwork-queue", 20, 1, 300);
+	TIMER_ACT("timers-read", 0, 3001006, 0);
+	TIMER_ACT("dwork-cancel", 0, 1, 100);
+	TIMER_ACT("timers-read", 0, 3001006, 0);
+	for (i = 0; i < 3; i++)
+		TIMER_ACT("timer-misuse", i, 0, 0);
+	TIMER_ACT("timers-read", 0, 3001006, 0);
+	ASSERT_TRUE(logged("hrtimer_start(0x"));
+	ASSERT_TRUE(logged("of an armed timer refused"));
+	ASSERT_TRUE(logged("outside its callback refused"));
+	ASSERT_TRUE(logged("is not its code"));
+	ASSERT_TRUE(logged("no workqueue it may use"));
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/* How long rmmod of the driver takes, in ms, or -1 */
+static long timed_rmmod(void)
+{
+	struct timespec t0, t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (system("rmmod lvd_test_driver"))
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+}
+
+/*
+ * A callback that cancels its own hrtimer (262: the kernel would wait for
+ * ever) or reads the kernel's pointers out of it, as hrtimer_forward_now()
+ * does (a page fault in the domain): the domain stops, the call asleep in
+ * it ends. Timers and work armed, a work item asleep in the driver, and
+ * the domain stopped: nothing of it runs afterwards (its counts stay 0)
+ * and the unload is quick. Armed and unloaded: the unload cancels them,
+ * nothing fires into the memory it freed, the kernel is intact and the
+ * driver works reloaded.
+ */
+TEST_F(iso, timers_and_work_end_with_the_domain)
+{
+	char want[160];
+	long ms;
+
+	ASSERT_EQ(0, act("hrtimer-self-cancel", 0, self->result,
+			 sizeof(self->result)));
+	stopped_line(want, sizeof(want), ESHUTDOWN_RET, FAULT_DEADLOCK, 3);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_TRUE(logged("hrtimer_cancel(0x"));
+	ASSERT_EQ(0, system("rmmod lvd_test_driver"));
+	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
+	ASSERT_EQ(0, act("hrtimer-forward-now", 0, self->result,
+			 sizeof(self->result)));
+	stopped_line(want, sizeof(want), ESHUTDOWN_RET, PF, 3);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_EQ(0, system("rmmod lvd_test_driver"));
+	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
+
+	ASSERT_EQ(0, act("timers-stop", 1000, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 copied 0 fired 0 0 0\n", self->result);
+	ms = timed_rmmod();
+	ASSERT_LE(0, ms);
+	EXPECT_GT(3000, ms) TH_LOG("rmmod took %ld ms", ms);
+	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
+
+	ASSERT_EQ(0, act("timers-arm", 1000, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x",
+		 intact);
+	ASSERT_EQ(0, strncmp(want, self->result, strlen(want)))
+		TH_LOG("timers-arm: %s", self->result);
+	ms = timed_rmmod();
+	ASSERT_LE(0, ms);
+	EXPECT_GT(3000, ms) TH_LOG("rmmod took %ld ms", ms);
+	sleep(2);
+	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
+	ASSERT_EQ(0, act("ping", 0, self->result, sizeof(self->result)));
+	ASSERT_STREQ("err 0 ret 1 canary intact\n", self->result);
+	ASSERT_FALSE(logged("BUG"));
+}
+
 /* The driver, unloaded and loaded again, answers. */
 static int reloaded(char *buf, size_t size)
 {
