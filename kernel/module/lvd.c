@@ -197,6 +197,28 @@ static int lvd_module_check_sections(const struct load_info *info)
 	return 0;
 }
 
+/*
+ * objtool lists the ENDBRs of functions never called indirectly, for the
+ * kernel to overwrite when the module loads (IBT sealing). A domain's code
+ * is never a target of the kernel's indirect branches, and the kernel must
+ * not write where the module's own list says: the list is emptied and not
+ * loaded, so that neither the loader relocates it nor module_finalize()
+ * walks it.
+ */
+static void lvd_module_drop_endbr_seal(struct load_info *info)
+{
+	unsigned int i;
+
+	for (i = 1; i < info->hdr->e_shnum; i++) {
+		Elf_Shdr *s = &info->sechdrs[i];
+
+		if (!strcmp(info->secstrings + s->sh_name, ".ibt_endbr_seal")) {
+			s->sh_flags &= ~SHF_ALLOC;
+			s->sh_size = 0;
+		}
+	}
+}
+
 /**
  * lvd_module_layout() - check an isolated module's sections, before layout
  * @info: the module being loaded
@@ -220,6 +242,7 @@ int lvd_module_layout(struct load_info *info, const char *tag)
 		pr_err("%s: unknown lvd=%s in modinfo\n", info->name, tag);
 		return -ENOEXEC;
 	}
+	lvd_module_drop_endbr_seal(info);
 	err = lvd_module_check_sections(info);
 	if (err)
 		return err;
