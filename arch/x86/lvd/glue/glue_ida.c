@@ -61,17 +61,18 @@ static struct lvd_ida *lvd_ida_find(struct lvd_domain *d, unsigned long va,
 static unsigned long lvd_glue_ida_alloc_range(struct lvd_domain *d,
 					      const unsigned long args[LVD_DOMAIN_ARGS])
 {
+	u32 min = args[1], max = min_t(u32, args[2], INT_MAX), id;
 	struct lvd_ida *s;
 	int err = -ENOMEM;
-	u32 id;
 
-	if ((int)args[1] < 0 || (int)args[2] < (int)args[1])
+	/* As the kernel's: max is unsigned (ida_alloc() passes ~0) */
+	if ((int)min < 0 || max < min)
 		return -EINVAL;
 	mutex_lock(&lvd_idas_lock);
 	s = lvd_ida_find(d, args[0], true);
 	if (s)
 		err = xa_alloc(&s->ids, &id, xa_mk_value(0),
-			       XA_LIMIT(args[1], args[2]), GFP_KERNEL);
+			       XA_LIMIT(min, max), GFP_KERNEL);
 	mutex_unlock(&lvd_idas_lock);
 	if (err == -EBUSY)
 		err = -ENOSPC;
