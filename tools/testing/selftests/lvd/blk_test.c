@@ -182,7 +182,9 @@ TEST_F(blk, module_parameters)
 	ASSERT_NE(0, load("irqmode=7"));
 	ASSERT_TRUE(logged("parameter irqmode: its value is refused"));
 	ASSERT_FALSE(loaded("null_blk"));
-	ASSERT_NE(0, load("queue_mode=0"));
+	/* Its own checks run in its init: the legacy path is gone */
+	ASSERT_NE(0, load("queue_mode=1"));
+	ASSERT_TRUE(logged("null_blk: legacy IO path is no longer available"));
 	ASSERT_FALSE(loaded("null_blk"));
 	ASSERT_EQ(0, load(""));
 	ASSERT_EQ(8, direct_io("nullb0", 8, 0));
