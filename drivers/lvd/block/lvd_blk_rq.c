@@ -24,19 +24,54 @@
 /* What queue_rq reads of a request: its fields up to biotail */
 #define LVD_BLK_RQ_IMAGE	offsetofend(struct request, biotail)
 
-/* Move @r from @from to @to; false when it was not in @from */
+/*
+ * A request's state word: its state in the low bits, below the number of
+ * times it was handed to the driver. The number tells a request that
+ * queue_rq still holds from the same request ended and handed over again
+ * meanwhile, by another task.
+ */
+#define LVD_BLK_RQ_STATE	0x3
+
+/* Move @r from @from to @to, whichever handover it is in */
 static bool lvd_blk_rq_move(struct lvd_blk_rq *r, int from, int to)
 {
-	return atomic_cmpxchg(&r->state, from, to) == from;
+	int old = atomic_read(&r->state);
+
+	do {
+		if ((old & LVD_BLK_RQ_STATE) != from)
+			return false;
+	} while (!atomic_try_cmpxchg(&r->state, &old,
+				     (old & ~LVD_BLK_RQ_STATE) | to));
+	return true;
 }
 
-/* End a request the driver cannot finish, if nobody else has ended it */
-static void lvd_blk_rq_fail(struct request *rq)
+/* Move @r from @from to @to, if it is still in handover @ticket */
+static bool lvd_blk_rq_move_in(struct lvd_blk_rq *r, int ticket, int from,
+			       int to)
 {
-	struct lvd_blk_rq *r = blk_mq_rq_to_pdu(rq);
+	ticket &= ~LVD_BLK_RQ_STATE;
+	return atomic_cmpxchg(&r->state, ticket | from, ticket | to) ==
+	       (ticket | from);
+}
 
-	if (lvd_blk_rq_move(r, LVD_BLK_RQ_STARTED, LVD_BLK_RQ_IDLE) ||
-	    lvd_blk_rq_move(r, LVD_BLK_RQ_COMPLETING, LVD_BLK_RQ_IDLE))
+/* Hand @r to the driver: its handover's ticket, or -1 when it is not idle */
+static int lvd_blk_rq_hand_over(struct lvd_blk_rq *r)
+{
+	int old = atomic_read(&r->state), new;
+
+	do {
+		if ((old & LVD_BLK_RQ_STATE) != LVD_BLK_RQ_IDLE)
+			return -1;
+		new = ((old + LVD_BLK_RQ_STATE + 1) & ~LVD_BLK_RQ_STATE &
+		       INT_MAX) | LVD_BLK_RQ_DRIVER;
+	} while (!atomic_try_cmpxchg(&r->state, &old, new));
+	return new;
+}
+
+/* End a request in @from that the driver cannot finish, if still there */
+static void lvd_blk_rq_fail(struct request *rq, int from)
+{
+	if (lvd_blk_rq_move(blk_mq_rq_to_pdu(rq), from, LVD_BLK_RQ_IDLE))
 		blk_mq_end_request(rq, BLK_STS_IOERR);
 }
 
@@ -67,41 +102,36 @@ static int lvd_blk_rq_project(struct lvd_domain *d, struct lvd_blk_set *s,
 }
 
 /*
- * What queue_rq's return means for the request, whatever the driver
- * did with it meanwhile: the kernel ends a request for which queue_rq
- * returns an error, so an error is passed on only for a request the
- * driver never started.
+ * What queue_rq's return means for the request it was handed (@ticket),
+ * whatever the driver did with it meanwhile: the kernel ends a request
+ * for which queue_rq returns an error, so an error is passed on only for
+ * a request the driver never started. A request the driver ended may be
+ * handed over again, by another task, before this call returns: only the
+ * same handover is touched.
  */
 static blk_status_t lvd_blk_queue_rq_done(struct lvd_blk_set *s,
-					  struct request *rq, int err,
-					  unsigned long ret)
+					  struct request *rq, int ticket,
+					  int err, unsigned long ret)
 {
 	struct lvd_blk_rq *r = blk_mq_rq_to_pdu(rq);
 	blk_status_t sts = (__force blk_status_t)(u8)ret;
 
-	if (ret > LVD_BLK_STS_MAX)
+	if (err || ret > LVD_BLK_STS_MAX)
 		sts = BLK_STS_IOERR;
-	if (err) {
-		/* The domain stopped under it */
-		if (lvd_blk_rq_move(r, LVD_BLK_RQ_DRIVER, LVD_BLK_RQ_IDLE))
-			return BLK_STS_IOERR;
-		lvd_blk_rq_fail(rq);
-		return BLK_STS_OK;
-	}
-	if (sts != BLK_STS_OK) {
-		if (lvd_blk_rq_move(r, LVD_BLK_RQ_DRIVER, LVD_BLK_RQ_IDLE))
+	if (lvd_blk_rq_move_in(r, ticket, LVD_BLK_RQ_DRIVER, LVD_BLK_RQ_IDLE)) {
+		if (sts != BLK_STS_OK)
 			return sts;
-		if (lvd_blk_rq_move(r, LVD_BLK_RQ_STARTED, LVD_BLK_RQ_IDLE))
-			blk_mq_end_request(rq, sts);
-		return BLK_STS_OK;
-	}
-	/* Accepted but never started: nothing would ever end it */
-	if (lvd_blk_rq_move(r, LVD_BLK_RQ_DRIVER, LVD_BLK_RQ_IDLE)) {
+		/* Accepted but never started: nothing would ever end it */
 		pr_err_ratelimited("%s: queue_rq accepted a request it did not start\n",
 				   lvd_domain_name(s->bd->d));
 		blk_mq_start_request(rq);
 		blk_mq_end_request(rq, BLK_STS_IOERR);
+		return BLK_STS_OK;
 	}
+	/* Started and failed, or the domain stopped under it: it ends here */
+	if (sts != BLK_STS_OK &&
+	    lvd_blk_rq_move_in(r, ticket, LVD_BLK_RQ_STARTED, LVD_BLK_RQ_IDLE))
+		blk_mq_end_request(rq, sts);
 	return BLK_STS_OK;
 }
 
@@ -121,15 +151,16 @@ blk_status_t lvd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,
 	struct request *rq = bd->rq;
 	struct lvd_blk_rq *r = blk_mq_rq_to_pdu(rq);
 	unsigned long args[LVD_DOMAIN_ARGS] = { h->shadow }, ret = 0;
-	int err;
+	int ticket, err;
 
 	if (!r->shadow || lvd_blk_rq_project(s->bd->d, s, h, rq, bd))
 		return BLK_STS_IOERR;
 	args[1] = r->shadow + s->slot_qd;
-	if (!lvd_blk_rq_move(r, LVD_BLK_RQ_IDLE, LVD_BLK_RQ_DRIVER))
+	ticket = lvd_blk_rq_hand_over(r);
+	if (ticket < 0)
 		return BLK_STS_IOERR;
 	err = lvd_domain_fn_call(&s->fn[LVD_BLK_QUEUE_RQ], args, &ret);
-	return lvd_blk_queue_rq_done(s, rq, err, ret);
+	return lvd_blk_queue_rq_done(s, rq, ticket, err, ret);
 }
 
 /**
@@ -146,7 +177,7 @@ void lvd_blk_complete(struct request *rq)
 	unsigned long args[LVD_DOMAIN_ARGS] = { r->shadow }, ret;
 
 	if (lvd_domain_fn_call(&s->fn[LVD_BLK_COMPLETE], args, &ret))
-		lvd_blk_rq_fail(rq);
+		lvd_blk_rq_fail(rq, LVD_BLK_RQ_COMPLETING);
 }
 
 /**
@@ -155,7 +186,8 @@ void lvd_blk_complete(struct request *rq)
  *
  * Return: what the driver's timeout returned (BLK_EH_DONE or
  * BLK_EH_RESET_TIMER); BLK_EH_DONE when the glue ended the request
- * because the driver cannot (its domain stopped).
+ * because the driver cannot (its domain stopped); BLK_EH_RESET_TIMER
+ * when its completion is on its way, which ends it.
  */
 enum blk_eh_timer_return lvd_blk_timeout(struct request *rq)
 {
@@ -170,7 +202,10 @@ enum blk_eh_timer_return lvd_blk_timeout(struct request *rq)
 			return ret == BLK_EH_RESET_TIMER ? BLK_EH_RESET_TIMER :
 							   BLK_EH_DONE;
 	}
-	lvd_blk_rq_fail(rq);
+	/* A completion asked for is on its way: it ends the request */
+	if (!lvd_blk_rq_move(r, LVD_BLK_RQ_STARTED, LVD_BLK_RQ_IDLE))
+		return BLK_EH_RESET_TIMER;
+	blk_mq_end_request(rq, BLK_STS_IOERR);
 	return BLK_EH_DONE;
 }
 
