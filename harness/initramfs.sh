@@ -20,7 +20,8 @@ MK
 	cp "$t" "$root/lvd/selftests/"
 done
 # Built with them, run by make bench only
-cp "$OUT/selftests/lvd_bench" "$OUT/selftests/lvd_net_bench" "$root/lvd/bin/"
+cp "$OUT/selftests/lvd_bench" "$OUT/selftests/lvd_net_bench" \
+   "$OUT/selftests/lvd_blk_bench" "$root/lvd/bin/"
 
 install_busybox "$root"
 install -m 0755 "$LVD_TOP/harness/initramfs/init" "$root/init"
