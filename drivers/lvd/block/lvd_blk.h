@@ -17,6 +17,7 @@
 #include <linux/blk-mq.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <lvd/domain.h>
 
 /* The driver's blk_mq_ops the glue calls, as indices of lvd_blk_set.fn */
@@ -48,6 +49,7 @@ enum lvd_blk_rq_state {
  * @majors: the block majors it registered (struct lvd_blk_major)
  * @subsys: its configfs subsystems (struct lvd_blk_subsys)
  * @fops: the kernel's block_device_operations of its disks
+ * @refusals: the rate of its refusals' messages, its own
  * @lock: protects the lists' changes
  */
 struct lvd_blk_domain {
@@ -58,6 +60,7 @@ struct lvd_blk_domain {
 	struct list_head majors;
 	struct list_head subsys;
 	struct block_device_operations fops;
+	struct ratelimit_state refusals;
 	struct mutex lock;	/* protects the lists' changes */
 };
 
@@ -136,6 +139,9 @@ struct lvd_blk_disk {
 /* lvd_blk_glue.c */
 struct lvd_blk_domain *lvd_blk_domain_get(struct lvd_domain *d);
 struct lvd_blk_domain *lvd_blk_domain_find(struct lvd_domain *d);
+__printf(3, 4)
+void lvd_blk_refused(struct lvd_domain *d, struct lvd_blk_domain *bd,
+		     const char *fmt, ...);
 
 /* lvd_blk_set.c */
 extern const struct blk_mq_ops lvd_blk_mq_ops;

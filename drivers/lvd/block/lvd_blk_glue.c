@@ -53,6 +53,8 @@ struct lvd_blk_domain *lvd_blk_domain_get(struct lvd_domain *d)
 	INIT_LIST_HEAD(&bd->disks);
 	INIT_LIST_HEAD(&bd->majors);
 	INIT_LIST_HEAD(&bd->subsys);
+	ratelimit_state_init(&bd->refusals, DEFAULT_RATELIMIT_INTERVAL,
+			     DEFAULT_RATELIMIT_BURST);
 	mutex_init(&bd->lock);
 	old = xa_cmpxchg(&lvd_blk_domains, lvd_domain_index(d), NULL, bd,
 			 GFP_KERNEL);
@@ -62,6 +64,32 @@ struct lvd_blk_domain *lvd_blk_domain_get(struct lvd_domain *d)
 		return xa_is_err(old) ? NULL : old;
 	}
 	return bd;
+}
+
+/**
+ * lvd_blk_refused() - say that the glue refused what a domain asked
+ * @d: the domain
+ * @bd: its record, or NULL when it has none
+ * @fmt: what was refused, after the domain's name
+ *
+ * At the usual rate of the kernel's messages, counted for each domain on
+ * its own, so that one driver's flood of misuse hides no other's.
+ */
+void lvd_blk_refused(struct lvd_domain *d, struct lvd_blk_domain *bd,
+		     const char *fmt, ...)
+{
+	static DEFINE_RATELIMIT_STATE(others, DEFAULT_RATELIMIT_INTERVAL,
+				      DEFAULT_RATELIMIT_BURST);
+	struct va_format vaf;
+	va_list args;
+
+	if (!__ratelimit(bd ? &bd->refusals : &others))
+		return;
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_err("%s: %pV\n", lvd_domain_name(d), &vaf);
+	va_end(args);
 }
 
 /* Take down what the domain left, then forget it */

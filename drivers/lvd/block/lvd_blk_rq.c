@@ -122,8 +122,8 @@ static blk_status_t lvd_blk_queue_rq_done(struct lvd_blk_set *s,
 		if (sts != BLK_STS_OK)
 			return sts;
 		/* Accepted but never started: nothing would ever end it */
-		pr_err_ratelimited("%s: queue_rq accepted a request it did not start\n",
-				   lvd_domain_name(s->bd->d));
+		lvd_blk_refused(s->bd->d, s->bd,
+				"queue_rq accepted a request it did not start");
 		blk_mq_start_request(rq);
 		blk_mq_end_request(rq, BLK_STS_IOERR);
 		return BLK_STS_OK;
@@ -225,8 +225,8 @@ static struct request *lvd_blk_rq_take(struct lvd_domain *d,
 		rq = NULL;
 	rcu_read_unlock();
 	if (!rq)
-		pr_err_ratelimited("%s: %s of a request it does not hold refused\n",
-				   lvd_domain_name(d), what);
+		lvd_blk_refused(d, bd, "%s of a request it does not hold refused",
+				what);
 	return rq;
 }
 
@@ -280,8 +280,8 @@ unsigned long lvd_glue_blk_mq_end_request(struct lvd_domain *d,
 	}
 	rcu_read_unlock();
 	if (!rq) {
-		pr_err_ratelimited("%s: blk_mq_end_request() of a request it does not hold refused\n",
-				   lvd_domain_name(d));
+		lvd_blk_refused(d, bd,
+				"blk_mq_end_request() of a request it does not hold refused");
 		return 0;
 	}
 	blk_mq_end_request(rq, sts);

@@ -220,9 +220,8 @@ unsigned long lvd_glue_blk_mq_free_tag_set(struct lvd_domain *d,
 	struct lvd_blk_set *s = bd ? lvd_blk_set_find(bd, args[0]) : NULL;
 
 	if (!s || READ_ONCE(s->disks)) {
-		pr_err_ratelimited("%s: blk_mq_free_tag_set() of %s refused\n",
-				   lvd_domain_name(d),
-				   s ? "a tag set still in use" : "no tag set of its");
+		lvd_blk_refused(d, bd, "blk_mq_free_tag_set() of %s refused",
+				s ? "a tag set still in use" : "no tag set of its");
 		return 0;
 	}
 	lvd_blk_set_destroy(s);

@@ -254,4 +254,81 @@ TEST_F(blk, fault_mid_io_is_contained)
 	ASSERT_EQ(16, direct_io("nullb0", 16, 1));
 }
 
+/* lvd_test_blk with attack=@attack: the modprobe's status */
+static int load_attacker(int attack)
+{
+	char cmd[64];
+
+	if (loaded("lvd_test_blk") && system("rmmod lvd_test_blk"))
+		return -1;
+	snprintf(cmd, sizeof(cmd), "modprobe lvd_test_blk attack=%d", attack);
+	return system(cmd);
+}
+
+/*
+ * A block driver attacking the kernel through its glue, in its queue_rq
+ * (lvd_test_blk, isolated): ending or completing a request twice,
+ * starting it twice, ending forged requests (a kernel address, inside a
+ * shadow, NULL, its tag set) or a stale one, accepting a request it never
+ * starts, ending one and then failing it. Each misuse is refused, named
+ * in the log, and the I/O ends as the kernel's rules say; the kernel
+ * lives and null_blk, next to it, works.
+ */
+TEST_F(blk, misuse_of_requests_is_refused)
+{
+	static const struct {
+		int attack, io;
+		const char *logged;
+	} cases[] = {
+		{ 0, 4, NULL },
+		{ 1, 4, "lvd_test_blk: blk_mq_end_request() of a request it does not hold refused" },
+		{ 2, 4, "lvd_test_blk: blk_mq_complete_request() of a request it does not hold refused" },
+		{ 3, 4, "lvd_test_blk: blk_mq_start_request() of a request it does not hold refused" },
+		{ 4, 4, "lvd_test_blk: blk_mq_end_request() of a request it does not hold refused" },
+		{ 5, 4, "lvd_test_blk: blk_mq_end_request() of a request it does not hold refused" },
+		{ 6, -EIO, "lvd_test_blk: queue_rq accepted a request it did not start" },
+		{ 7, 4, NULL },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		ASSERT_EQ(0, system("dmesg -c > /dev/null"));
+		ASSERT_EQ(0, load_attacker(cases[i].attack)) TH_LOG("attack %d", cases[i].attack);
+		EXPECT_EQ(cases[i].io, direct_io("lvdtb0", 4, 0)) TH_LOG("attack %d", cases[i].attack);
+		if (cases[i].logged) {
+			EXPECT_TRUE(logged(cases[i].logged))
+				TH_LOG("attack %d", cases[i].attack);
+		} else {
+			EXPECT_FALSE(logged("refused"))
+				TH_LOG("attack %d", cases[i].attack);
+		}
+		EXPECT_FALSE(logged("stopped")) TH_LOG("attack %d", cases[i].attack);
+		ASSERT_EQ(0, system("rmmod lvd_test_blk"));
+		ASSERT_FALSE(disk_exists("lvdtb0"));
+		ASSERT_EQ(4, direct_io("nullb0", 4, 0));
+	}
+}
+
+/*
+ * Projections that name what is not the driver's: a forged tag set to
+ * free, a fixed block major, block_device_operations at a kernel address,
+ * a disk with another driver's major, blk_mq_ops at a kernel address.
+ * Each is refused and fails the load, said in the log; nothing is left.
+ */
+TEST_F(blk, forged_projections_are_refused)
+{
+	ASSERT_NE(0, load_attacker(8));
+	ASSERT_TRUE(logged("lvd_test_blk: blk_mq_free_tag_set() of no tag set of its refused"));
+	ASSERT_TRUE(logged("lvd_test_blk: register_blkdev() with a fixed major or a probe refused"));
+	ASSERT_NE(0, load_attacker(9));
+	ASSERT_TRUE(logged("lvd_test_blk: a disk with a major not its own, bad minors or a bad name refused"));
+	ASSERT_NE(0, load_attacker(10));
+	ASSERT_FALSE(loaded("lvd_test_blk"));
+	ASSERT_FALSE(disk_exists("lvdtb0"));
+	ASSERT_FALSE(logged("stopped"));
+	ASSERT_EQ(0, load_attacker(0));
+	ASSERT_EQ(4, direct_io("lvdtb0", 4, 0));
+	ASSERT_EQ(0, system("rmmod lvd_test_blk"));
+}
+
 TEST_HARNESS_MAIN

@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Built isolated with LVD's test driver, this module is a small blk-mq
+ * driver (disk lvdtb0, completed inline in queue_rq) that misuses the
+ * block glue as its parameter "attack" says, for the selftests
+ * (blk_test.c) to check each misuse is refused or contained:
+ *
+ *  0  none: start and end each request
+ *  1  end each request twice
+ *  2  ask twice for each request's completion
+ *  3  start each request twice
+ *  4  end forged requests first: a kernel address, an address inside its
+ *     own request's shadow, NULL, its tag set; then its own
+ *  5  end its previous request again, after its own (stale: ended, or
+ *     this very request, handed over again)
+ *  6  accept each request without starting or ending it
+ *  7  end each request, then return an error for it
+ *  8  at load: free a forged tag set, register a fixed major, add a disk
+ *     whose block_device_operations are a kernel address
+ *  9  at load: add a disk with a major that is not its own
+ * 10  at load: a tag set whose ops are a kernel address
+ */
+
+#define pr_fmt(fmt) "lvd_test_blk: " fmt
+
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+#include <linux/module.h>
+
+/* A kernel address the module does not map */
+#define LVD_TB_KERNEL	((void *)0xffffffff81000000UL)
+
+static int lvd_tb_attack;
+module_param_named(attack, lvd_tb_attack, int, 0);
+
+static struct blk_mq_tag_set lvd_tb_set;
+static struct gendisk *lvd_tb_disk;
+static int lvd_tb_major;
+static struct request *lvd_tb_last;
+
+static const struct block_device_operations lvd_tb_fops = {
+	.owner = THIS_MODULE,
+};
+
+static void lvd_tb_forged_ends(struct request *rq)
+{
+	blk_mq_end_request(LVD_TB_KERNEL, BLK_STS_OK);
+	blk_mq_end_request((void *)rq + 8, BLK_STS_OK);
+	blk_mq_end_request(NULL, BLK_STS_OK);
+	blk_mq_end_request((void *)&lvd_tb_set, BLK_STS_OK);
+}
+
+static blk_status_t lvd_tb_queue_rq(struct blk_mq_hw_ctx *hctx,
+				    const struct blk_mq_queue_data *bd)
+{
+	struct request *rq = bd->rq, *last = lvd_tb_last;
+
+	lvd_tb_last = rq;
+	if (lvd_tb_attack == 6)
+		return BLK_STS_OK;
+	blk_mq_start_request(rq);
+	if (lvd_tb_attack == 3)
+		blk_mq_start_request(rq);
+	if (lvd_tb_attack == 4)
+		lvd_tb_forged_ends(rq);
+	if (lvd_tb_attack == 2) {
+		blk_mq_complete_request(rq);
+		blk_mq_complete_request(rq);
+		return BLK_STS_OK;
+	}
+	blk_mq_end_request(rq, BLK_STS_OK);
+	if (lvd_tb_attack == 1)
+		blk_mq_end_request(rq, BLK_STS_OK);
+	/* The previous request: ended, and maybe this one again */
+	if (lvd_tb_attack == 5 && last)
+		blk_mq_end_request(last, BLK_STS_OK);
+	return lvd_tb_attack == 7 ? BLK_STS_IOERR : BLK_STS_OK;
+}
+
+static void lvd_tb_complete(struct request *rq)
+{
+	blk_mq_end_request(rq, BLK_STS_OK);
+}
+
+static const struct blk_mq_ops lvd_tb_ops = {
+	.queue_rq = lvd_tb_queue_rq,
+	.complete = lvd_tb_complete,
+};
+
+/* The misuses at load, before the disk is added; 0 to go on */
+static int lvd_tb_misuse_at_load(void)
+{
+	if (lvd_tb_attack == 8) {
+		blk_mq_free_tag_set(LVD_TB_KERNEL);
+		if (register_blkdev(8, "lvdtb") >= 0)
+			return -EEXIST;
+		lvd_tb_disk->fops = LVD_TB_KERNEL;
+	}
+	if (lvd_tb_attack == 9)
+		lvd_tb_disk->major = 8;
+	return 0;
+}
+
+static int __init lvd_tb_init(void)
+{
+	int err;
+
+	lvd_tb_major = register_blkdev(0, "lvdtb");
+	if (lvd_tb_major < 0)
+		return lvd_tb_major;
+	lvd_tb_set.ops = lvd_tb_attack == 10 ? LVD_TB_KERNEL : &lvd_tb_ops;
+	lvd_tb_set.nr_hw_queues = 1;
+	lvd_tb_set.queue_depth = 4;
+	lvd_tb_set.numa_node = NUMA_NO_NODE;
+	err = blk_mq_alloc_tag_set(&lvd_tb_set);
+	if (err)
+		goto out_major;
+	lvd_tb_disk = blk_mq_alloc_disk(&lvd_tb_set, NULL, NULL);
+	if (IS_ERR(lvd_tb_disk)) {
+		err = PTR_ERR(lvd_tb_disk);
+		goto out_set;
+	}
+	lvd_tb_disk->major = lvd_tb_major;
+	lvd_tb_disk->first_minor = 0;
+	lvd_tb_disk->minors = 1;
+	lvd_tb_disk->fops = &lvd_tb_fops;
+	strscpy(lvd_tb_disk->disk_name, "lvdtb0", DISK_NAME_LEN);
+	set_capacity(lvd_tb_disk, 2048);
+	err = lvd_tb_misuse_at_load();
+	if (!err)
+		err = add_disk(lvd_tb_disk);
+	if (err)
+		goto out_disk;
+	return 0;
+out_disk:
+	put_disk(lvd_tb_disk);
+out_set:
+	blk_mq_free_tag_set(&lvd_tb_set);
+out_major:
+	unregister_blkdev(lvd_tb_major, "lvdtb");
+	return err;
+}
+module_init(lvd_tb_init);
+
+static void __exit lvd_tb_exit(void)
+{
+	del_gendisk(lvd_tb_disk);
+	put_disk(lvd_tb_disk);
+	blk_mq_free_tag_set(&lvd_tb_set);
+	unregister_blkdev(lvd_tb_major, "lvdtb");
+}
+module_exit(lvd_tb_exit);
+
+MODULE_DESCRIPTION("LVD test: an isolated block driver that misuses its glue");
+MODULE_LICENSE("GPL");
