@@ -562,16 +562,18 @@ static int lvd_module_param_own(struct module *mod,
 				struct lvd_module_param *p,
 				const struct kernel_param *e)
 {
+	unsigned long copy[DIV_ROUND_UP(sizeof(const struct kernel_param_ops),
+					sizeof(long))];
+	const struct kernel_param_ops *ops = (const void *)copy;
 	struct lvd_domain *d = mod->lvd->domain;
-	struct kernel_param_ops ops;
 
-	if (lvd_domain_copy_from(d, &ops, (unsigned long)e->ops, sizeof(ops)))
+	if (lvd_domain_copy_from(d, copy, (unsigned long)e->ops, sizeof(*ops)))
 		return lvd_module_param_refuse(mod, p,
 			"its own ops: not in its memory");
-	if (ops.flags & ~KERNEL_PARAM_OPS_FL_NOARG)
+	if (ops->flags & ~KERNEL_PARAM_OPS_FL_NOARG)
 		return lvd_module_param_refuse(mod, p,
 			"its own ops: flags the loader does not know");
-	if (lvd_domain_fn_bind(&p->set, d, (unsigned long)ops.set))
+	if (lvd_domain_fn_bind(&p->set, d, (unsigned long)ops->set))
 		return lvd_module_param_refuse(mod, p,
 			"its own ops: set is not its code");
 	p->own = (unsigned long)own;

@@ -15,10 +15,15 @@
 #define _DRIVERS_LVD_BLOCK_LVD_BLK_H
 
 #include <linux/blk-mq.h>
+#include <linux/blkdev.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
 #include <lvd/domain.h>
+
+/* The size of a struct block_device_operations, in longs */
+#define LVD_BLK_FOPS_LONGS \
+	DIV_ROUND_UP(sizeof(const struct block_device_operations), sizeof(long))
 
 /* The driver's blk_mq_ops the glue calls, as indices of lvd_blk_set.fn */
 enum lvd_blk_op {
@@ -48,7 +53,8 @@ enum lvd_blk_rq_state {
  * @disks: its disks (struct lvd_blk_disk)
  * @majors: the block majors it registered (struct lvd_blk_major)
  * @subsys: its configfs subsystems (struct lvd_blk_subsys)
- * @fops: the kernel's block_device_operations of its disks
+ * @fops: the kernel's block_device_operations of its disks, in @fops_mem:
+ *	none but the owner, its module
  * @refusals: the rate of its refusals' messages, its own
  * @lock: protects the lists' changes
  */
@@ -59,7 +65,8 @@ struct lvd_blk_domain {
 	struct list_head disks;
 	struct list_head majors;
 	struct list_head subsys;
-	struct block_device_operations fops;
+	const struct block_device_operations *fops;
+	unsigned long fops_mem[LVD_BLK_FOPS_LONGS];
 	struct ratelimit_state refusals;
 	struct mutex lock;	/* protects the lists' changes */
 };

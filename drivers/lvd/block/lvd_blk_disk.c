@@ -209,31 +209,35 @@ static struct lvd_blk_disk *lvd_blk_disk_find(struct lvd_blk_domain *bd,
 	return NULL;
 }
 
+/* Where the owner is, in a struct block_device_operations */
+#define LVD_BLK_FOPS_OWNER \
+	offsetof(const struct block_device_operations, owner)
+
 /* The owner of the driver's block_device_operations; none of their ops */
 static int lvd_blk_fops(struct lvd_blk_domain *bd, unsigned long dom_fops)
 {
+	unsigned long fops[LVD_BLK_FOPS_LONGS], owner;
 	struct lvd_domain *d = bd->d;
-	struct block_device_operations fops;
 	struct module *mod;
-	unsigned long p;
-	size_t off;
+	unsigned int i;
 
-	if (lvd_domain_copy_from(d, &fops, dom_fops, sizeof(fops)))
+	if (lvd_domain_copy_from(d, fops, dom_fops, sizeof(fops)))
 		return -EFAULT;
-	for (off = 0; off < sizeof(fops); off += sizeof(p)) {
-		memcpy(&p, (char *)&fops + off, sizeof(p));
-		if (p && off != offsetof(struct block_device_operations, owner)) {
+	for (i = 0; i < LVD_BLK_FOPS_LONGS; i++) {
+		if (fops[i] && i != LVD_BLK_FOPS_OWNER / sizeof(long)) {
 			pr_err("%s: its block_device_operations have ops the glue does not carry yet\n",
 			       lvd_domain_name(d));
 			return -EOPNOTSUPP;
 		}
 	}
-	if (bd->fops.owner)
+	if (bd->fops->owner)
 		return 0;
+	owner = fops[LVD_BLK_FOPS_OWNER / sizeof(long)];
 	guard(rcu)();
-	mod = __module_address((unsigned long)fops.owner);
+	mod = __module_address(owner);
 	if (mod && !strcmp(mod->name, lvd_domain_name(d)))
-		bd->fops.owner = mod;
+		bd->fops_mem[LVD_BLK_FOPS_OWNER / sizeof(long)] =
+			(unsigned long)mod;
 	return 0;
 }
 
@@ -269,7 +273,7 @@ static int lvd_blk_disk_take(struct lvd_blk_domain *bd,
 	disk->minors = img->minors;
 	disk->flags |= img->flags & GENHD_FL_NO_PART;
 	memcpy(disk->disk_name, img->disk_name, DISK_NAME_LEN);
-	disk->fops = &bd->fops;
+	disk->fops = bd->fops;
 	disk->private_data = bdisk;
 out:
 	kfree(img);

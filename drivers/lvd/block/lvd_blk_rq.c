@@ -19,7 +19,7 @@
 #include "lvd_blk.h"
 
 /* The highest blk_status_t the kernel knows */
-#define LVD_BLK_STS_MAX		BLK_STS_INVAL
+#define LVD_BLK_STS_MAX		((__force u8)BLK_STS_INVAL)
 
 /* What queue_rq reads of a request: its fields up to biotail */
 #define LVD_BLK_RQ_IMAGE	offsetofend(struct request, biotail)

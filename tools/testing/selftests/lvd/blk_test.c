@@ -274,6 +274,9 @@ static int load_attacker(int attack)
  * in the log, and the I/O ends as the kernel's rules say; the kernel
  * lives and null_blk, next to it, works.
  */
+#define TB		"lvd_test_blk: "
+#define NOT_HELD	" of a request it does not hold refused"
+
 TEST_F(blk, misuse_of_requests_is_refused)
 {
 	static const struct {
@@ -281,20 +284,22 @@ TEST_F(blk, misuse_of_requests_is_refused)
 		const char *logged;
 	} cases[] = {
 		{ 0, 4, NULL },
-		{ 1, 4, "lvd_test_blk: blk_mq_end_request() of a request it does not hold refused" },
-		{ 2, 4, "lvd_test_blk: blk_mq_complete_request() of a request it does not hold refused" },
-		{ 3, 4, "lvd_test_blk: blk_mq_start_request() of a request it does not hold refused" },
-		{ 4, 4, "lvd_test_blk: blk_mq_end_request() of a request it does not hold refused" },
-		{ 5, 4, "lvd_test_blk: blk_mq_end_request() of a request it does not hold refused" },
-		{ 6, -EIO, "lvd_test_blk: queue_rq accepted a request it did not start" },
+		{ 1, 4, TB "blk_mq_end_request()" NOT_HELD },
+		{ 2, 4, TB "blk_mq_complete_request()" NOT_HELD },
+		{ 3, 4, TB "blk_mq_start_request()" NOT_HELD },
+		{ 4, 4, TB "blk_mq_end_request()" NOT_HELD },
+		{ 5, 4, TB "blk_mq_end_request()" NOT_HELD },
+		{ 6, -EIO, TB "queue_rq accepted a request it did not start" },
 		{ 7, 4, NULL },
 	};
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		ASSERT_EQ(0, system("dmesg -c > /dev/null"));
-		ASSERT_EQ(0, load_attacker(cases[i].attack)) TH_LOG("attack %d", cases[i].attack);
-		EXPECT_EQ(cases[i].io, direct_io("lvdtb0", 4, 0)) TH_LOG("attack %d", cases[i].attack);
+		ASSERT_EQ(0, load_attacker(cases[i].attack))
+			TH_LOG("attack %d", cases[i].attack);
+		EXPECT_EQ(cases[i].io, direct_io("lvdtb0", 4, 0))
+			TH_LOG("attack %d", cases[i].attack);
 		if (cases[i].logged) {
 			EXPECT_TRUE(logged(cases[i].logged))
 				TH_LOG("attack %d", cases[i].attack);
@@ -318,10 +323,10 @@ TEST_F(blk, misuse_of_requests_is_refused)
 TEST_F(blk, forged_projections_are_refused)
 {
 	ASSERT_NE(0, load_attacker(8));
-	ASSERT_TRUE(logged("lvd_test_blk: blk_mq_free_tag_set() of no tag set of its refused"));
-	ASSERT_TRUE(logged("lvd_test_blk: register_blkdev() with a fixed major or a probe refused"));
+	ASSERT_TRUE(logged(TB "blk_mq_free_tag_set() of no tag set of its refused"));
+	ASSERT_TRUE(logged(TB "register_blkdev() with a fixed major or a probe refused"));
 	ASSERT_NE(0, load_attacker(9));
-	ASSERT_TRUE(logged("lvd_test_blk: a disk with a major not its own, bad minors or a bad name refused"));
+	ASSERT_TRUE(logged(TB "a disk with a major not its own, bad minors or a bad name"));
 	ASSERT_NE(0, load_attacker(10));
 	ASSERT_FALSE(loaded("lvd_test_blk"));
 	ASSERT_FALSE(disk_exists("lvdtb0"));
