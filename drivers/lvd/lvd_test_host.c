@@ -557,7 +557,7 @@ static bool lvd_th_locks(const char *name, unsigned long arg)
  * The driver's timers and work armed (each in @arg ms, and a work item
  * asleep for 20 s in it), then its domain stopped halfway: after twice
  * that time, none of its callbacks has counted (its counts read from its
- * memory), and the sleeping one did not go on.
+ * memory), and the one asleep when it stopped did not go on.
  */
 static bool lvd_th_timers(const char *name, unsigned long arg)
 {
@@ -580,8 +580,8 @@ static bool lvd_th_timers(const char *name, unsigned long arg)
 	if (d && !err)
 		copied = lvd_domain_copy_from(d, &c, at, sizeof(c));
 	snprintf(lvd_th_result, sizeof(lvd_th_result),
-		 "err %d copied %d fired %lu %lu %lu", err, copied, c.hrtimer,
-		 c.timer, c.work);
+		 "err %d copied %d fired %lu %lu %lu asleep %lu", err, copied,
+		 c.hrtimer, c.timer, c.work, c.asleep);
 	return true;
 }
 

@@ -62,7 +62,6 @@ static struct lvd_td_timers {
 	unsigned long hr_limit;		/* the count its hrtimer stops at */
 	unsigned long hr_how;		/* an act its callback does */
 	unsigned long work_ms;		/* how long its work sleeps */
-	unsigned long work_started;
 } *lvd_td_timers;
 
 /* The legal acts, and misuse of the glue that the glue must refuse */
@@ -447,6 +446,8 @@ static enum hrtimer_restart lvd_td_hr_fn(struct hrtimer *hr)
 	} else if (t->hr_how == LVD_TEST_ACT_HRTIMER_FORWARD_NOW) {
 		hrtimer_forward_now(hr, ms_to_ktime(1));
 		return HRTIMER_RESTART;
+	} else if (t->hr_how == LVD_TEST_ACT_TIMER_MISUSE) {
+		return HRTIMER_RESTART;		/* not moved on: at once, for ever */
 	}
 	if (n >= t->hr_limit)
 		return HRTIMER_NORESTART;
@@ -466,7 +467,7 @@ static void lvd_td_work_fn(struct work_struct *work)
 {
 	struct lvd_td_timers *t = container_of(work, struct lvd_td_timers, work);
 
-	WRITE_ONCE(t->work_started, 1);
+	WRITE_ONCE(t->counts.asleep, 1);
 	msleep(t->work_ms);
 	WRITE_ONCE(t->counts.work, t->counts.work + 1);
 }
@@ -502,12 +503,12 @@ static long lvd_td_timer_arm(struct lvd_td_timers *t, unsigned long ms)
 static bool lvd_td_work_queue(struct lvd_td_timers *t, unsigned long ms)
 {
 	t->work_ms = ms;
-	WRITE_ONCE(t->work_started, 0);
+	WRITE_ONCE(t->counts.asleep, 0);
 	INIT_WORK(&t->work, lvd_td_work_fn);
 	return schedule_work(&t->work);
 }
 
-/* Timers and work misused (@part 0-2): 0 when each was refused */
+/* Timers and work misused (@part 0-3): 0 when each was refused */
 static long lvd_td_timer_misuse(struct lvd_td_timers *t, unsigned long part)
 {
 	void *kernel = (void *)(PAGE_OFFSET + PAGE_SIZE);	/* kernel memory */
@@ -542,6 +543,12 @@ static long lvd_td_timer_misuse(struct lvd_td_timers *t, unsigned long part)
 		r |= schedule_work((struct work_struct *)0x1000) << 3;
 		r |= cancel_work_sync(kernel) << 4;
 		r |= queue_work(kernel, &t->spare_work) << 5;
+		break;
+	case 3:	/* restarted without hrtimer_forward(): fires once */
+		lvd_td_hr_arm(t, 1, 100, LVD_TEST_ACT_TIMER_MISUSE);
+		msleep(50);
+		r |= READ_ONCE(t->counts.hrtimer) != fired + 1;
+		r |= hrtimer_active(&t->hr) << 1;
 		break;
 	default: /* callbacks that are not its code */
 		hrtimer_init(&t->spare, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
@@ -598,7 +605,7 @@ static long lvd_td_timers_act(unsigned long act, unsigned long arg)
 	case LVD_TEST_ACT_WORK_CANCEL:
 		before = READ_ONCE(t->counts.work);
 		lvd_td_work_queue(t, 300);
-		for (i = 0; i < 100 && !READ_ONCE(t->work_started); i++)
+		for (i = 0; i < 100 && !READ_ONCE(t->counts.asleep); i++)
 			msleep(20);
 		r = cancel_work_sync(&t->work);
 		return (READ_ONCE(t->counts.work) - before) * 10 + r;
