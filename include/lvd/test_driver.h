@@ -101,6 +101,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_TIMER_MISUSE,	/* arg 0-3: a part; 0 if all refused */
 	LVD_TEST_ACT_HRTIMER_SELF_CANCEL, /* its callback cancels itself */
 	LVD_TEST_ACT_HRTIMER_FORWARD_NOW, /* its callback: hrtimer_forward_now() */
+	LVD_TEST_ACT_HRTIMER_RACE,	/* arg rounds of start and cancel; 0: the end */
 	LVD_TEST_NR_ACTS
 };
 

@@ -53,6 +53,7 @@ static struct lvd_td_locks {
 static struct lvd_td_timers {
 	struct hrtimer hr;
 	struct hrtimer spare;		/* never set up */
+	struct hrtimer race;		/* started and cancelled by two tasks */
 	struct timer_list timer;
 	struct timer_list spare_timer;	/* never set up */
 	struct work_struct work;
@@ -62,6 +63,7 @@ static struct lvd_td_timers {
 	unsigned long hr_limit;		/* the count its hrtimer stops at */
 	unsigned long hr_how;		/* an act its callback does */
 	unsigned long work_ms;		/* how long its work sleeps */
+	unsigned long race_fired;
 } *lvd_td_timers;
 
 /* The legal acts, and misuse of the glue that the glue must refuse */
@@ -455,6 +457,43 @@ static enum hrtimer_restart lvd_td_hr_fn(struct hrtimer *hr)
 	return HRTIMER_RESTART;
 }
 
+/* The raced hrtimer: counts, and goes on twice in four */
+static enum hrtimer_restart lvd_td_race_fn(struct hrtimer *hr)
+{
+	struct lvd_td_timers *t = container_of(hr, struct lvd_td_timers, race);
+	unsigned long n = READ_ONCE(t->race_fired) + 1;
+
+	WRITE_ONCE(t->race_fired, n);
+	if (n % 4 < 2)
+		return HRTIMER_NORESTART;
+	hrtimer_forward(hr, ktime_get(), ns_to_ktime(2000));
+	return HRTIMER_RESTART;
+}
+
+/*
+ * @rounds of starting its raced hrtimer, 0 to 3 µs ahead, and cancelling
+ * it or trying to, as another task does the same; with no rounds, the end:
+ * 2 when it fired and is not active once cancelled
+ */
+static long lvd_td_hr_race(struct lvd_td_timers *t, unsigned long rounds)
+{
+	unsigned long i;
+
+	for (i = 0; i < rounds; i++) {
+		t->race.function = lvd_td_race_fn;
+		hrtimer_start(&t->race, ns_to_ktime(i % 4 * 1000),
+			      HRTIMER_MODE_REL);
+		if (i % 3 == 0)
+			hrtimer_cancel(&t->race);
+		else if (i % 3 == 1)
+			hrtimer_try_to_cancel(&t->race);
+	}
+	if (rounds)
+		return 0;
+	hrtimer_cancel(&t->race);
+	return (READ_ONCE(t->race_fired) > 0) << 1 | hrtimer_active(&t->race);
+}
+
 static void lvd_td_timer_fn(struct timer_list *timer)
 {
 	struct lvd_td_timers *t = from_timer(t, timer, timer);
@@ -580,6 +619,7 @@ static long lvd_td_timers_act(unsigned long act, unsigned long arg)
 		t = kzalloc(sizeof(*t), GFP_KERNEL);
 		if (!t)
 			return -ENOMEM;
+		hrtimer_init(&t->race, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		lvd_td_timers = t;
 	}
 	switch (act) {
@@ -625,6 +665,8 @@ static long lvd_td_timers_act(unsigned long act, unsigned long arg)
 		return (long)&t->counts;
 	case LVD_TEST_ACT_TIMER_MISUSE:
 		return lvd_td_timer_misuse(t, arg);
+	case LVD_TEST_ACT_HRTIMER_RACE:
+		return lvd_td_hr_race(t, arg);
 	default: /* a callback that stops it, while it sleeps */
 		lvd_td_hr_arm(t, 1, 2, act);
 		msleep(2000);
@@ -706,7 +748,7 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		return lvd_td_net_rtnl(act);
 	case LVD_TEST_ACT_LOCK_COUNT ... LVD_TEST_ACT_SPIN_SLEEP:
 		return lvd_td_locks_act(act, arg);
-	case LVD_TEST_ACT_HRTIMER_START ... LVD_TEST_ACT_HRTIMER_FORWARD_NOW:
+	case LVD_TEST_ACT_HRTIMER_START ... LVD_TEST_ACT_HRTIMER_RACE:
 		return lvd_td_timers_act(act, arg);
 	default:
 		return lvd_td_attack(act, arg);
