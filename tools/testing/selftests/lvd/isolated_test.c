@@ -413,6 +413,21 @@ TEST_F(iso, timers_and_work_fire_cancel_and_refuse_misuse)
 	ASSERT_FALSE(logged("stopped"));
 }
 
+/*
+ * Two tasks start, cancel and try to cancel one hrtimer of the driver's,
+ * 1000 times each, while it fires and restarts itself from its callback
+ * with hrtimer_forward(): nothing is refused or stops, and once cancelled
+ * it is not active.
+ */
+TEST_F(iso, hrtimer_raced_by_two_tasks)
+{
+	ASSERT_EQ(0, act("hrtimer-race", 1000, self->result,
+			 sizeof(self->result)));
+	ASSERT_STREQ("errs 0 0 0 ret 2\n", self->result);
+	ASSERT_FALSE(logged("refused"));
+	ASSERT_FALSE(logged("stopped"));
+}
+
 /* How long rmmod of the driver takes, in ms, or -1 */
 static long timed_rmmod(void)
 {
