@@ -437,6 +437,9 @@ static long lvd_td_locks_act(unsigned long act, unsigned long arg)
 }
 
 /* Its hrtimer: counts, and goes on 1 ms later until the limit */
+/* The period of its counting hrtimer, in ms */
+#define LVD_TD_HR_MS	20
+
 static enum hrtimer_restart lvd_td_hr_fn(struct hrtimer *hr)
 {
 	struct lvd_td_timers *t = container_of(hr, struct lvd_td_timers, hr);
@@ -453,7 +456,8 @@ static enum hrtimer_restart lvd_td_hr_fn(struct hrtimer *hr)
 	}
 	if (n >= t->hr_limit)
 		return HRTIMER_NORESTART;
-	hrtimer_forward(hr, ktime_get(), ms_to_ktime(1));
+	/* Far enough apart for the slowest CPU (nested KVM) to come back out */
+	hrtimer_forward(hr, ktime_get(), ms_to_ktime(LVD_TD_HR_MS));
 	return HRTIMER_RESTART;
 }
 
@@ -624,7 +628,7 @@ static long lvd_td_timers_act(unsigned long act, unsigned long arg)
 	}
 	switch (act) {
 	case LVD_TEST_ACT_HRTIMER_START:
-		lvd_td_hr_arm(t, 1, arg, 0);
+		lvd_td_hr_arm(t, LVD_TD_HR_MS, arg, 0);
 		return 0;
 	case LVD_TEST_ACT_TIMERS_READ:
 		return READ_ONCE(t->counts.hrtimer) +

@@ -383,9 +383,9 @@ TEST_F(iso, timers_and_work_fire_cancel_and_refuse_misuse)
 {
 	unsigned long i;
 
-	TIMER_ACT("hrtimer-start", 1, 0, 200);
+	TIMER_ACT("hrtimer-start", 1, 0, 300);
 	TIMER_ACT("timers-read", 0, 1, 0);
-	TIMER_ACT("hrtimer-start", 5, 0, 300);
+	TIMER_ACT("hrtimer-start", 5, 0, 1500);
 	TIMER_ACT("timers-read", 0, 6, 0);
 	TIMER_ACT("hrtimer-cancel", 0, 2, 100);
 	TIMER_ACT("timers-read", 0, 6, 0);
