@@ -363,6 +363,7 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_TIMER_MISUSE] = "timer-misuse",
 	[LVD_TEST_ACT_HRTIMER_SELF_CANCEL] = "hrtimer-self-cancel",
 	[LVD_TEST_ACT_HRTIMER_FORWARD_NOW] = "hrtimer-forward-now",
+	[LVD_TEST_ACT_HRTIMER_RACE] = "hrtimer-race-end",
 };
 
 /* The argument of an act: kernel memory for the attacks that need some */
@@ -554,19 +555,32 @@ static bool lvd_th_locks(const char *name, unsigned long arg)
 }
 
 /*
- * The driver's timers and work armed (each in @arg ms, and a work item
+ * Two tasks start and cancel the driver's hrtimer @arg times each, as it
+ * fires and restarts itself: "errs 0 0 0 ret 2" when all went well. Else,
+ * the driver's timers and work armed (each in @arg ms, and a work item
  * asleep for 20 s in it), then its domain stopped halfway: after twice
  * that time, none of its callbacks has counted (its counts read from its
- * memory), and the sleeping one did not go on.
+ * memory), and the one asleep when it stopped did not go on.
  */
 static bool lvd_th_timers(const char *name, unsigned long arg)
 {
 	struct lvd_test_timer_counts c = { };
 	struct lvd_domain_fault fault;
+	struct lvd_th_thread th[2];
 	struct lvd_domain *d;
 	int err, copied = -ENOENT;
 	long at = 0;
 
+	if (!strcmp(name, "hrtimer-race")) {
+		lvd_th_start(&th[0], LVD_TEST_ACT_HRTIMER_RACE, arg);
+		lvd_th_start(&th[1], LVD_TEST_ACT_HRTIMER_RACE, arg);
+		lvd_th_join(&th[0]);
+		lvd_th_join(&th[1]);
+		err = lvd_th_call(LVD_TEST_ACT_HRTIMER_RACE, 0, &at, &fault);
+		snprintf(lvd_th_result, sizeof(lvd_th_result),
+			 "errs %d %d %d ret %ld", th[0].err, th[1].err, err, at);
+		return true;
+	}
 	if (strcmp(name, "timers-stop"))
 		return false;
 	err = lvd_th_call(LVD_TEST_ACT_TIMERS_ARM, arg, &at, &fault);
@@ -580,8 +594,8 @@ static bool lvd_th_timers(const char *name, unsigned long arg)
 	if (d && !err)
 		copied = lvd_domain_copy_from(d, &c, at, sizeof(c));
 	snprintf(lvd_th_result, sizeof(lvd_th_result),
-		 "err %d copied %d fired %lu %lu %lu", err, copied, c.hrtimer,
-		 c.timer, c.work);
+		 "err %d copied %d fired %lu %lu %lu asleep %lu", err, copied,
+		 c.hrtimer, c.timer, c.work, c.asleep);
 	return true;
 }
 

@@ -98,9 +98,10 @@ enum lvd_test_act {
 	LVD_TEST_ACT_DWORK_QUEUE,	/* delayed work in arg ms: queued */
 	LVD_TEST_ACT_DWORK_CANCEL,	/* in 10 s, cancelled: 1 */
 	LVD_TEST_ACT_TIMERS_ARM,	/* each in arg ms: its struct lvd_test_timer_counts */
-	LVD_TEST_ACT_TIMER_MISUSE,	/* arg 0-2: a part; 0 if all refused */
+	LVD_TEST_ACT_TIMER_MISUSE,	/* arg 0-3: a part; 0 if all refused */
 	LVD_TEST_ACT_HRTIMER_SELF_CANCEL, /* its callback cancels itself */
 	LVD_TEST_ACT_HRTIMER_FORWARD_NOW, /* its callback: hrtimer_forward_now() */
+	LVD_TEST_ACT_HRTIMER_RACE,	/* arg rounds of start and cancel; 0: the end */
 	LVD_TEST_NR_ACTS
 };
 
@@ -109,11 +110,13 @@ enum lvd_test_act {
  * @hrtimer: its hrtimer's
  * @timer: its timer_list's
  * @work: its work items' (a sleeping one counts once it woke)
+ * @asleep: its sleeping work item began, since it was last queued
  */
 struct lvd_test_timer_counts {
 	unsigned long hrtimer;
 	unsigned long timer;
 	unsigned long work;
+	unsigned long asleep;
 };
 
 /**

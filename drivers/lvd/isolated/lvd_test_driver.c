@@ -53,6 +53,7 @@ static struct lvd_td_locks {
 static struct lvd_td_timers {
 	struct hrtimer hr;
 	struct hrtimer spare;		/* never set up */
+	struct hrtimer race;		/* started and cancelled by two tasks */
 	struct timer_list timer;
 	struct timer_list spare_timer;	/* never set up */
 	struct work_struct work;
@@ -62,7 +63,7 @@ static struct lvd_td_timers {
 	unsigned long hr_limit;		/* the count its hrtimer stops at */
 	unsigned long hr_how;		/* an act its callback does */
 	unsigned long work_ms;		/* how long its work sleeps */
-	unsigned long work_started;
+	unsigned long race_fired;
 } *lvd_td_timers;
 
 /* The legal acts, and misuse of the glue that the glue must refuse */
@@ -436,6 +437,9 @@ static long lvd_td_locks_act(unsigned long act, unsigned long arg)
 }
 
 /* Its hrtimer: counts, and goes on 1 ms later until the limit */
+/* The period of its counting hrtimer, in ms */
+#define LVD_TD_HR_MS	20
+
 static enum hrtimer_restart lvd_td_hr_fn(struct hrtimer *hr)
 {
 	struct lvd_td_timers *t = container_of(hr, struct lvd_td_timers, hr);
@@ -447,11 +451,51 @@ static enum hrtimer_restart lvd_td_hr_fn(struct hrtimer *hr)
 	} else if (t->hr_how == LVD_TEST_ACT_HRTIMER_FORWARD_NOW) {
 		hrtimer_forward_now(hr, ms_to_ktime(1));
 		return HRTIMER_RESTART;
+	} else if (t->hr_how == LVD_TEST_ACT_TIMER_MISUSE) {
+		return HRTIMER_RESTART;		/* not moved on: at once, for ever */
 	}
 	if (n >= t->hr_limit)
 		return HRTIMER_NORESTART;
-	hrtimer_forward(hr, ktime_get(), ms_to_ktime(1));
+	/* Far enough apart for the slowest CPU (nested KVM) to come back out */
+	hrtimer_forward(hr, ktime_get(), ms_to_ktime(LVD_TD_HR_MS));
 	return HRTIMER_RESTART;
+}
+
+/* The raced hrtimer: counts, and goes on twice in four */
+static enum hrtimer_restart lvd_td_race_fn(struct hrtimer *hr)
+{
+	struct lvd_td_timers *t = container_of(hr, struct lvd_td_timers, race);
+	unsigned long n = READ_ONCE(t->race_fired) + 1;
+
+	WRITE_ONCE(t->race_fired, n);
+	if (n % 4 < 2)
+		return HRTIMER_NORESTART;
+	hrtimer_forward(hr, ktime_get(), ns_to_ktime(2000));
+	return HRTIMER_RESTART;
+}
+
+/*
+ * @rounds of starting its raced hrtimer, 0 to 3 µs ahead, and cancelling
+ * it or trying to, as another task does the same; with no rounds, the end:
+ * 2 when it fired and is not active once cancelled
+ */
+static long lvd_td_hr_race(struct lvd_td_timers *t, unsigned long rounds)
+{
+	unsigned long i;
+
+	for (i = 0; i < rounds; i++) {
+		t->race.function = lvd_td_race_fn;
+		hrtimer_start(&t->race, ns_to_ktime(i % 4 * 1000),
+			      HRTIMER_MODE_REL);
+		if (i % 3 == 0)
+			hrtimer_cancel(&t->race);
+		else if (i % 3 == 1)
+			hrtimer_try_to_cancel(&t->race);
+	}
+	if (rounds)
+		return 0;
+	hrtimer_cancel(&t->race);
+	return (READ_ONCE(t->race_fired) > 0) << 1 | hrtimer_active(&t->race);
 }
 
 static void lvd_td_timer_fn(struct timer_list *timer)
@@ -466,7 +510,7 @@ static void lvd_td_work_fn(struct work_struct *work)
 {
 	struct lvd_td_timers *t = container_of(work, struct lvd_td_timers, work);
 
-	WRITE_ONCE(t->work_started, 1);
+	WRITE_ONCE(t->counts.asleep, 1);
 	msleep(t->work_ms);
 	WRITE_ONCE(t->counts.work, t->counts.work + 1);
 }
@@ -502,12 +546,12 @@ static long lvd_td_timer_arm(struct lvd_td_timers *t, unsigned long ms)
 static bool lvd_td_work_queue(struct lvd_td_timers *t, unsigned long ms)
 {
 	t->work_ms = ms;
-	WRITE_ONCE(t->work_started, 0);
+	WRITE_ONCE(t->counts.asleep, 0);
 	INIT_WORK(&t->work, lvd_td_work_fn);
 	return schedule_work(&t->work);
 }
 
-/* Timers and work misused (@part 0-2): 0 when each was refused */
+/* Timers and work misused (@part 0-3): 0 when each was refused */
 static long lvd_td_timer_misuse(struct lvd_td_timers *t, unsigned long part)
 {
 	void *kernel = (void *)(PAGE_OFFSET + PAGE_SIZE);	/* kernel memory */
@@ -543,6 +587,12 @@ static long lvd_td_timer_misuse(struct lvd_td_timers *t, unsigned long part)
 		r |= cancel_work_sync(kernel) << 4;
 		r |= queue_work(kernel, &t->spare_work) << 5;
 		break;
+	case 3:	/* restarted without hrtimer_forward(): fires once */
+		lvd_td_hr_arm(t, 1, 100, LVD_TEST_ACT_TIMER_MISUSE);
+		msleep(50);
+		r |= READ_ONCE(t->counts.hrtimer) != fired + 1;
+		r |= hrtimer_active(&t->hr) << 1;
+		break;
 	default: /* callbacks that are not its code */
 		hrtimer_init(&t->spare, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		t->spare.function = (void *)lvd_td_data_code;
@@ -573,11 +623,12 @@ static long lvd_td_timers_act(unsigned long act, unsigned long arg)
 		t = kzalloc(sizeof(*t), GFP_KERNEL);
 		if (!t)
 			return -ENOMEM;
+		hrtimer_init(&t->race, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 		lvd_td_timers = t;
 	}
 	switch (act) {
 	case LVD_TEST_ACT_HRTIMER_START:
-		lvd_td_hr_arm(t, 1, arg, 0);
+		lvd_td_hr_arm(t, LVD_TD_HR_MS, arg, 0);
 		return 0;
 	case LVD_TEST_ACT_TIMERS_READ:
 		return READ_ONCE(t->counts.hrtimer) +
@@ -598,7 +649,7 @@ static long lvd_td_timers_act(unsigned long act, unsigned long arg)
 	case LVD_TEST_ACT_WORK_CANCEL:
 		before = READ_ONCE(t->counts.work);
 		lvd_td_work_queue(t, 300);
-		for (i = 0; i < 100 && !READ_ONCE(t->work_started); i++)
+		for (i = 0; i < 100 && !READ_ONCE(t->counts.asleep); i++)
 			msleep(20);
 		r = cancel_work_sync(&t->work);
 		return (READ_ONCE(t->counts.work) - before) * 10 + r;
@@ -618,6 +669,8 @@ static long lvd_td_timers_act(unsigned long act, unsigned long arg)
 		return (long)&t->counts;
 	case LVD_TEST_ACT_TIMER_MISUSE:
 		return lvd_td_timer_misuse(t, arg);
+	case LVD_TEST_ACT_HRTIMER_RACE:
+		return lvd_td_hr_race(t, arg);
 	default: /* a callback that stops it, while it sleeps */
 		lvd_td_hr_arm(t, 1, 2, act);
 		msleep(2000);
@@ -699,7 +752,7 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		return lvd_td_net_rtnl(act);
 	case LVD_TEST_ACT_LOCK_COUNT ... LVD_TEST_ACT_SPIN_SLEEP:
 		return lvd_td_locks_act(act, arg);
-	case LVD_TEST_ACT_HRTIMER_START ... LVD_TEST_ACT_HRTIMER_FORWARD_NOW:
+	case LVD_TEST_ACT_HRTIMER_START ... LVD_TEST_ACT_HRTIMER_RACE:
 		return lvd_td_timers_act(act, arg);
 	default:
 		return lvd_td_attack(act, arg);

@@ -63,8 +63,8 @@ static void lvd_glue_timer_setup(struct lvd_domain_timer *s)
 }
 
 /*
- * The shadow of the domain's @kind at @addr (of @size bytes), made if
- * @make, or NULL: refused, and said so
+ * The shadow of the domain's timer or work item at @addr (of @size bytes),
+ * made if @make, or NULL: refused, and said so
  */
 static struct lvd_domain_timer *lvd_glue_timer_shadow(struct lvd_domain *d,
 						      unsigned long addr,

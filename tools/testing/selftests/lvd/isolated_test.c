@@ -377,15 +377,15 @@ static void done_line(char *buf, size_t size, unsigned long ret)
  * timers never set up, armed timers set up again, hrtimer_forward() outside
  * the callback, timers at kernel memory, its read-only data or a forged
  * address, callbacks that are not its code, work on a workqueue it may not
- * name.
+ * name; an hrtimer restarted without hrtimer_forward() fires once only.
  */
 TEST_F(iso, timers_and_work_fire_cancel_and_refuse_misuse)
 {
 	unsigned long i;
 
-	TIMER_ACT("hrtimer-start", 1, 0, 200);
+	TIMER_ACT("hrtimer-start", 1, 0, 300);
 	TIMER_ACT("timers-read", 0, 1, 0);
-	TIMER_ACT("hrtimer-start", 5, 0, 300);
+	TIMER_ACT("hrtimer-start", 5, 0, 1500);
 	TIMER_ACT("timers-read", 0, 6, 0);
 	TIMER_ACT("hrtimer-cancel", 0, 2, 100);
 	TIMER_ACT("timers-read", 0, 6, 0);
@@ -401,14 +401,30 @@ TEST_F(iso, timers_and_work_fire_cancel_and_refuse_misuse)
 	TIMER_ACT("timers-read", 0, 3001006, 0);
 	TIMER_ACT("dwork-cancel", 0, 1, 100);
 	TIMER_ACT("timers-read", 0, 3001006, 0);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		TIMER_ACT("timer-misuse", i, 0, 0);
-	TIMER_ACT("timers-read", 0, 3001006, 0);
+	TIMER_ACT("timers-read", 0, 3001007, 0);
 	ASSERT_TRUE(logged("hrtimer_start(0x"));
 	ASSERT_TRUE(logged("of an armed timer refused"));
 	ASSERT_TRUE(logged("outside its callback refused"));
 	ASSERT_TRUE(logged("is not its code"));
 	ASSERT_TRUE(logged("no workqueue it may use"));
+	ASSERT_TRUE(logged("restarted, not forwarded"));
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
+ * Two tasks start, cancel and try to cancel one hrtimer of the driver's,
+ * 1000 times each, while it fires and restarts itself from its callback
+ * with hrtimer_forward(): nothing is refused or stops, and once cancelled
+ * it is not active.
+ */
+TEST_F(iso, hrtimer_raced_by_two_tasks)
+{
+	ASSERT_EQ(0, act("hrtimer-race", 1000, self->result,
+			 sizeof(self->result)));
+	ASSERT_STREQ("errs 0 0 0 ret 2\n", self->result);
+	ASSERT_FALSE(logged("refused"));
 	ASSERT_FALSE(logged("stopped"));
 }
 
@@ -454,7 +470,7 @@ TEST_F(iso, timers_and_work_end_with_the_domain)
 	ASSERT_EQ(0, system("modprobe lvd_test_driver"));
 
 	ASSERT_EQ(0, act("timers-stop", 1000, self->result, sizeof(self->result)));
-	ASSERT_STREQ("err 0 copied 0 fired 0 0 0\n", self->result);
+	ASSERT_STREQ("err 0 copied 0 fired 0 0 0 asleep 1\n", self->result);
 	ms = timed_rmmod();
 	ASSERT_LE(0, ms);
 	EXPECT_GT(3000, ms) TH_LOG("rmmod took %ld ms", ms);
