@@ -10,6 +10,7 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+struct page;
 struct task_struct;
 
 /* Access a domain gets to memory it is given (EPT permissions) */
@@ -166,6 +167,8 @@ bool lvd_domain_holds_mine(const struct lvd_domain_hold *h, bool below);
 void lvd_domain_stop_for(struct lvd_domain *d, unsigned int why);
 int lvd_domain_add_heap(struct lvd_domain *d, size_t size);
 unsigned long lvd_domain_alloc(struct lvd_domain *d, size_t size);
+struct page *lvd_domain_page_alloc(struct lvd_domain *d);
+bool lvd_domain_page_free(struct lvd_domain *d, struct page *page);
 void lvd_domain_free(struct lvd_domain *d, unsigned long va);
 int lvd_domain_add_percpu(struct lvd_domain *d);
 unsigned long lvd_domain_percpu_alloc(struct lvd_domain *d, size_t size);

@@ -25,6 +25,12 @@
 #define LVD_BLK_FOPS_LONGS \
 	DIV_ROUND_UP(sizeof(const struct block_device_operations), sizeof(long))
 
+/*
+ * The most data a request of a blocking tag set carries into the domain,
+ * in pages: its bounce pages, and the disk's largest request.
+ */
+#define LVD_BLK_DATA_PAGES	16
+
 /* The driver's blk_mq_ops the glue calls, as indices of lvd_blk_set.fn */
 enum lvd_blk_op {
 	LVD_BLK_QUEUE_RQ,
@@ -82,6 +88,10 @@ struct lvd_blk_domain {
  * @slots: the shadow requests, in the domain, @slot_size bytes apart
  * @slot_size: bytes of each shadow: request, driver data, queue data
  * @slot_qd: where in a slot its struct blk_mq_queue_data is
+ * @slot_bio: where in a slot its shadow bio is, followed by its
+ *	LVD_BLK_DATA_PAGES bio_vecs; 0 when the set carries no data
+ * @bounce: for a set that carries data, each slot's LVD_BLK_DATA_PAGES
+ *	bounce pages, the domain's, allocated when first needed
  * @nr_slots: how many
  * @rqs: the kernel request each slot stands for, or NULL
  * @disks: disks made with it, not yet put
@@ -98,6 +108,8 @@ struct lvd_blk_set {
 	unsigned long slots;
 	size_t slot_size;
 	size_t slot_qd;
+	size_t slot_bio;
+	struct page **bounce;
 	unsigned int nr_slots;
 	struct request **rqs;
 	unsigned int disks;
@@ -161,6 +173,12 @@ unsigned long lvd_glue_blk_mq_alloc_tag_set(struct lvd_domain *d,
 					    const unsigned long args[LVD_DOMAIN_ARGS]);
 unsigned long lvd_glue_blk_mq_free_tag_set(struct lvd_domain *d,
 					   const unsigned long args[LVD_DOMAIN_ARGS]);
+
+/* lvd_blk_data.c */
+int lvd_blk_data_in(struct lvd_blk_set *s, struct request *rq,
+		    unsigned long *bio);
+void lvd_blk_data_out(struct lvd_blk_set *s, struct request *rq);
+void lvd_blk_data_release(struct lvd_blk_set *s);
 
 /* lvd_blk_rq.c */
 blk_status_t lvd_blk_queue_rq(struct blk_mq_hw_ctx *hctx,

@@ -175,6 +175,10 @@ unsigned long lvd_glue_blk_mq_alloc_disk(struct lvd_domain *d,
 	err = lvd_blk_limits(d, args[1], &lim);
 	if (err)
 		return (unsigned long)ERR_PTR(err);
+	/* A request's data fits its bounce pages */
+	if (s->slot_bio)
+		lim.max_hw_sectors = min_not_zero(lim.max_hw_sectors,
+			LVD_BLK_DATA_PAGES << (PAGE_SHIFT - SECTOR_SHIFT));
 	bdisk = kzalloc(sizeof(*bdisk), GFP_KERNEL);
 	if (!bdisk)
 		return (unsigned long)ERR_PTR(-ENOMEM);

@@ -85,6 +85,7 @@ static int lvd_blk_rq_project(struct lvd_domain *d, struct lvd_blk_set *s,
 		.rq = (struct request *)r->shadow,
 		.last = bd->last,
 	};
+	unsigned long bio = 0;
 	struct request img = {
 		.q = (struct request_queue *)h->shadow_q,
 		.mq_hctx = (struct blk_mq_hw_ctx *)h->shadow,
@@ -97,6 +98,10 @@ static int lvd_blk_rq_project(struct lvd_domain *d, struct lvd_blk_set *s,
 		.__sector = rq->__sector,
 	};
 
+	if (s->slot_bio && lvd_blk_data_in(s, rq, &bio))
+		return -EIO;
+	img.bio = (struct bio *)bio;
+	img.biotail = img.bio;
 	return lvd_domain_copy_to(d, r->shadow, &img, LVD_BLK_RQ_IMAGE) ?:
 	       lvd_domain_copy_to(d, r->shadow + s->slot_qd, &qd, sizeof(qd));
 }
@@ -284,6 +289,8 @@ unsigned long lvd_glue_blk_mq_end_request(struct lvd_domain *d,
 				"blk_mq_end_request() of a request it does not hold refused");
 		return 0;
 	}
+	if (s->slot_bio && sts == BLK_STS_OK)
+		lvd_blk_data_out(s, rq);
 	blk_mq_end_request(rq, sts);
 	return 0;
 }

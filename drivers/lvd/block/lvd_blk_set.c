@@ -12,7 +12,11 @@
  * and map_queues are left out: the kernel sends requests one at a time,
  * completes them through the driver's interrupt-driven path and maps
  * queues its default way, so a driver's poll queues stay idle. Any other
- * op, and a blocking or shared-tag set, is refused.
+ * op, and a shared-tag set, is refused.
+ *
+ * A blocking set (BLK_MQ_F_BLOCKING) is one whose driver may sleep in
+ * queue_rq: its requests' data are projected too (lvd_blk_data.c), which
+ * a driver that moves data (memory_backed null_blk, which sets it) needs.
  *
  * Each kernel request gets a shadow in the domain when blk-mq sets it up
  * (init_request): a struct request followed by the driver's cmd_size
@@ -36,7 +40,7 @@
 /* Disks a tag set may serve: each hardware context has a flush request */
 #define LVD_BLK_DISKS_PER_SET	4
 #define LVD_BLK_SET_FLAGS	(BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED | \
-				 BLK_MQ_F_NO_SCHED_BY_DEFAULT)
+				 BLK_MQ_F_NO_SCHED_BY_DEFAULT | BLK_MQ_F_BLOCKING)
 
 /* The ops the glue calls, at their offsets in struct blk_mq_ops */
 static const size_t lvd_blk_op_offsets[LVD_BLK_NR_OPS] = {
@@ -139,13 +143,21 @@ static int lvd_blk_set_slots(struct lvd_blk_set *s)
 
 	s->slot_qd = ALIGN(sizeof(struct request) + s->dom_cmd_size,
 			   sizeof(long));
-	s->slot_size = ALIGN(s->slot_qd + sizeof(struct blk_mq_queue_data),
-			     L1_CACHE_BYTES);
+	s->slot_size = s->slot_qd + sizeof(struct blk_mq_queue_data);
+	if (s->set.flags & BLK_MQ_F_BLOCKING) {
+		s->slot_bio = ALIGN(s->slot_size, sizeof(long));
+		s->slot_size = s->slot_bio + sizeof(struct bio) +
+			       LVD_BLK_DATA_PAGES * sizeof(struct bio_vec);
+	}
+	s->slot_size = ALIGN(s->slot_size, L1_CACHE_BYTES);
 	s->nr_slots = s->set.nr_hw_queues *
 		      (s->set.queue_depth + LVD_BLK_DISKS_PER_SET);
 	s->rqs = kcalloc(s->nr_slots, sizeof(*s->rqs), GFP_KERNEL);
 	s->slots = lvd_domain_alloc(d, s->nr_slots * s->slot_size);
-	if (!s->rqs || !s->slots) {
+	if (s->slot_bio)
+		s->bounce = kcalloc(s->nr_slots * LVD_BLK_DATA_PAGES,
+				    sizeof(*s->bounce), GFP_KERNEL);
+	if (!s->rqs || !s->slots || (s->slot_bio && !s->bounce)) {
 		pr_err("%s: no room for %u shadow requests\n",
 		       lvd_domain_name(d), s->nr_slots);
 		return -ENOMEM;
@@ -155,6 +167,7 @@ static int lvd_blk_set_slots(struct lvd_blk_set *s)
 
 static void lvd_blk_set_free(struct lvd_blk_set *s)
 {
+	lvd_blk_data_release(s);
 	if (s->slots)
 		lvd_domain_free(s->bd->d, s->slots);
 	kfree(s->rqs);

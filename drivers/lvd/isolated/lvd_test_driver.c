@@ -135,7 +135,7 @@ out:
 /* How many 4 KiB pieces the heap holds; all freed again */
 static long lvd_td_heap_full(void)
 {
-	static void *pieces[128];
+	static void *pieces[512];
 	long n, i;
 
 	for (n = 0; n < ARRAY_SIZE(pieces); n++) {

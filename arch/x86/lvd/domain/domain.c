@@ -165,6 +165,7 @@ struct lvd_domain *lvd_domain_create(void)
 	INIT_LIST_HEAD(&d->holds);
 	xa_init(&d->locks);
 	xa_init(&d->timers);
+	xa_init(&d->pages);
 	INIT_LIST_HEAD(&d->pt.tables);
 	index = lvd_domain_hypercall(LVD_HC_DOMAIN_CREATE, 0, 0, 0);
 	if (index < 0) {
@@ -386,6 +387,7 @@ void lvd_domain_destroy(struct lvd_domain *d)
 	/* Nothing of its stays armed: a callback running now calls nothing */
 	lvd_domain_timers_destroy(d);
 	lvd_domain_free_ept(d->index);
+	lvd_domain_pages_destroy(d);
 	lvd_domain_locks_destroy(d);
 	lvd_domain_heap_destroy(d->heap);
 	lvd_domain_percpu_destroy(d);

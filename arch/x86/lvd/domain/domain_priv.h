@@ -76,6 +76,8 @@ struct lvd_domain_stack {
  * @timers: the kernel's shadows of its timers and work items, by their
  *	address in it (domain_timer.c)
  * @nr_timers: how many
+ * @pages: its pages (domain_pages.c), by frame number, free ones marked
+ * @nr_pages: how many
  */
 struct lvd_domain {
 	unsigned int index;
@@ -103,9 +105,12 @@ struct lvd_domain {
 	atomic_t nr_locks;
 	struct xarray timers;
 	atomic_t nr_timers;
+	struct xarray pages;
+	atomic_t nr_pages;
 };
 
 unsigned int lvd_domain_holds_release(struct lvd_domain *d);
+void lvd_domain_pages_destroy(struct lvd_domain *d);
 bool lvd_domain_holds_any(struct lvd_domain *d, unsigned int flag);
 
 /* What a shadow lock stands for in the domain */

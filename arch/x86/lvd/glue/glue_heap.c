@@ -50,22 +50,28 @@ static unsigned long lvd_glue_kmalloc_cache_node(struct lvd_domain *d,
 }
 
 /*
- * __alloc_pages_noprof(gfp, order, nid, nodemask): pages are not given to
- * isolated modules yet; the allocation fails, as the kernel's may, and
- * says why.
+ * __alloc_pages_noprof(gfp, order, nid, nodemask): a single page of the
+ * domain's own (domain_pages.c), zeroed, named by its struct page pointer;
+ * larger orders are not given.
  */
 static unsigned long lvd_glue_alloc_pages(struct lvd_domain *d,
 					  const unsigned long args[LVD_DOMAIN_ARGS])
 {
-	pr_warn_ratelimited("lvd: %s: alloc_pages() is not supported for isolated modules yet\n",
-			    lvd_domain_name(d));
-	return 0;
+	if (args[1]) {
+		pr_warn_ratelimited("lvd: %s: alloc_pages() of order %lu: only single pages are given\n",
+				    lvd_domain_name(d), args[1]);
+		return 0;
+	}
+	return (unsigned long)lvd_domain_page_alloc(d);
 }
 
-/* __free_pages(page, order): no page was given */
+/* __free_pages(page, order): a page of its own, kept for its next one */
 static unsigned long lvd_glue_free_pages(struct lvd_domain *d,
 					 const unsigned long args[LVD_DOMAIN_ARGS])
 {
+	if (args[1] || !lvd_domain_page_free(d, (struct page *)args[0]))
+		pr_warn_ratelimited("lvd: %s: __free_pages() of %#lx, which it was not given\n",
+				    lvd_domain_name(d), args[0]);
 	return 0;
 }
 
@@ -136,7 +142,7 @@ static const struct lvd_glue lvd_glue_heap_syms[] = {
 	{ "__kmalloc_cache_noprof", lvd_glue_kmalloc_cache },
 	{ "__kmalloc_cache_node_noprof", lvd_glue_kmalloc_cache_node },
 	{ "kfree", lvd_glue_kfree },
-	{ "__alloc_pages_noprof", lvd_glue_alloc_pages },
+	{ "__alloc_pages_noprof", lvd_glue_alloc_pages, LVD_KCALL_MAY_SLEEP },
 	{ "__free_pages", lvd_glue_free_pages },
 	{ "pcpu_alloc_noprof", lvd_glue_alloc_percpu },
 	{ "free_percpu", lvd_glue_free_percpu },
