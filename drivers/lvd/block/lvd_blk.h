@@ -30,6 +30,7 @@
  * in pages: its bounce pages, and the disk's largest request.
  */
 #define LVD_BLK_DATA_PAGES	16
+#define LVD_BLK_DATA_SECTORS	(LVD_BLK_DATA_PAGES << (PAGE_SHIFT - SECTOR_SHIFT))
 
 /* The driver's blk_mq_ops the glue calls, as indices of lvd_blk_set.fn */
 enum lvd_blk_op {
@@ -59,8 +60,6 @@ enum lvd_blk_rq_state {
  * @disks: its disks (struct lvd_blk_disk)
  * @majors: the block majors it registered (struct lvd_blk_major)
  * @subsys: its configfs subsystems (struct lvd_blk_subsys)
- * @fops: the kernel's block_device_operations of its disks, in @fops_mem:
- *	none but the owner, its module
  * @refusals: the rate of its refusals' messages, its own
  * @lock: protects the lists' changes
  */
@@ -71,8 +70,6 @@ struct lvd_blk_domain {
 	struct list_head disks;
 	struct list_head majors;
 	struct list_head subsys;
-	const struct block_device_operations *fops;
-	unsigned long fops_mem[LVD_BLK_FOPS_LONGS];
 	struct ratelimit_state refusals;
 	struct mutex lock;	/* protects the lists' changes */
 };

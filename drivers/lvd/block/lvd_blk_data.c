@@ -38,16 +38,17 @@ static void lvd_blk_data_copy(struct request *rq, struct page **bounce,
 			      bool in)
 {
 	struct req_iterator iter;
-	struct bio_vec bv;
+	struct bio_vec bv, left;
 	size_t pos = 0, n;
 
 	rq_for_each_segment(bv, rq, iter) {
-		while (bv.bv_len) {
+		/* The iterator moves on by bv: what is left is a copy */
+		for (left = bv; left.bv_len; pos += n) {
 			char *b = kmap_local_page(bounce[pos / PAGE_SIZE]) +
 				  pos % PAGE_SIZE;
-			char *p = bvec_kmap_local(&bv);
+			char *p = bvec_kmap_local(&left);
 
-			n = min_t(size_t, bv.bv_len,
+			n = min_t(size_t, left.bv_len,
 				  PAGE_SIZE - pos % PAGE_SIZE);
 			if (in)
 				memcpy(b, p, n);
@@ -55,9 +56,8 @@ static void lvd_blk_data_copy(struct request *rq, struct page **bounce,
 				memcpy(p, b, n);
 			kunmap_local(p);
 			kunmap_local(b);
-			bv.bv_offset += n;
-			bv.bv_len -= n;
-			pos += n;
+			left.bv_offset += n;
+			left.bv_len -= n;
 		}
 	}
 }
@@ -119,7 +119,7 @@ int lvd_blk_data_in(struct lvd_blk_set *s, struct request *rq,
 	}
 	if (req_op(rq) == REQ_OP_WRITE)
 		lvd_blk_data_copy(rq, bounce, true);
-	*bio = blk_mq_rq_to_pdu(rq)->shadow + s->slot_bio;
+	*bio = ((struct lvd_blk_rq *)blk_mq_rq_to_pdu(rq))->shadow + s->slot_bio;
 	return lvd_blk_data_bio(s, rq, bounce, bytes, *bio);
 }
 

@@ -9,15 +9,14 @@
  * would the kernel's; device_add_disk() glue takes from it, checked, the
  * major (one the domain registered), minors, name and flags, and adds the
  * kernel's disk. The kernel's disk has block_device_operations of the
- * glue's, owned by the driver's module: the glue carries none of a
- * driver's own block_device_operations yet, and refuses a disk that has
- * any. Block majors are dynamic only.
+ * glue's, empty and without an owner (lvd_blk_fops): the glue carries none
+ * of a driver's own yet, and refuses a disk that has any. Block majors are
+ * dynamic only.
  */
 
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 #include <linux/major.h>
-#include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include "lvd_blk.h"
@@ -178,7 +177,7 @@ unsigned long lvd_glue_blk_mq_alloc_disk(struct lvd_domain *d,
 	/* A request's data fits its bounce pages */
 	if (s->slot_bio)
 		lim.max_hw_sectors = min_not_zero(lim.max_hw_sectors,
-			LVD_BLK_DATA_PAGES << (PAGE_SHIFT - SECTOR_SHIFT));
+						  LVD_BLK_DATA_SECTORS);
 	bdisk = kzalloc(sizeof(*bdisk), GFP_KERNEL);
 	if (!bdisk)
 		return (unsigned long)ERR_PTR(-ENOMEM);
@@ -217,12 +216,20 @@ static struct lvd_blk_disk *lvd_blk_disk_find(struct lvd_blk_domain *bd,
 #define LVD_BLK_FOPS_OWNER \
 	offsetof(const struct block_device_operations, owner)
 
-/* The owner of the driver's block_device_operations; none of their ops */
-static int lvd_blk_fops(struct lvd_blk_domain *bd, unsigned long dom_fops)
+/*
+ * The block_device_operations of every disk of an isolated driver: none,
+ * and no owner. An open disk holds no reference to the driver's module,
+ * whose struct module goes when its load fails, whatever holds the disk
+ * (a partition scan's last close runs after the failed init returns);
+ * a disk whose driver goes is deleted under its openers, as a removed
+ * device is.
+ */
+static const struct block_device_operations lvd_blk_fops;
+
+/* The driver's block_device_operations: none of their ops, an owner */
+static int lvd_blk_fops_check(struct lvd_domain *d, unsigned long dom_fops)
 {
-	unsigned long fops[LVD_BLK_FOPS_LONGS], owner;
-	struct lvd_domain *d = bd->d;
-	struct module *mod;
+	unsigned long fops[LVD_BLK_FOPS_LONGS];
 	unsigned int i;
 
 	if (lvd_domain_copy_from(d, fops, dom_fops, sizeof(fops)))
@@ -234,14 +241,6 @@ static int lvd_blk_fops(struct lvd_blk_domain *bd, unsigned long dom_fops)
 			return -EOPNOTSUPP;
 		}
 	}
-	if (bd->fops->owner)
-		return 0;
-	owner = fops[LVD_BLK_FOPS_OWNER / sizeof(long)];
-	guard(rcu)();
-	mod = __module_address(owner);
-	if (mod && !strcmp(mod->name, lvd_domain_name(d)))
-		bd->fops_mem[LVD_BLK_FOPS_OWNER / sizeof(long)] =
-			(unsigned long)mod;
 	return 0;
 }
 
@@ -269,7 +268,7 @@ static int lvd_blk_disk_take(struct lvd_blk_domain *bd,
 		       lvd_domain_name(d));
 		goto out;
 	}
-	err = lvd_blk_fops(bd, (unsigned long)img->fops);
+	err = lvd_blk_fops_check(d, (unsigned long)img->fops);
 	if (err)
 		goto out;
 	disk->major = img->major;
@@ -277,7 +276,7 @@ static int lvd_blk_disk_take(struct lvd_blk_domain *bd,
 	disk->minors = img->minors;
 	disk->flags |= img->flags & GENHD_FL_NO_PART;
 	memcpy(disk->disk_name, img->disk_name, DISK_NAME_LEN);
-	disk->fops = bd->fops;
+	disk->fops = &lvd_blk_fops;
 	disk->private_data = bdisk;
 out:
 	kfree(img);

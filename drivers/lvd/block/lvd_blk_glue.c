@@ -56,7 +56,6 @@ struct lvd_blk_domain *lvd_blk_domain_get(struct lvd_domain *d)
 	ratelimit_state_init(&bd->refusals, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	mutex_init(&bd->lock);
-	bd->fops = (const void *)bd->fops_mem;
 	old = xa_cmpxchg(&lvd_blk_domains, lvd_domain_index(d), NULL, bd,
 			 GFP_KERNEL);
 	if (old) {

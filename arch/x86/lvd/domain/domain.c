@@ -264,6 +264,37 @@ int lvd_domain_give(struct lvd_domain *d, unsigned long va, size_t size,
 }
 EXPORT_SYMBOL_GPL(lvd_domain_give);
 
+/**
+ * lvd_domain_give_page_at() - map a page into a domain at another address
+ * @d: the domain
+ * @va: a page-aligned address the domain has nothing at
+ * @pa: the physical address of a kernel page the kernel gives up to it
+ *
+ * For memory the domain sees where the kernel keeps something else: a
+ * page of its own at the address of kernel metadata that inline helpers
+ * in driver code read and write (the struct pages of its pages).
+ *
+ * Return: 0; -EEXIST when @va is mapped; an error of the page tables or
+ * the EPT.
+ */
+int lvd_domain_give_page_at(struct lvd_domain *d, unsigned long va,
+			    phys_addr_t pa)
+{
+	int ret;
+	u64 e;
+
+	mutex_lock(&d->lock);
+	ret = lvd_pt_lookup(&d->pt, va, &e) != (phys_addr_t)-1 ? -EEXIST :
+	      lvd_pt_map(&d->pt, va, pa, LVD_PT_USER | LVD_PT_WRITE);
+	if (!ret)
+		ret = lvd_domain_map_new_tables(d);
+	if (!ret)
+		ret = lvd_domain_map(d, pa, PAGE_SIZE,
+				     LVD_DOMAIN_READ | LVD_DOMAIN_WRITE);
+	mutex_unlock(&d->lock);
+	return ret;
+}
+
 /*
  * Can the domain's code at CPL 3 read (or, with @write, write) every byte
  * of [va, va + len)? Its page tables say so, and nothing else does.

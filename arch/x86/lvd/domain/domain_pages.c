@@ -8,26 +8,61 @@
  * The domain names a page by its struct page pointer, as kernel code
  * does: page_address() in the domain computes the direct-map address
  * from the kernel's page_offset_base and vmemmap_base (domain_values.c),
- * and finds it mapped; the domain never reads the struct page, which it
- * is not given. A page the domain frees stays given to it, for its next
- * allocation (zeroed then): memory is taken back from a domain only when
- * it is destroyed, after its EPT is gone.
+ * and finds it mapped. Driver code reads and writes the struct page too
+ * (compound_order() for page_size(); null_blk sets page->index): at the
+ * address of the struct pages of its pages the domain has a page of its
+ * own, zeroed (a plain order-0 page), which the kernel never reads; the
+ * kernel's struct pages are neither read nor written by it.
+ *
+ * A page the domain frees stays given to it, for its next allocation
+ * (zeroed then): memory is taken back from a domain only when it is
+ * destroyed, after its EPT is gone.
  */
 
 #include <linux/export.h>
 #include <linux/gfp.h>
 #include <linux/highmem.h>
+#include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/xarray.h>
 #include <lvd/domain.h>
 #include "domain/domain_priv.h"
 
-/* What the domain's xarray of pages holds for a page: in use or free */
+/*
+ * What the domain's xarray of pages holds for a page: in use, free, or a
+ * page of the domain's struct pages
+ */
 #define LVD_PAGE_IN_USE	xa_mk_value(1)
 #define LVD_PAGE_FREE	xa_mk_value(0)
+#define LVD_PAGE_META	xa_mk_value(2)
 
 /* The most pages a domain may have, in all */
 #define LVD_DOMAIN_PAGES_MAX	(64 * 1024)
+
+/*
+ * The domain's own copy of the page of struct pages that holds @page's,
+ * at its address, made zeroed when it is first needed.
+ */
+static int lvd_domain_page_meta(struct lvd_domain *d, struct page *page)
+{
+	unsigned long va = (unsigned long)page & PAGE_MASK;
+	struct page *meta;
+	int err;
+
+	if (lvd_domain_may_access(d, va, PAGE_SIZE, true))
+		return 0;
+	meta = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!meta)
+		return -ENOMEM;
+	err = xa_err(xa_store(&d->pages, page_to_pfn(meta), LVD_PAGE_META,
+			      GFP_KERNEL));
+	if (err) {
+		__free_page(meta);
+		return err;
+	}
+	/* Recorded: freed with the domain, whatever the give did */
+	return lvd_domain_give_page_at(d, va, page_to_phys(meta));
+}
 
 /**
  * lvd_domain_page_alloc() - a zeroed page of a domain's own
@@ -60,14 +95,18 @@ struct page *lvd_domain_page_alloc(struct lvd_domain *d)
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!page)
 		goto fail;
-	if (lvd_domain_give(d, (unsigned long)page_address(page), PAGE_SIZE,
-			    LVD_DOMAIN_READ | LVD_DOMAIN_WRITE)) {
+	if (xa_err(xa_store(&d->pages, page_to_pfn(page), LVD_PAGE_IN_USE,
+			    GFP_KERNEL))) {
 		__free_page(page);
 		goto fail;
 	}
-	/* Given: it is the domain's until it is destroyed */
-	if (xa_err(xa_store(&d->pages, page_to_pfn(page), LVD_PAGE_IN_USE,
-			    GFP_KERNEL)))
+	/*
+	 * From here the page is the domain's until it is destroyed: a give
+	 * that fails halfway may have mapped it. It then stays in use.
+	 */
+	if (lvd_domain_give(d, (unsigned long)page_address(page), PAGE_SIZE,
+			    LVD_DOMAIN_READ | LVD_DOMAIN_WRITE) ||
+	    lvd_domain_page_meta(d, page))
 		return NULL;
 	return page;
 fail:

@@ -111,6 +111,8 @@ struct lvd_domain {
 
 unsigned int lvd_domain_holds_release(struct lvd_domain *d);
 void lvd_domain_pages_destroy(struct lvd_domain *d);
+int lvd_domain_give_page_at(struct lvd_domain *d, unsigned long va,
+			    phys_addr_t pa);
 bool lvd_domain_holds_any(struct lvd_domain *d, unsigned int flag);
 
 /* What a shadow lock stands for in the domain */
