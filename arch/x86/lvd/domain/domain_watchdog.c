@@ -18,6 +18,7 @@
  */
 
 #include <linux/jiffies.h>
+#include <linux/moduleparam.h>
 #include <linux/nmi.h>
 #include <linux/percpu.h>
 #include <linux/smp.h>
@@ -29,12 +30,25 @@
 #include "hypervisor.h"
 #include "domain/domain_watchdog.h"
 
+/*
+ * lvd_watchdog_scale=N on the command line multiplies the budgets below
+ * by N (1 to 10): for CPUs far slower than hardware, such as a nested
+ * guest inside an emulator, where one console line takes 100 ms.
+ */
+static unsigned int lvd_watchdog_scale = 1;
+core_param(lvd_watchdog_scale, lvd_watchdog_scale, uint, 0444);
+
+static u64 lvd_watchdog_factor(void)
+{
+	return clamp(READ_ONCE(lvd_watchdog_scale), 1U, 10U);
+}
+
 /* How long a domain may run without returning or calling the kernel */
-#define LVD_WATCHDOG_NS		(100 * NSEC_PER_MSEC)
+#define LVD_WATCHDOG_NS		(100 * NSEC_PER_MSEC * lvd_watchdog_factor())
 /* How long the calls on one domain stack may run in all */
-#define LVD_WATCHDOG_CALL_NS	(1000 * NSEC_PER_MSEC)
+#define LVD_WATCHDOG_CALL_NS	(1000 * NSEC_PER_MSEC * lvd_watchdog_factor())
 /* The preemption timer, a little longer: the domain has expired by then */
-#define LVD_WATCHDOG_TIMER_MS	110
+#define LVD_WATCHDOG_TIMER_MS	(110 * lvd_watchdog_factor())
 /* How often the timer looks at the other CPUs */
 #define LVD_WATCHDOG_PERIOD	(HZ / 20)
 
