@@ -297,11 +297,11 @@ TEST_F(blk, memory_backed_data_reads_back)
 		snprintf(params, sizeof(params),
 			 "memory_backed=1 gb=1 nr_devices=2 %s", modes[i]);
 		ASSERT_EQ(0, load(params)) TH_LOG("%s", params);
-		ASSERT_EQ(0, pattern_reads_back("nullb0", 1 << 20, IO_SIZE, 1, i))
+		ASSERT_EQ(0, pattern_reads_back("nullb0", 256 << 10, IO_SIZE, 1, i))
 			TH_LOG("%s: 4 KiB direct", params);
-		ASSERT_EQ(0, pattern_reads_back("nullb1", 1 << 20, 64 << 10, 1, i + 7))
+		ASSERT_EQ(0, pattern_reads_back("nullb1", 256 << 10, 64 << 10, 1, i + 7))
 			TH_LOG("%s: 64 KiB direct", params);
-		ASSERT_EQ(0, pattern_reads_back("nullb0", 2 << 20, 64 << 10, 0, i + 3))
+		ASSERT_EQ(0, pattern_reads_back("nullb0", 512 << 10, 64 << 10, 0, i + 3))
 			TH_LOG("%s: page cache", params);
 		ASSERT_EQ(1, reads_zeros("nullb0", 8 << 20)) TH_LOG("%s", params);
 	}
