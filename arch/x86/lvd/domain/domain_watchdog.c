@@ -38,17 +38,28 @@
 static unsigned int lvd_watchdog_scale = 1;
 core_param(lvd_watchdog_scale, lvd_watchdog_scale, uint, 0444);
 
-static u64 lvd_watchdog_factor(void)
-{
-	return clamp(READ_ONCE(lvd_watchdog_scale), 1U, 10U);
-}
-
 /* How long a domain may run without returning or calling the kernel */
-#define LVD_WATCHDOG_NS		(100 * NSEC_PER_MSEC * lvd_watchdog_factor())
+static u64 lvd_watchdog_ns __ro_after_init = 100 * NSEC_PER_MSEC;
 /* How long the calls on one domain stack may run in all */
-#define LVD_WATCHDOG_CALL_NS	(1000 * NSEC_PER_MSEC * lvd_watchdog_factor())
+static u64 lvd_watchdog_call_ns __ro_after_init = 1000 * NSEC_PER_MSEC;
 /* The preemption timer, a little longer: the domain has expired by then */
-#define LVD_WATCHDOG_TIMER_MS	(110 * lvd_watchdog_factor())
+static unsigned int lvd_watchdog_timer_ms __ro_after_init = 110;
+
+/* The budgets, scaled once: the crossings read them on every entry */
+static int __init lvd_watchdog_scale_budgets(void)
+{
+	unsigned int n = clamp(lvd_watchdog_scale, 1U, 10U);
+
+	lvd_watchdog_ns *= n;
+	lvd_watchdog_call_ns *= n;
+	lvd_watchdog_timer_ms *= n;
+	return 0;
+}
+early_initcall(lvd_watchdog_scale_budgets);
+
+#define LVD_WATCHDOG_NS		lvd_watchdog_ns
+#define LVD_WATCHDOG_CALL_NS	lvd_watchdog_call_ns
+#define LVD_WATCHDOG_TIMER_MS	lvd_watchdog_timer_ms
 /* How often the timer looks at the other CPUs */
 #define LVD_WATCHDOG_PERIOD	(HZ / 20)
 
