@@ -70,7 +70,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_SIDT,
 	LVD_TEST_ACT_STR,
 	LVD_TEST_ACT_SMSW,
-	LVD_TEST_ACT_NET_MISUSE,	/* netdev glue naming what it lacks: 0-7 */
+	LVD_TEST_ACT_NET_MISUSE,	/* netdev glue naming what it lacks: 0-8 */
 	LVD_TEST_ACT_NET_RTNL_HOLD,	/* returns holding rtnl_lock() */
 	LVD_TEST_ACT_NET_RTNL_TWICE,	/* rtnl_lock() twice, then unlocks */
 	/* Its own locks (lvd_test_host's lock acts run these in threads) */

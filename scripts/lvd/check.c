@@ -6,6 +6,7 @@
  * call without binding it. Every error is reported, not only the first.
  */
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "idl.h"
@@ -289,6 +290,65 @@ static void check_ops(struct idl *idl, struct ops *o)
 	}
 }
 
+/* A bound written as a number: its value */
+static bool numeric(const char *text, long long *v)
+{
+	char *end;
+
+	*v = strtoll(text, &end, 10);
+	return !*end;
+}
+
+static void check_field(struct idl *idl, const struct projection *pr,
+			const struct field *fl)
+{
+	bool range = fl->min || fl->max, checked = range || fl->mask ||
+		     fl->bits || fl->clamp;
+	const struct field *other;
+	long long lo, hi;
+
+	for (other = pr->fields; other != fl; other = other->next)
+		if (!strcmp(other->name, fl->name))
+			ERR(fl->loc,
+			    "projection '%s': a second field '%s' (inout is both ways)",
+			    pr->name, fl->name);
+	if (!checked)
+		return;
+	if (!(fl->dir & DIR_IN))
+		ERR(fl->attr_loc,
+		    "'%s': only fields taken in are checked", fl->name);
+	else if (fl->array)
+		ERR(fl->attr_loc, "'%s': an array is taken whole, unchecked",
+		    fl->name);
+	if (fl->mask && fl->bits)
+		ERR(fl->attr_loc, "'%s': [mask] and [bits] do not mix",
+		    fl->name);
+	if ((fl->mask || fl->bits) && range)
+		ERR(fl->attr_loc, "'%s': bits and a range do not mix",
+		    fl->name);
+	if (fl->clamp && !range)
+		ERR(fl->attr_loc, "'%s': [clamp] needs [min] or [max]",
+		    fl->name);
+	if (fl->min && fl->max && numeric(fl->min, &lo) &&
+	    numeric(fl->max, &hi) && lo > hi)
+		ERR(fl->attr_loc, "'%s': [min %lld] is above [max %lld]",
+		    fl->name, lo, hi);
+}
+
+static void check_projection(struct idl *idl, const struct projection *pr)
+{
+	const struct projection *other;
+	const struct field *fl;
+
+	for (other = idl->projections; other != pr; other = other->next)
+		if (!strcmp(other->name, pr->name))
+			ERR(pr->loc, "a second projection '%s'", pr->name);
+	if (!pr->fields)
+		ERR(pr->loc, "projection '%s' has no fields", pr->name);
+	for (fl = pr->fields; fl; fl = fl->next)
+		check_field(idl, pr, fl);
+}
+
 /* Declared names: one meaning each */
 static void check_unique(struct idl *idl)
 {
@@ -335,6 +395,7 @@ int idl_check(struct idl *idl)
 	int before = idl_errors, i;
 	struct handle *h;
 	struct func *f;
+	struct projection *pr;
 	struct ops *o;
 
 	check_unique(idl);
@@ -348,8 +409,10 @@ int idl_check(struct idl *idl)
 	}
 	for (o = idl->ops; o; o = o->next)
 		check_ops(idl, o);
-	if (!idl->rpcs)
-		ERR(idl->interface_loc, "interface '%s' has no rpc",
+	for (pr = idl->projections; pr; pr = pr->next)
+		check_projection(idl, pr);
+	if (!idl->rpcs && !idl->projections)
+		ERR(idl->interface_loc, "interface '%s' has no rpc or projection",
 		    idl->interface);
 	for (f = idl->rpcs; f; f = f->next) {
 		check_ret(idl, f);

@@ -137,7 +137,9 @@ static void put_header(struct gen *g, const char *source)
 {
 	const struct idl *idl = g->idl;
 	const struct include *inc;
-	bool slab = false, string = false;
+	bool slab = false, string = false, minmax = false;
+	const struct projection *pr;
+	const struct field *fl;
 	const struct func *f;
 	int i;
 
@@ -146,6 +148,11 @@ static void put_header(struct gen *g, const char *source)
 			slab |= on_heap(&f->args[i]);
 			string |= f->args[i].kind == ARG_STRUCT &&
 				  f->args[i].dir == DIR_OUT;
+		}
+	for (pr = idl->projections; pr; pr = pr->next)
+		for (fl = pr->fields; fl; fl = fl->next) {
+			string |= fl->array;
+			minmax |= fl->clamp;
 		}
 	/* SPDX's tag, split for checkpatch's sake: it belongs on line 1 */
 	fprintf(g->out,
@@ -157,6 +164,8 @@ static void put_header(struct gen *g, const char *source)
 		" */\n\n",
 		"SPDX", idl->interface, source);
 	fputs("#include <linux/errno.h>\n#include <linux/module.h>\n", g->out);
+	if (minmax)
+		fputs("#include <linux/minmax.h>\n", g->out);
 	if (slab)
 		fputs("#include <linux/slab.h>\n", g->out);
 	if (string)
@@ -235,6 +244,141 @@ static void put_prototypes(struct gen *g)
 	if (idl->release)
 		fprintf(g->out, "static void %s(struct lvd_domain *d);\n",
 			idl->release);
+}
+
+/* @to->FIELD = @from->FIELD, for a field copied as it is */
+static void put_field_copy(struct gen *g, const struct field *fl,
+			   const char *to, const char *from)
+{
+	if (fl->array)
+		fprintf(g->out, "\tmemcpy(%s->%s, %s->%s, sizeof(%s->%s));\n",
+			to, fl->name, from, fl->name, to, fl->name);
+	else
+		fprintf(g->out, "\t%s->%s = %s->%s;\n", to, fl->name, from,
+			fl->name);
+}
+
+static void put_projection_out(struct gen *g, const struct projection *pr)
+{
+	const struct field *fl;
+	char *items[2];
+
+	fprintf(g->out,
+		"\n/*\n"
+		" * Projection %s of struct %s, out.\n"
+		" * The fields the kernel decides, from its @k into @dom: an image of the\n"
+		" * domain's struct, or the struct itself where the kernel may write it.\n"
+		" */\n", pr->name, pr->tag);
+	items[0] = fmt("struct %s *dom", pr->tag);
+	items[1] = fmt("const struct %s *k", pr->tag);
+	put_list(g, 0, fmt("static void __maybe_unused lvd_proj_%s_out(",
+			   pr->name), items, 2, ")\n");
+	fputs("{\n", g->out);
+	for (fl = pr->fields; fl; fl = fl->next)
+		if (fl->dir & DIR_OUT)
+			put_field_copy(g, fl, "dom", "k");
+	fputs("}\n", g->out);
+}
+
+/* The refusals of a field taken in: false when it has none */
+static bool put_field_check(struct gen *g, const struct field *fl)
+{
+	if (fl->bits) {
+		fprintf(g->out, "\tif (dom->%s & ~%s) {\n", fl->name, fl->bits);
+	} else if ((fl->min || fl->max) && !fl->clamp) {
+		fputs("\tif (", g->out);
+		if (fl->min)
+			fprintf(g->out, "dom->%s < %s", fl->name, fl->min);
+		if (fl->min && fl->max)
+			fputs(" ||\n\t    ", g->out);
+		if (fl->max)
+			fprintf(g->out, "dom->%s > %s", fl->name, fl->max);
+		fputs(") {\n", g->out);
+	} else {
+		return false;
+	}
+	fprintf(g->out, "\t\t*field = \"%s\";\n\t\treturn -EINVAL;\n\t}\n",
+		fl->name);
+	return true;
+}
+
+static void put_field_take(struct gen *g, const struct field *fl)
+{
+	char *items[4], *head = fmt("k->%s = ", fl->name), *rest;
+
+	if (fl->mask) {
+		rest = fmt("(dom->%s & %s);\n", fl->name, fl->mask);
+		fprintf(g->out, "\t%s(k->%s & ~%s) |", head, fl->name, fl->mask);
+		if (8 + strlen(head) + strlen(fl->name) + strlen(fl->mask) +
+		    14 + strlen(rest) > MAX_COLS + 1) {
+			fputc('\n', g->out);
+			indent_to(g->out, 8 + (int)strlen(head));
+		} else {
+			fputc(' ', g->out);
+		}
+		fputs(rest, g->out);
+		return;
+	}
+	if (!fl->clamp) {
+		put_field_copy(g, fl, "k", "dom");
+		return;
+	}
+	items[0] = fmt("typeof(k->%s)", fl->name);
+	items[1] = fmt("dom->%s", fl->name);
+	items[2] = fl->min ? fl->min : fl->max;
+	items[3] = fl->max;
+	put_list(g, 1, fmt("%s%s(", head, fl->min && fl->max ? "clamp_t" :
+			   fl->min ? "max_t" : "min_t"),
+		 items, fl->min && fl->max ? 4 : 3, ");\n");
+}
+
+static void put_projection_in(struct gen *g, const struct projection *pr)
+{
+	const struct field *fl;
+	bool checks = false;
+	char *items[3];
+
+	fprintf(g->out,
+		"\n/*\n"
+		" * Projection %s of struct %s, in.\n"
+		" * What the domain may set, from @dom, a snapshot of its struct that the\n"
+		" * kernel took once (never the domain's live memory), into the kernel's\n"
+		" * @k. Every check comes before any field is taken.\n"
+		" * Return: 0, or -EINVAL with *@field naming the field refused; then\n"
+		" * nothing is taken.\n"
+		" */\n", pr->name, pr->tag);
+	items[0] = fmt("struct %s *k", pr->tag);
+	items[1] = fmt("const struct %s *dom", pr->tag);
+	items[2] = "const char **field";
+	put_list(g, 0, fmt("static int __maybe_unused lvd_proj_%s_in(",
+			   pr->name), items, 3, ")\n");
+	fputs("{\n", g->out);
+	for (fl = pr->fields; fl; fl = fl->next)
+		if (fl->dir & DIR_IN)
+			checks |= put_field_check(g, fl);
+	if (checks)
+		fputs("\n", g->out);
+	for (fl = pr->fields; fl; fl = fl->next)
+		if (fl->dir & DIR_IN)
+			put_field_take(g, fl);
+	fputs("\treturn 0;\n}\n", g->out);
+}
+
+static void put_projections(struct gen *g)
+{
+	const struct projection *pr;
+	const struct field *fl;
+	int dirs;
+
+	for (pr = g->idl->projections; pr; pr = pr->next) {
+		dirs = DIR_NONE;
+		for (fl = pr->fields; fl; fl = fl->next)
+			dirs |= fl->dir;
+		if (dirs & DIR_OUT)
+			put_projection_out(g, pr);
+		if (dirs & DIR_IN)
+			put_projection_in(g, pr);
+	}
 }
 
 /* A scalar as a register: unsigned long */
@@ -562,6 +706,8 @@ static void put_table(struct gen *g)
 	const struct func *f;
 	char *line;
 
+	if (!idl->rpcs)
+		return;
 	fprintf(g->out, "\nstatic const struct lvd_glue %s_glue[] = {\n",
 		idl->interface);
 	for (f = idl->rpcs; f; f = f->next) {
@@ -602,6 +748,7 @@ int idl_generate(const struct idl *idl, FILE *out, const char *source)
 	put_header(&g, source);
 	put_bound_ops(&g);
 	put_prototypes(&g);
+	put_projections(&g);
 	for (f = idl->callbacks; f; f = f->next)
 		put_caller(&g, f);
 	for (f = idl->rpcs; f; f = f->next)

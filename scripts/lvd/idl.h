@@ -117,6 +117,32 @@ struct ops {
 	struct ops *next;
 };
 
+/*
+ * A field of a projection: copied out (kernel to domain), taken in (domain
+ * to kernel, checked) or both. Bounds and masks are C expressions: a
+ * number or a constant's name, as written.
+ */
+struct field {
+	struct loc loc;
+	char *name;
+	enum dir dir;
+	bool array;		/* copied with memcpy() */
+	bool clamp;		/* [min]/[max] clamp instead of refusing */
+	char *min, *max;	/* in: refused (or clamped) outside */
+	char *mask;		/* in: only these bits are taken */
+	char *bits;		/* in: refused with any other bit set */
+	struct loc attr_loc;
+	struct field *next;
+};
+
+struct projection {
+	struct loc loc;
+	char *tag;		/* the C struct's tag */
+	char *name;
+	struct field *fields;
+	struct projection *next;
+};
+
 struct include {
 	char *header;			/* <x.h> or "x.h", as written */
 	struct include *next;
@@ -132,6 +158,7 @@ struct idl {
 	struct ops *ops;
 	struct func *callbacks;
 	struct func *rpcs;
+	struct projection *projections;
 };
 
 /* Lexer */

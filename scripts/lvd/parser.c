@@ -430,6 +430,99 @@ static int parse_ops(struct parser *ps)
 	return 0;
 }
 
+/* A bound or a mask: a number or a constant's name, as C text */
+static int parse_value(struct parser *ps, char **text)
+{
+	long long v;
+
+	if (ps->tok.kind == TOK_IDENT)
+		return expect_ident(ps, "a number or a constant's name", text,
+				    NULL);
+	if (!is_punct(ps, '-') && ps->tok.kind != TOK_INT)
+		return syntax(ps, "a number or a constant's name");
+	if (parse_int(ps, &v))
+		return -1;
+	*text = xmalloc(24);
+	snprintf(*text, 24, "%lld", v);
+	return 0;
+}
+
+/* A field's [array, clamp, min X, max X, mask X, bits X] */
+static int parse_field_attrs(struct parser *ps, struct field *fl)
+{
+	char **value;
+	const char *w;
+
+	if (!is_punct(ps, '['))
+		return 0;
+	fl->attr_loc = ps->tok.loc;
+	do {
+		if (next(ps))
+			return -1;
+		if (ps->tok.kind != TOK_IDENT)
+			return syntax(ps, "a field's attribute");
+		w = ps->tok.text;
+		value = !strcmp(w, "min") ? &fl->min :
+			!strcmp(w, "max") ? &fl->max :
+			!strcmp(w, "mask") ? &fl->mask :
+			!strcmp(w, "bits") ? &fl->bits : NULL;
+		if (value) {
+			if (*value) {
+				error_at(ps->idl->file, ps->tok.loc,
+					 "'%s': a second [%s]", fl->name, w);
+				return -1;
+			}
+			if (next(ps) || parse_value(ps, value))
+				return -1;
+		} else if (!strcmp(w, "array") || !strcmp(w, "clamp")) {
+			if (!strcmp(w, "array"))
+				fl->array = true;
+			else
+				fl->clamp = true;
+			if (next(ps))
+				return -1;
+		} else {
+			return syntax(ps, "array, clamp, min, max, mask or bits");
+		}
+	} while (is_punct(ps, ','));
+	return expect_punct(ps, ']');
+}
+
+/* projection struct TAG NAME { in|out|inout FIELD [ATTRS]; ... }; */
+static int parse_projection(struct parser *ps)
+{
+	struct projection *pr = xmalloc(sizeof(*pr));
+	struct field *fl;
+	const char *w;
+
+	if (next(ps))
+		return -1;
+	if (!is_word(ps, "struct"))
+		return syntax(ps, "'struct'");
+	if (next(ps) ||
+	    expect_ident(ps, "the struct's tag", &pr->tag, NULL) ||
+	    expect_ident(ps, "the projection's name", &pr->name, &pr->loc) ||
+	    expect_punct(ps, '{'))
+		return -1;
+	while (!is_punct(ps, '}')) {
+		fl = xmalloc(sizeof(*fl));
+		w = ps->tok.kind == TOK_IDENT ? ps->tok.text : "";
+		fl->dir = !strcmp(w, "in") ? DIR_IN : !strcmp(w, "out") ?
+			  DIR_OUT : !strcmp(w, "inout") ? DIR_INOUT : DIR_NONE;
+		if (!fl->dir)
+			return syntax(ps, "in, out, inout or '}'");
+		if (next(ps) ||
+		    expect_ident(ps, "the field's name", &fl->name, &fl->loc) ||
+		    parse_field_attrs(ps, fl) || expect_punct(ps, ';'))
+			return -1;
+		APPEND(pr->fields, fl);
+	}
+	if (next(ps) || expect_punct(ps, ';'))
+		return -1;
+	APPEND(ps->idl->projections, pr);
+	return 0;
+}
+
 /* interface NAME; include HEADER; release NAME; */
 static int parse_simple(struct parser *ps)
 {
@@ -497,12 +590,10 @@ int idl_parse(struct idl *idl, const char *file, const char *src)
 			   is_word(&ps, "include") || is_word(&ps, "release")) {
 			err = parse_simple(&ps);
 		} else if (is_word(&ps, "projection")) {
-			error_at(file, ps.tok.loc,
-				 "projections are not supported yet");
-			err = -1;
+			err = parse_projection(&ps);
 		} else {
 			err = syntax(&ps,
-				     "interface, include, release, handle, callback, ops or rpc");
+				     "interface, include, release, handle, callback, ops, projection or rpc");
 		}
 		if (err)
 			return -1;

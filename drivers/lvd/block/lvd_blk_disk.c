@@ -23,6 +23,12 @@
 
 /* The most minors a disk of an isolated driver may have */
 #define LVD_BLK_MAX_MINORS	256
+/* The queue features it may ask for: no zoned devices, say, yet */
+#define LVD_BLK_FEATURES	(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA | \
+				 BLK_FEAT_ROTATIONAL)
+
+/* lvd_proj_limits_in() and lvd_proj_disk_in(), from lvd_blk_disk.lvd */
+#include "lvd_blk_disk_idl.c"
 
 /**
  * struct lvd_blk_major - a block major a domain registered
@@ -113,24 +119,18 @@ static int lvd_blk_limits(struct lvd_domain *d, unsigned long dom,
 			  struct queue_limits *lim)
 {
 	struct queue_limits t;
+	const char *field;
 
 	memset(lim, 0, sizeof(*lim));
 	if (!dom)
 		return 0;
 	if (lvd_domain_copy_from(d, &t, dom, sizeof(t)))
 		return -EFAULT;
-	if (t.features & ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
-			   BLK_FEAT_ROTATIONAL)) {
-		pr_err("%s: queue features %#x not supported for isolated drivers yet (zoned devices, say)\n",
-		       lvd_domain_name(d), t.features);
+	if (lvd_proj_limits_in(lim, &t, &field)) {
+		pr_err("%s: queue limits not supported for isolated drivers yet: %s %#x\n",
+		       lvd_domain_name(d), field, (__force u32)t.features);
 		return -EOPNOTSUPP;
 	}
-	lim->features = t.features;
-	lim->logical_block_size = t.logical_block_size;
-	lim->physical_block_size = t.physical_block_size;
-	lim->max_hw_sectors = t.max_hw_sectors;
-	lim->virt_boundary_mask = t.virt_boundary_mask;
-	lim->max_hw_discard_sectors = t.max_hw_discard_sectors;
 	return 0;
 }
 
@@ -250,6 +250,7 @@ static int lvd_blk_disk_take(struct lvd_blk_domain *bd,
 {
 	struct lvd_domain *d = bd->d;
 	struct gendisk *img, *disk = bdisk->disk;
+	const char *field;
 	int err = -EINVAL;
 
 	img = kmalloc(sizeof(*img), GFP_KERNEL);
@@ -259,9 +260,8 @@ static int lvd_blk_disk_take(struct lvd_blk_domain *bd,
 		err = -EFAULT;
 		goto out;
 	}
-	if (!lvd_blk_major_find(bd, img->major) || img->first_minor < 0 ||
-	    img->minors < 1 || img->minors > LVD_BLK_MAX_MINORS ||
-	    img->first_minor > MINORMASK - img->minors ||
+	if (!lvd_blk_major_find(bd, img->major) ||
+	    (long)img->first_minor + img->minors > MINORMASK ||
 	    strnlen(img->disk_name, DISK_NAME_LEN) == DISK_NAME_LEN ||
 	    !img->disk_name[0] || strchr(img->disk_name, '/')) {
 		pr_err("%s: a disk with a major not its own, bad minors or a bad name refused\n",
@@ -271,11 +271,13 @@ static int lvd_blk_disk_take(struct lvd_blk_domain *bd,
 	err = lvd_blk_fops_check(d, (unsigned long)img->fops);
 	if (err)
 		goto out;
+	err = lvd_proj_disk_in(disk, img, &field);
+	if (err) {
+		pr_err("%s: a disk with bad %s refused\n", lvd_domain_name(d),
+		       field);
+		goto out;
+	}
 	disk->major = img->major;
-	disk->first_minor = img->first_minor;
-	disk->minors = img->minors;
-	disk->flags |= img->flags & GENHD_FL_NO_PART;
-	memcpy(disk->disk_name, img->disk_name, DISK_NAME_LEN);
 	disk->fops = &lvd_blk_fops;
 	disk->private_data = bdisk;
 out:

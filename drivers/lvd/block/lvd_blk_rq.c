@@ -24,6 +24,9 @@
 /* What queue_rq reads of a request: its fields up to biotail */
 #define LVD_BLK_RQ_IMAGE	offsetofend(struct request, biotail)
 
+/* lvd_proj_request_out(), from lvd_blk_rq.lvd */
+#include "lvd_blk_rq_idl.c"
+
 /*
  * A request's state word: its state in the low bits, below the number of
  * times it was handed to the driver. The number tells a request that
@@ -89,15 +92,9 @@ static int lvd_blk_rq_project(struct lvd_domain *d, struct lvd_blk_set *s,
 	struct request img = {
 		.q = (struct request_queue *)h->shadow_q,
 		.mq_hctx = (struct blk_mq_hw_ctx *)h->shadow,
-		.cmd_flags = rq->cmd_flags,
-		.rq_flags = rq->rq_flags,
-		.tag = rq->tag,
-		.internal_tag = rq->internal_tag,
-		.timeout = rq->timeout,
-		.__data_len = rq->__data_len,
-		.__sector = rq->__sector,
 	};
 
+	lvd_proj_request_out(&img, rq);
 	if (s->slot_bio && lvd_blk_data_in(s, rq, &bio))
 		return -EIO;
 	img.bio = (struct bio *)bio;

@@ -42,6 +42,9 @@
 #define LVD_BLK_SET_FLAGS	(BLK_MQ_F_SHOULD_MERGE | BLK_MQ_F_NO_SCHED | \
 				 BLK_MQ_F_NO_SCHED_BY_DEFAULT | BLK_MQ_F_BLOCKING)
 
+/* lvd_proj_tag_set_in(), from lvd_blk_set.lvd */
+#include "lvd_blk_set_idl.c"
+
 /* The ops the glue calls, at their offsets in struct blk_mq_ops */
 static const size_t lvd_blk_op_offsets[LVD_BLK_NR_OPS] = {
 	[LVD_BLK_QUEUE_RQ] = offsetof(struct blk_mq_ops, queue_rq),
@@ -105,16 +108,14 @@ static int lvd_blk_set_take(struct lvd_blk_set *s, unsigned long dom)
 {
 	struct lvd_domain *d = s->bd->d;
 	struct blk_mq_tag_set t;
+	const char *field;
 	int err;
 
 	if (lvd_domain_copy_from(d, &t, dom, sizeof(t)))
 		return -EFAULT;
-	if (!t.nr_hw_queues || t.nr_hw_queues > LVD_BLK_MAX_QUEUES ||
-	    !t.queue_depth || t.queue_depth > LVD_BLK_MAX_DEPTH ||
-	    t.reserved_tags || t.cmd_size > LVD_BLK_MAX_CMD_SIZE ||
-	    (t.flags & ~LVD_BLK_SET_FLAGS)) {
-		pr_err("%s: a tag set the glue does not take (queues %u depth %u reserved %u cmd %u flags %#x)\n",
-		       lvd_domain_name(d), t.nr_hw_queues, t.queue_depth,
+	if (lvd_proj_tag_set_in(&s->set, &t, &field)) {
+		pr_err("%s: a tag set the glue does not take: its %s (queues %u depth %u reserved %u cmd %u flags %#x)\n",
+		       lvd_domain_name(d), field, t.nr_hw_queues, t.queue_depth,
 		       t.reserved_tags, t.cmd_size, t.flags);
 		return -EINVAL;
 	}
@@ -123,14 +124,11 @@ static int lvd_blk_set_take(struct lvd_blk_set *s, unsigned long dom)
 		return err;
 	s->dom = dom;
 	s->dom_data = (unsigned long)t.driver_data;
-	s->dom_cmd_size = t.cmd_size;
+	s->dom_cmd_size = s->set.cmd_size;
 	s->set.ops = &lvd_blk_mq_ops;
-	s->set.nr_hw_queues = t.nr_hw_queues;
-	s->set.queue_depth = t.queue_depth;
 	s->set.cmd_size = sizeof(struct lvd_blk_rq);
 	s->set.numa_node = NUMA_NO_NODE;
-	s->set.timeout = clamp_t(unsigned int, t.timeout, HZ, LVD_BLK_MAX_TIMEOUT);
-	s->set.flags = t.flags | BLK_MQ_F_NO_SCHED;
+	s->set.flags |= BLK_MQ_F_NO_SCHED;
 	s->set.nr_maps = 1;
 	s->set.driver_data = s;
 	return 0;

@@ -19,6 +19,10 @@
  *     whose block_device_operations are a kernel address
  *  9  at load: add a disk with a major that is not its own
  * 10  at load: a tag set whose ops are a kernel address
+ * 11  at load: a tag set with 65 hardware queues
+ * 12  at load: a tag set with a flag the glue does not take (shared tags)
+ * 13  at load: add a disk with 1000 minors
+ * 14  at load: a disk whose queue limits ask for a zoned device
  */
 
 #define pr_fmt(fmt) "lvd_test_blk: " fmt
@@ -98,11 +102,14 @@ static int lvd_tb_misuse_at_load(void)
 	}
 	if (lvd_tb_attack == 9)
 		lvd_tb_disk->major = 8;
+	if (lvd_tb_attack == 13)
+		lvd_tb_disk->minors = 1000;
 	return 0;
 }
 
 static int __init lvd_tb_init(void)
 {
+	struct queue_limits lim = { };
 	int err;
 
 	lvd_tb_major = register_blkdev(0, "lvdtb");
@@ -112,10 +119,16 @@ static int __init lvd_tb_init(void)
 	lvd_tb_set.nr_hw_queues = 1;
 	lvd_tb_set.queue_depth = 4;
 	lvd_tb_set.numa_node = NUMA_NO_NODE;
+	if (lvd_tb_attack == 11)
+		lvd_tb_set.nr_hw_queues = 65;
+	if (lvd_tb_attack == 12)
+		lvd_tb_set.flags = BLK_MQ_F_TAG_QUEUE_SHARED;
 	err = blk_mq_alloc_tag_set(&lvd_tb_set);
 	if (err)
 		goto out_major;
-	lvd_tb_disk = blk_mq_alloc_disk(&lvd_tb_set, NULL, NULL);
+	if (lvd_tb_attack == 14)
+		lim.features = BLK_FEAT_ZONED;
+	lvd_tb_disk = blk_mq_alloc_disk(&lvd_tb_set, &lim, NULL);
 	if (IS_ERR(lvd_tb_disk)) {
 		err = PTR_ERR(lvd_tb_disk);
 		goto out_set;

@@ -198,12 +198,49 @@ static long lvd_td_exhaust(unsigned long act, unsigned long arg)
 /* Kernel memory (the direct map's second page), as a forged pointer */
 #define LVD_TD_KERNEL_PTR	((void *)(PAGE_OFFSET + PAGE_SIZE))
 
+static netdev_tx_t lvd_td_net_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	consume_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static const struct net_device_ops lvd_td_net_ops = {
+	.ndo_start_xmit = lvd_td_net_xmit,
+};
+
+/* A device set up with ops it could run, and an address type none has */
+static void lvd_td_net_bad_setup(struct net_device *dev)
+{
+	ether_setup(dev);
+	dev->netdev_ops = &lvd_td_net_ops;
+	dev->addr_assign_type = 9;
+}
+
+/* Register a device set up with a field out of bounds: refused */
+static long lvd_td_net_bad_field(void)
+{
+	struct net_device *dev;
+	long err;
+
+	dev = alloc_netdev(0, "lvdbad%d", NET_NAME_ENUM, lvd_td_net_bad_setup);
+	if (!dev)
+		return -ENOMEM;
+	rtnl_lock();
+	err = register_netdevice(dev);
+	rtnl_unlock();
+	if (!err)
+		return 1;	/* registered: the field was not refused */
+	free_netdev(dev);
+	return err;
+}
+
 /*
  * The netdev glue asked (@which) to act on what the driver does not hold:
  * a device or a packet in kernel memory or in its own data, a lock it
  * does not hold, a lock it may not take. Each is refused and the domain
- * goes on; register_netdevice() of a forged device fails. One a call: a
- * refusal is logged, which takes its time on a slow console.
+ * goes on; register_netdevice() of a forged device fails, and of a device
+ * set up with a field out of bounds (8) too. One a call: a refusal is
+ * logged, which takes its time on a slow console.
  */
 static long lvd_td_net_misuse(unsigned long which)
 {
@@ -234,6 +271,8 @@ static long lvd_td_net_misuse(unsigned long which)
 	case 6:
 		down_write(LVD_TD_KERNEL_PTR);
 		break;
+	case 8:
+		return lvd_td_net_bad_field();
 	default:
 		return register_netdevice(forged);
 	}

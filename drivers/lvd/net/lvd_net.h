@@ -52,6 +52,7 @@ struct lvd_net_domain {
  * @dom_ethtool_ops: the driver's ethtool_ops, as the shadow has it
  * @dom_link_ops: the driver's rtnl_link_ops, as the shadow has it
  * @setup_done: the driver may no longer set what only setup sets
+ * @refused: set up wrongly, the device calls none of the driver's ops
  * @from_link: rtnetlink made it with the driver's link ops
  * @attached: on @nd's list: the domain may name it
  * @node: there
@@ -69,6 +70,7 @@ struct lvd_netdev {
 	unsigned long dom_ethtool_ops;
 	unsigned long dom_link_ops;
 	bool setup_done;
+	bool refused;
 	bool from_link;
 	bool attached;
 	struct list_head node;

@@ -41,6 +41,10 @@
 #define LVD_NETDEV_MAX_PRIV	(64 * 1024)
 #define LVD_NETDEV_MAX_MTU	(64 * 1024)
 #define LVD_NETDEV_MAX_QUEUES	64
+#define LVD_NETDEV_MAX_TX_QUEUE_LEN	BIT(16)
+
+/* lvd_proj_netdev_setup_out() and _in(), from lvd_netdev.lvd */
+#include "lvd_netdev_idl.c"
 
 static LIST_HEAD(lvd_net_domains);
 static DEFINE_SPINLOCK(lvd_net_lock);	/* protects the lists of devices */
@@ -169,32 +173,7 @@ static void lvd_netdev_write_shadow(struct lvd_netdev *nd)
 	struct net_device *sh = (struct net_device *)nd->shadow;
 	const struct net_device *dev = nd->dev;
 
-	memcpy(sh->name, dev->name, sizeof(sh->name));
-	sh->flags = dev->flags;
-	sh->priv_flags = dev->priv_flags;
-	sh->lltx = dev->lltx;
-	sh->hard_header_len = dev->hard_header_len;
-	sh->pcpu_stat_type = dev->pcpu_stat_type;
-	sh->mtu = dev->mtu;
-	sh->min_mtu = dev->min_mtu;
-	sh->max_mtu = dev->max_mtu;
-	sh->type = dev->type;
-	sh->addr_len = dev->addr_len;
-	sh->addr_assign_type = dev->addr_assign_type;
-	sh->tx_queue_len = dev->tx_queue_len;
-	sh->watchdog_timeo = dev->watchdog_timeo;
-	sh->features = dev->features;
-	sh->hw_features = dev->hw_features;
-	sh->wanted_features = dev->wanted_features;
-	sh->vlan_features = dev->vlan_features;
-	sh->hw_enc_features = dev->hw_enc_features;
-	sh->state = dev->state;
-	sh->ifindex = dev->ifindex;
-	sh->reg_state = dev->reg_state;
-	sh->operstate = dev->operstate;
-	sh->needs_free_netdev = dev->needs_free_netdev;
-	memcpy(sh->broadcast, dev->broadcast, sizeof(sh->broadcast));
-	memcpy(sh->perm_addr, dev->perm_addr, sizeof(sh->perm_addr));
+	lvd_proj_netdev_setup_out(sh, dev);
 	if (dev->dev_addr)
 		memcpy((void *)nd->addr, dev->dev_addr, MAX_ADDR_LEN);
 	sh->dev_addr = (const unsigned char *)nd->addr;
@@ -207,10 +186,11 @@ static void lvd_netdev_write_shadow(struct lvd_netdev *nd)
 	sh->priv_destructor = NULL;
 }
 
-/* The driver's choice of per-CPU statistics, if it is one there is */
-static bool lvd_netdev_stat_type_ok(unsigned int type)
+/* A device set up wrongly: the kernel calls none of the driver's ops */
+static void lvd_netdev_refuse(struct lvd_netdev *nd)
 {
-	return type <= NETDEV_PCPU_STAT_DSTATS;
+	nd->refused = true;
+	nd->dev->netdev_ops = &lvd_net_refused_ops;
 }
 
 /* What setup (and ndo_init) may set: checked, field by field */
@@ -219,26 +199,16 @@ static void lvd_netdev_take_setup(struct lvd_netdev *nd,
 {
 	struct net_device *dev = nd->dev;
 	struct rtnl_link_ops *link;
+	const char *field;
 
-	dev->flags = (dev->flags & ~LVD_NETDEV_SETUP_FLAGS) |
-		     (img->flags & LVD_NETDEV_SETUP_FLAGS);
-	dev->priv_flags = (dev->priv_flags & ~LVD_NETDEV_SETUP_PRIV) |
-			  (img->priv_flags & LVD_NETDEV_SETUP_PRIV);
-	dev->lltx = img->lltx;
-	dev->needs_free_netdev = img->needs_free_netdev;
-	dev->features = img->features & NETIF_F_ETHTOOL_BITS;
-	dev->hw_features = img->hw_features & NETIF_F_ETHTOOL_BITS;
-	dev->vlan_features = img->vlan_features & NETIF_F_ETHTOOL_BITS;
-	dev->hw_enc_features = img->hw_enc_features & NETIF_F_ETHTOOL_BITS;
-	dev->mtu = min(img->mtu, LVD_NETDEV_MAX_MTU);
-	dev->min_mtu = min(img->min_mtu, LVD_NETDEV_MAX_MTU);
-	dev->max_mtu = min(img->max_mtu, LVD_NETDEV_MAX_MTU);
-	dev->tx_queue_len = min(img->tx_queue_len, 1U << 16);
-	dev->watchdog_timeo = max(img->watchdog_timeo, 0);
-	if (img->addr_assign_type <= NET_ADDR_SET)
-		dev->addr_assign_type = img->addr_assign_type;
-	if (lvd_netdev_stat_type_ok(img->pcpu_stat_type))
-		dev->pcpu_stat_type = img->pcpu_stat_type;
+	if (nd->refused)
+		return;
+	if (lvd_proj_netdev_setup_in(dev, img, &field)) {
+		pr_err("%s: a device set up with its %s out of bounds is refused\n",
+		       lvd_domain_name(nd->nd->d), field);
+		lvd_netdev_refuse(nd);
+		return;
+	}
 	if ((unsigned long)img->rtnl_link_ops != nd->dom_link_ops) {
 		link = lvd_rtnl_link_ops(nd->nd->d,
 					 (unsigned long)img->rtnl_link_ops);
@@ -252,7 +222,7 @@ static void lvd_netdev_take_setup(struct lvd_netdev *nd,
 	if (img->priv_destructor) {
 		pr_err("%s: %s: a priv_destructor of the driver's is not supported\n",
 		       lvd_domain_name(nd->nd->d), dev->name);
-		dev->netdev_ops = &lvd_net_refused_ops;
+		lvd_netdev_refuse(nd);
 	}
 }
 

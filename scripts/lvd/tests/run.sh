@@ -80,8 +80,10 @@ for lvd in "$here"/good/*.lvd; do
 				printf "%s%s\n", decl, body
 				decl = ""
 			     }' "$tmp/$name.c"
-			echo "void *idl_test_set(void);"
-			echo "void *idl_test_set(void) { return &$set; }"
+			if [ -n "$set" ]; then
+				echo "void *idl_test_set(void);"
+				echo "void *idl_test_set(void) { return &$set; }"
+			fi
 		} > "$tmp/${name}_use.c"
 		# shellcheck disable=SC2086
 		if ! (cd "$KBUILD" && eval "$cflags" -I"$here/good" -Werror \

@@ -29,4 +29,20 @@ struct idl_test_ops {
 	bool (*poll)(u64 cookie, int budget, gfp_t gfp);
 };
 
+/* A struct shared field by field (projections.lvd) */
+#define IDL_DEV_FLAGS		0x0f
+#define IDL_DEV_SETUP_FLAGS	0x30
+#define IDL_DEV_MAX_MTU		9000
+struct idl_dev {
+	char name[16];
+	unsigned int flags;
+	unsigned int setup_flags;
+	unsigned int mtu;
+	int timeout;
+	u8 addr[6];
+	unsigned long state;
+	unsigned int ready:1;
+	void *priv;		/* the driver's own, never projected */
+};
+
 #endif /* IDL_TEST_H */

@@ -418,6 +418,17 @@ TEST_F(blk, misuse_of_requests_is_refused)
 	}
 }
 
+/* After refused loads: no module, no disk, no stop; a good load works */
+static void nothing_left_and_a_good_load_works(struct __test_metadata *_metadata)
+{
+	ASSERT_FALSE(loaded("lvd_test_blk"));
+	ASSERT_FALSE(disk_exists("lvdtb0"));
+	ASSERT_FALSE(logged("stopped"));
+	ASSERT_EQ(0, load_attacker(0));
+	ASSERT_EQ(4, direct_io("lvdtb0", 4, 0));
+	ASSERT_EQ(0, system("rmmod lvd_test_blk"));
+}
+
 /*
  * Projections that name what is not the driver's: a forged tag set to
  * free, a fixed block major, block_device_operations at a kernel address,
@@ -432,12 +443,27 @@ TEST_F(blk, forged_projections_are_refused)
 	ASSERT_NE(0, load_attacker(9));
 	ASSERT_TRUE(logged(TB "a disk with a major not its own, bad minors or a bad name"));
 	ASSERT_NE(0, load_attacker(10));
-	ASSERT_FALSE(loaded("lvd_test_blk"));
-	ASSERT_FALSE(disk_exists("lvdtb0"));
-	ASSERT_FALSE(logged("stopped"));
-	ASSERT_EQ(0, load_attacker(0));
-	ASSERT_EQ(4, direct_io("lvdtb0", 4, 0));
-	ASSERT_EQ(0, system("rmmod lvd_test_blk"));
+	nothing_left_and_a_good_load_works(_metadata);
+}
+
+/*
+ * Projected fields out of bounds, each refused by the checks generated
+ * from the glue's descriptions (lvd_blk_set.lvd, lvd_blk_disk.lvd),
+ * naming the field: too many hardware queues, a tag-set flag the glue
+ * does not take, too many minors, a zoned device's queue limits. Each
+ * fails the load and leaves nothing; a good load works after.
+ */
+TEST_F(blk, projected_fields_out_of_bounds_are_refused)
+{
+	ASSERT_NE(0, load_attacker(11));
+	ASSERT_TRUE(logged(TB "a tag set the glue does not take: its nr_hw_queues"));
+	ASSERT_NE(0, load_attacker(12));
+	ASSERT_TRUE(logged(TB "a tag set the glue does not take: its flags"));
+	ASSERT_NE(0, load_attacker(13));
+	ASSERT_TRUE(logged(TB "a disk with bad minors refused"));
+	ASSERT_NE(0, load_attacker(14));
+	ASSERT_TRUE(logged(TB "queue limits not supported for isolated drivers yet: features"));
+	nothing_left_and_a_good_load_works(_metadata);
 }
 
 TEST_HARNESS_MAIN

@@ -254,6 +254,12 @@ TEST_F(iso, netdev_glue_refuses_misuse)
 	ASSERT_TRUE(logged("free_netdev() of"));
 	ASSERT_TRUE(logged("rtnl_unlock() of a lock it does not hold"));
 	ASSERT_TRUE(logged("of no lock it may take"));
+	/* A device set up with a field out of bounds never registers */
+	ASSERT_EQ(0, act("net-misuse", 8, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x%lx\n",
+		 intact, (unsigned long)EOPNOTSUPP_RET);
+	EXPECT_STREQ(want, self->result);
+	ASSERT_TRUE(logged("a device set up with its addr_assign_type out of bounds is refused"));
 	ASSERT_EQ(0, act("net-rtnl-twice", 0, self->result, sizeof(self->result)));
 	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x0\n",
 		 intact);

@@ -12,6 +12,7 @@
 
 #define EINVAL_RET	(-22)
 #define EFAULT_RET	(-14)
+#define EOPNOTSUPP_RET	(-95)
 #define EBUSY_RET	(-16)
 #define ESHUTDOWN_RET	(-108)
 #define ETIMEDOUT_RET	(-110)
