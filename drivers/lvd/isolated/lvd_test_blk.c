@@ -19,12 +19,19 @@
  *     whose block_device_operations are a kernel address
  *  9  at load: add a disk with a major that is not its own
  * 10  at load: a tag set whose ops are a kernel address
+ * 11  a configfs subsystem "lvdtb" whose make_group returns, for a
+ *     directory named "kernel", a kernel address; for "sub", its
+ *     subsystem's group; for any other name, its one group, named so
+ *     (the second time, a group the kernel shadows already). Its items'
+ *     attribute "big" shows more than a page; "over" stores more than
+ *     it is given.
  */
 
 #define pr_fmt(fmt) "lvd_test_blk: " fmt
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/configfs.h>
 #include <linux/module.h>
 
 /* A kernel address the module does not map */
@@ -87,6 +94,63 @@ static const struct blk_mq_ops lvd_tb_ops = {
 	.complete = lvd_tb_complete,
 };
 
+static ssize_t lvd_tb_big_show(struct config_item *item, char *page)
+{
+	return PAGE_SIZE + 100;
+}
+
+static ssize_t lvd_tb_over_store(struct config_item *item, const char *page,
+				 size_t count)
+{
+	return count + 5;
+}
+
+CONFIGFS_ATTR_RO(lvd_tb_, big);
+CONFIGFS_ATTR_WO(lvd_tb_, over);
+
+static struct configfs_attribute *lvd_tb_attrs[] = {
+	&lvd_tb_attr_big,
+	&lvd_tb_attr_over,
+	NULL,
+};
+
+static const struct config_item_type lvd_tb_item_type = {
+	.ct_attrs = lvd_tb_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct config_group lvd_tb_group;
+static struct configfs_subsystem lvd_tb_subsys;
+
+static struct config_group *lvd_tb_make_group(struct config_group *group,
+					      const char *name)
+{
+	if (!strcmp(name, "kernel"))
+		return LVD_TB_KERNEL;
+	if (!strcmp(name, "sub"))
+		return &lvd_tb_subsys.su_group;
+	config_group_init_type_name(&lvd_tb_group, name, &lvd_tb_item_type);
+	return &lvd_tb_group;
+}
+
+static struct configfs_group_operations lvd_tb_group_ops = {
+	.make_group = lvd_tb_make_group,
+};
+
+static const struct config_item_type lvd_tb_subsys_type = {
+	.ct_group_ops = &lvd_tb_group_ops,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct configfs_subsystem lvd_tb_subsys = {
+	.su_group = {
+		.cg_item = {
+			.ci_namebuf = "lvdtb",
+			.ci_type = &lvd_tb_subsys_type,
+		},
+	},
+};
+
 /* The misuses at load, before the disk is added; 0 to go on */
 static int lvd_tb_misuse_at_load(void)
 {
@@ -98,6 +162,10 @@ static int lvd_tb_misuse_at_load(void)
 	}
 	if (lvd_tb_attack == 9)
 		lvd_tb_disk->major = 8;
+	if (lvd_tb_attack == 11) {
+		config_group_init(&lvd_tb_subsys.su_group);
+		return configfs_register_subsystem(&lvd_tb_subsys);
+	}
 	return 0;
 }
 
@@ -144,6 +212,8 @@ module_init(lvd_tb_init);
 
 static void __exit lvd_tb_exit(void)
 {
+	if (lvd_tb_attack == 11)
+		configfs_unregister_subsystem(&lvd_tb_subsys);
 	del_gendisk(lvd_tb_disk);
 	put_disk(lvd_tb_disk);
 	blk_mq_free_tag_set(&lvd_tb_set);
