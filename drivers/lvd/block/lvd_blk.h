@@ -19,6 +19,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/ratelimit.h>
+#include <linux/spinlock.h>
 #include <lvd/domain.h>
 
 /* The size of a struct block_device_operations, in longs */
@@ -60,7 +61,13 @@ enum lvd_blk_rq_state {
  * @disks: its disks (struct lvd_blk_disk)
  * @majors: the block majors it registered (struct lvd_blk_major)
  * @subsys: its configfs subsystems (struct lvd_blk_subsys)
+ * @cfs_types: the kernel's item types of its configfs items
+ *	(struct lvd_blk_cfs_type)
+ * @cfs_items: the shadows of its configfs groups (struct lvd_blk_cfs_item),
+ *	under @cfs_lock
+ * @cfs_owner: its module, owner of its configfs types and attributes
  * @refusals: the rate of its refusals' messages, its own
+ * @cfs_lock: protects @cfs_items and their references
  * @lock: protects the lists' changes
  */
 struct lvd_blk_domain {
@@ -70,7 +77,11 @@ struct lvd_blk_domain {
 	struct list_head disks;
 	struct list_head majors;
 	struct list_head subsys;
+	struct list_head cfs_types;
+	struct list_head cfs_items;
+	struct module *cfs_owner;
 	struct ratelimit_state refusals;
+	spinlock_t cfs_lock;	/* protects cfs_items and their references */
 	struct mutex lock;	/* protects the lists' changes */
 };
 

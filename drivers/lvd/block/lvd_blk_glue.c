@@ -53,6 +53,9 @@ struct lvd_blk_domain *lvd_blk_domain_get(struct lvd_domain *d)
 	INIT_LIST_HEAD(&bd->disks);
 	INIT_LIST_HEAD(&bd->majors);
 	INIT_LIST_HEAD(&bd->subsys);
+	INIT_LIST_HEAD(&bd->cfs_types);
+	INIT_LIST_HEAD(&bd->cfs_items);
+	spin_lock_init(&bd->cfs_lock);
 	ratelimit_state_init(&bd->refusals, DEFAULT_RATELIMIT_INTERVAL,
 			     DEFAULT_RATELIMIT_BURST);
 	mutex_init(&bd->lock);

@@ -19,16 +19,23 @@
  *     whose block_device_operations are a kernel address
  *  9  at load: add a disk with a major that is not its own
  * 10  at load: a tag set whose ops are a kernel address
- * 11  at load: a tag set with 65 hardware queues
- * 12  at load: a tag set with a flag the glue does not take (shared tags)
- * 13  at load: add a disk with 1000 minors
- * 14  at load: a disk whose queue limits ask for a zoned device
+ * 11  a configfs subsystem "lvdtb" whose make_group returns, for a
+ *     directory named "kernel", a kernel address; for "sub", its
+ *     subsystem's group; for any other name, its one group, named so
+ *     (the second time, a group the kernel shadows already). Its items'
+ *     attribute "big" shows more than a page; "over" stores more than
+ *     it is given.
+ * 12  at load: a tag set with 65 hardware queues
+ * 13  at load: a tag set with a flag the glue does not take (shared tags)
+ * 14  at load: add a disk with 1000 minors
+ * 15  at load: a disk whose queue limits ask for a zoned device
  */
 
 #define pr_fmt(fmt) "lvd_test_blk: " fmt
 
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/configfs.h>
 #include <linux/module.h>
 
 /* A kernel address the module does not map */
@@ -91,6 +98,63 @@ static const struct blk_mq_ops lvd_tb_ops = {
 	.complete = lvd_tb_complete,
 };
 
+static ssize_t lvd_tb_big_show(struct config_item *item, char *page)
+{
+	return PAGE_SIZE + 100;
+}
+
+static ssize_t lvd_tb_over_store(struct config_item *item, const char *page,
+				 size_t count)
+{
+	return count + 5;
+}
+
+CONFIGFS_ATTR_RO(lvd_tb_, big);
+CONFIGFS_ATTR_WO(lvd_tb_, over);
+
+static struct configfs_attribute *lvd_tb_attrs[] = {
+	&lvd_tb_attr_big,
+	&lvd_tb_attr_over,
+	NULL,
+};
+
+static const struct config_item_type lvd_tb_item_type = {
+	.ct_attrs = lvd_tb_attrs,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct config_group lvd_tb_group;
+static struct configfs_subsystem lvd_tb_subsys;
+
+static struct config_group *lvd_tb_make_group(struct config_group *group,
+					      const char *name)
+{
+	if (!strcmp(name, "kernel"))
+		return LVD_TB_KERNEL;
+	if (!strcmp(name, "sub"))
+		return &lvd_tb_subsys.su_group;
+	config_group_init_type_name(&lvd_tb_group, name, &lvd_tb_item_type);
+	return &lvd_tb_group;
+}
+
+static struct configfs_group_operations lvd_tb_group_ops = {
+	.make_group = lvd_tb_make_group,
+};
+
+static const struct config_item_type lvd_tb_subsys_type = {
+	.ct_group_ops = &lvd_tb_group_ops,
+	.ct_owner = THIS_MODULE,
+};
+
+static struct configfs_subsystem lvd_tb_subsys = {
+	.su_group = {
+		.cg_item = {
+			.ci_namebuf = "lvdtb",
+			.ci_type = &lvd_tb_subsys_type,
+		},
+	},
+};
+
 /* The misuses at load, before the disk is added; 0 to go on */
 static int lvd_tb_misuse_at_load(void)
 {
@@ -102,7 +166,11 @@ static int lvd_tb_misuse_at_load(void)
 	}
 	if (lvd_tb_attack == 9)
 		lvd_tb_disk->major = 8;
-	if (lvd_tb_attack == 13)
+	if (lvd_tb_attack == 11) {
+		config_group_init(&lvd_tb_subsys.su_group);
+		return configfs_register_subsystem(&lvd_tb_subsys);
+	}
+	if (lvd_tb_attack == 14)
 		lvd_tb_disk->minors = 1000;
 	return 0;
 }
@@ -119,14 +187,14 @@ static int __init lvd_tb_init(void)
 	lvd_tb_set.nr_hw_queues = 1;
 	lvd_tb_set.queue_depth = 4;
 	lvd_tb_set.numa_node = NUMA_NO_NODE;
-	if (lvd_tb_attack == 11)
-		lvd_tb_set.nr_hw_queues = 65;
 	if (lvd_tb_attack == 12)
+		lvd_tb_set.nr_hw_queues = 65;
+	if (lvd_tb_attack == 13)
 		lvd_tb_set.flags = BLK_MQ_F_TAG_QUEUE_SHARED;
 	err = blk_mq_alloc_tag_set(&lvd_tb_set);
 	if (err)
 		goto out_major;
-	if (lvd_tb_attack == 14)
+	if (lvd_tb_attack == 15)
 		lim.features = BLK_FEAT_ZONED;
 	lvd_tb_disk = blk_mq_alloc_disk(&lvd_tb_set, &lim, NULL);
 	if (IS_ERR(lvd_tb_disk)) {
@@ -157,6 +225,8 @@ module_init(lvd_tb_init);
 
 static void __exit lvd_tb_exit(void)
 {
+	if (lvd_tb_attack == 11)
+		configfs_unregister_subsystem(&lvd_tb_subsys);
 	del_gendisk(lvd_tb_disk);
 	put_disk(lvd_tb_disk);
 	blk_mq_free_tag_set(&lvd_tb_set);

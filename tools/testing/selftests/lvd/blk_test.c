@@ -190,22 +190,6 @@ TEST_F(blk, module_parameters)
 	ASSERT_EQ(8, direct_io("nullb0", 8, 0));
 }
 
-/*
- * Its configfs subsystem is registered; devices made through configfs
- * are not supported yet: mkdir fails and says so, nothing else changes.
- */
-TEST_F(blk, configfs_devices_fail_clearly)
-{
-	mkdir("/sys/kernel/config", 0755);
-	if (access("/sys/kernel/config/nullb", F_OK))
-		mount("none", "/sys/kernel/config", "configfs", 0, NULL);
-	ASSERT_EQ(0, access("/sys/kernel/config/nullb", F_OK));
-	ASSERT_EQ(-1, mkdir("/sys/kernel/config/nullb/lvd0", 0755));
-	ASSERT_EQ(EOPNOTSUPP, errno);
-	ASSERT_TRUE(logged("configfs devices of isolated drivers are not supported yet"));
-	ASSERT_EQ(8, direct_io("nullb0", 8, 0));
-}
-
 /* The byte at @off of the test pattern of @seed */
 static unsigned char pattern(off_t off, unsigned int seed)
 {
@@ -308,6 +292,212 @@ TEST_F(blk, memory_backed_data_reads_back)
 	ASSERT_FALSE(logged("refused"));
 	ASSERT_FALSE(logged("stopped"));
 	ASSERT_FALSE(logged("not supported"));
+}
+
+#define CFS		"/sys/kernel/config/"
+
+/* configfs mounted, with null_blk's subsystem in it: 0 */
+static int cfs_ready(void)
+{
+	if (access(CFS "nullb", F_OK))
+		mount("none", CFS, "configfs", 0, NULL);
+	return access(CFS "nullb", F_OK);
+}
+
+/* Write @value to attribute @attr of configfs item @item: 0 or -errno */
+static int cfs_set(const char *item, const char *attr, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), CFS "%s/%s", item, attr);
+	return write_text(path, value);
+}
+
+/*
+ * Read attribute @attr of configfs item @item, NUL-terminated, in one
+ * read: its length or -errno
+ */
+static int cfs_get(const char *item, const char *attr, char *buf, size_t size)
+{
+	char path[128];
+	ssize_t len;
+	int fd;
+
+	snprintf(path, sizeof(path), CFS "%s/%s", item, attr);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	len = read(fd, buf, size - 1);
+	if (len < 0)
+		len = -errno;
+	else
+		buf[len] = '\0';
+	close(fd);
+	return len;
+}
+
+/* mkdir and rmdir of configfs item @item: 0 or -errno */
+static int cfs_mkdir(const char *item)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), CFS "%s", item);
+	return mkdir(path, 0755) ? -errno : 0;
+}
+
+static int cfs_rmdir(const char *item)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), CFS "%s", item);
+	return rmdir(path) ? -errno : 0;
+}
+
+/*
+ * Make null_blk's configfs device nullb/@name: memory-backed, 16 MiB in
+ * blocks of @bs bytes, completing in irqmode @irqmode; then power it on.
+ * 0, or the -errno of the step that failed.
+ */
+static int cfs_device(const char *name, const char *bs, const char *irqmode)
+{
+	char item[64];
+
+	snprintf(item, sizeof(item), "nullb/%s", name);
+	return cfs_mkdir(item) ?: cfs_set(item, "size", "16") ?:
+	       cfs_set(item, "blocksize", bs) ?:
+	       cfs_set(item, "memory_backed", "1") ?:
+	       cfs_set(item, "irqmode", irqmode) ?:
+	       cfs_set(item, "completion_nsec", "20000") ?:
+	       cfs_set(item, "power", "1");
+}
+
+/*
+ * A device made through configfs (null_blk loaded with nr_devices=0):
+ * its attributes are null_blk's own, shown and stored by its code in its
+ * domain, through the kernel's configfs tree; powered on, it is a disk
+ * named after its directory with the size and block size set; data
+ * written reads back; powered off, the disk goes; rmdir removes it. The
+ * subsystem's own attribute (features) reads.
+ */
+TEST_F(blk, configfs_device_made_used_and_removed)
+{
+	char buf[1024];
+
+	ASSERT_EQ(0, load("nr_devices=0"));
+	ASSERT_EQ(0, cfs_ready());
+	ASSERT_FALSE(disk_exists("nullb0"));
+	ASSERT_LT(0, cfs_get("nullb", "features", buf, sizeof(buf)));
+	ASSERT_NE(NULL, strstr(buf, "memory_backed,"));
+	ASSERT_EQ(0, cfs_device("lvdc0", "4096", "1"));
+	ASSERT_TRUE(disk_exists("lvdc0"));
+	ASSERT_EQ(16LL << 11, disk_value("lvdc0", "size"));
+	ASSERT_EQ(4096, disk_value("lvdc0", "queue/logical_block_size"));
+	ASSERT_EQ(2, cfs_get("nullb/lvdc0", "power", buf, sizeof(buf)));
+	ASSERT_STREQ("1\n", buf);
+	ASSERT_LT(0, cfs_get("nullb/lvdc0", "size", buf, sizeof(buf)));
+	ASSERT_STREQ("16\n", buf);
+	ASSERT_EQ(0, pattern_reads_back("lvdc0", 256 << 10, IO_SIZE, 1, 11));
+	ASSERT_EQ(0, pattern_reads_back("lvdc0", 256 << 10, 64 << 10, 1, 12));
+	ASSERT_EQ(0, cfs_set("nullb/lvdc0", "power", "0"));
+	ASSERT_FALSE(disk_exists("lvdc0"));
+	ASSERT_EQ(0, cfs_rmdir("nullb/lvdc0"));
+	ASSERT_NE(0, access(CFS "nullb/lvdc0", F_OK));
+	ASSERT_FALSE(logged("refused"));
+	ASSERT_FALSE(logged("stopped"));
+	ASSERT_EQ(0, system("rmmod null_blk"));
+}
+
+/*
+ * Two configfs devices at once, in two irqmodes, each with its own data;
+ * rmdir of each while it is powered on takes its disk down.
+ */
+TEST_F(blk, two_configfs_devices_and_rmdir_while_powered)
+{
+	ASSERT_EQ(0, load("nr_devices=0"));
+	ASSERT_EQ(0, cfs_ready());
+	ASSERT_EQ(0, cfs_device("lvdc0", "512", "0"));
+	ASSERT_EQ(0, cfs_device("lvdc1", "4096", "2"));
+	ASSERT_TRUE(disk_exists("lvdc0"));
+	ASSERT_TRUE(disk_exists("lvdc1"));
+	ASSERT_EQ(0, pattern_reads_back("lvdc0", 128 << 10, IO_SIZE, 1, 21));
+	ASSERT_EQ(0, pattern_reads_back("lvdc1", 128 << 10, IO_SIZE, 1, 22));
+	ASSERT_EQ(0, pattern_reads_back("lvdc0", 128 << 10, IO_SIZE, 1, 21));
+	/* A second directory of the same name is refused by null_blk */
+	ASSERT_EQ(-EEXIST, cfs_mkdir("nullb/lvdc0"));
+	ASSERT_EQ(0, cfs_rmdir("nullb/lvdc0"));
+	ASSERT_FALSE(disk_exists("lvdc0"));
+	ASSERT_TRUE(disk_exists("lvdc1"));
+	ASSERT_EQ(0, pattern_reads_back("lvdc1", 128 << 10, IO_SIZE, 1, 23));
+	ASSERT_EQ(0, cfs_rmdir("nullb/lvdc1"));
+	ASSERT_FALSE(disk_exists("lvdc1"));
+	ASSERT_FALSE(logged("refused"));
+	ASSERT_FALSE(logged("stopped"));
+	ASSERT_EQ(0, system("rmmod null_blk"));
+}
+
+/*
+ * Values null_blk's own store refuses fail the write with its error: not
+ * a number, a boolean that is not one, a setting changed while powered
+ * on (EBUSY); its power-on check refuses the legacy queue mode. irqmode
+ * is not checked by its store (clamped at power-on, as in the kernel).
+ */
+TEST_F(blk, configfs_bad_values_refused_by_its_store)
+{
+	ASSERT_EQ(0, load("nr_devices=0"));
+	ASSERT_EQ(0, cfs_ready());
+	ASSERT_EQ(0, cfs_mkdir("nullb/lvdc0"));
+	ASSERT_EQ(-EINVAL, cfs_set("nullb/lvdc0", "size", "lots"));
+	ASSERT_EQ(-EINVAL, cfs_set("nullb/lvdc0", "memory_backed", "maybe"));
+	ASSERT_EQ(0, cfs_set("nullb/lvdc0", "queue_mode", "1"));
+	ASSERT_EQ(-EINVAL, cfs_set("nullb/lvdc0", "power", "1"));
+	ASSERT_TRUE(logged("null_blk: legacy IO path is no longer available"));
+	ASSERT_FALSE(disk_exists("lvdc0"));
+	ASSERT_EQ(0, cfs_set("nullb/lvdc0", "queue_mode", "2"));
+	ASSERT_EQ(0, cfs_set("nullb/lvdc0", "irqmode", "7"));
+	ASSERT_EQ(0, cfs_set("nullb/lvdc0", "power", "1"));
+	ASSERT_EQ(-EBUSY, cfs_set("nullb/lvdc0", "size", "32"));
+	ASSERT_EQ(8, direct_io("lvdc0", 8, 1));
+	ASSERT_EQ(0, cfs_rmdir("nullb/lvdc0"));
+	ASSERT_FALSE(logged("stopped"));
+	ASSERT_EQ(0, system("rmmod null_blk"));
+}
+
+/*
+ * A configfs device pins null_blk, as in the kernel: rmmod fails and the
+ * device works on; after rmdir it unloads. A fault in it with a device
+ * configured: its attributes fail to read and write, rmdir still removes
+ * the directory, rmmod removes its disk, and a fresh load makes devices.
+ */
+TEST_F(blk, configfs_device_pins_the_driver_and_survives_a_fault)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, load("nr_devices=0"));
+	ASSERT_EQ(0, cfs_ready());
+	ASSERT_EQ(0, cfs_device("lvdc0", "512", "1"));
+	ASSERT_NE(0, system("rmmod null_blk 2> /dev/null"));
+	ASSERT_TRUE(loaded("null_blk"));
+	ASSERT_EQ(8, direct_io("lvdc0", 8, 1));
+	ASSERT_EQ(0, cfs_rmdir("nullb/lvdc0"));
+	ASSERT_EQ(0, system("rmmod null_blk"));
+
+	ASSERT_EQ(0, load("nr_devices=0"));
+	ASSERT_EQ(0, cfs_ready());
+	ASSERT_EQ(0, cfs_device("lvdc0", "512", "1"));
+	ASSERT_EQ(0, system("modprobe lvd_test_hv"));
+	ASSERT_EQ(0, write_text("/sys/kernel/debug/lvd_test/stop_module",
+				"null_blk"));
+	ASSERT_GT(0, cfs_get("nullb/lvdc0", "size", buf, sizeof(buf)));
+	ASSERT_GT(0, cfs_set("nullb/lvdc0", "power", "0"));
+	ASSERT_GT(0, direct_io("lvdc0", 1, 0));
+	ASSERT_EQ(0, cfs_rmdir("nullb/lvdc0"));
+	ASSERT_EQ(0, system("rmmod null_blk"));
+	ASSERT_FALSE(disk_exists("lvdc0"));
+	ASSERT_EQ(0, load("nr_devices=0"));
+	ASSERT_EQ(0, cfs_ready());
+	ASSERT_EQ(0, cfs_device("lvdc0", "512", "0"));
+	ASSERT_EQ(8, direct_io("lvdc0", 8, 1));
+	ASSERT_EQ(0, cfs_rmdir("nullb/lvdc0"));
 }
 
 /* rmmod and modprobe ten times: each time a working disk, nothing left */
@@ -455,15 +645,45 @@ TEST_F(blk, forged_projections_are_refused)
  */
 TEST_F(blk, projected_fields_out_of_bounds_are_refused)
 {
-	ASSERT_NE(0, load_attacker(11));
-	ASSERT_TRUE(logged(TB "a tag set the glue does not take: its nr_hw_queues"));
 	ASSERT_NE(0, load_attacker(12));
-	ASSERT_TRUE(logged(TB "a tag set the glue does not take: its flags"));
+	ASSERT_TRUE(logged(TB "a tag set the glue does not take: its nr_hw_queues"));
 	ASSERT_NE(0, load_attacker(13));
-	ASSERT_TRUE(logged(TB "a disk with bad minors refused"));
+	ASSERT_TRUE(logged(TB "a tag set the glue does not take: its flags"));
 	ASSERT_NE(0, load_attacker(14));
+	ASSERT_TRUE(logged(TB "a disk with bad minors refused"));
+	ASSERT_NE(0, load_attacker(15));
 	ASSERT_TRUE(logged(TB "queue limits not supported for isolated drivers yet: features"));
 	nothing_left_and_a_good_load_works(_metadata);
+}
+
+/*
+ * configfs of a driver attacking through it (lvd_test_blk attack=11):
+ * make_group returning a kernel address, its subsystem's group, or a
+ * group the kernel shadows already is refused and the mkdir fails; an
+ * attribute's show of more than a page and a store of more than it was
+ * given fail. The kernel lives, null_blk next to it works, and the
+ * driver unloads once its one good directory is gone.
+ */
+TEST_F(blk, configfs_misuse_is_refused)
+{
+	char buf[64];
+
+	ASSERT_EQ(0, cfs_ready());
+	ASSERT_EQ(0, load_attacker(11));
+	ASSERT_EQ(-EINVAL, cfs_mkdir("lvdtb/kernel"));
+	ASSERT_EQ(-EINVAL, cfs_mkdir("lvdtb/sub"));
+	ASSERT_TRUE(logged(TB "configfs make_group() returned a group that is not"));
+	ASSERT_EQ(0, cfs_mkdir("lvdtb/a"));
+	ASSERT_EQ(-EINVAL, cfs_mkdir("lvdtb/b"));
+	ASSERT_EQ(-EIO, cfs_get("lvdtb/a", "big", buf, sizeof(buf)));
+	ASSERT_TRUE(logged(TB "configfs big: show of more than a page refused"));
+	ASSERT_EQ(-EIO, cfs_set("lvdtb/a", "over", "1"));
+	ASSERT_TRUE(logged(TB "configfs over: store of more than it was given refused"));
+	ASSERT_FALSE(logged("stopped"));
+	ASSERT_EQ(0, cfs_rmdir("lvdtb/a"));
+	ASSERT_EQ(0, system("rmmod lvd_test_blk"));
+	ASSERT_NE(0, access(CFS "lvdtb", F_OK));
+	ASSERT_EQ(4, direct_io("nullb0", 4, 0));
 }
 
 TEST_HARNESS_MAIN
