@@ -33,6 +33,16 @@ static struct handle *find_handle(struct idl *idl, const char *name)
 	return NULL;
 }
 
+static struct object *find_object(struct idl *idl, const char *name)
+{
+	struct object *o;
+
+	for (o = idl->objects; o; o = o->next)
+		if (!strcmp(o->name, name))
+			return o;
+	return NULL;
+}
+
 static struct ops *find_ops(struct idl *idl, const char *name)
 {
 	struct ops *o;
@@ -139,18 +149,22 @@ static void check_buffer(struct idl *idl, struct func *f, struct arg *a)
 		    a->name, a->len_name);
 }
 
-/* What an argument of a named type is: a callback or a handle */
+/* What an argument of a named type is: a callback, handle or object */
 static void resolve_named(struct idl *idl, struct arg *a)
 {
 	a->callback = find_callback(idl, a->type_name);
 	a->handle = find_handle(idl, a->type_name);
+	a->object = find_object(idl, a->type_name);
 	if (a->callback) {
 		a->kind = ARG_CALLBACK;
 	} else if (a->handle) {
 		a->kind = ARG_HANDLE;
 		a->type = a->handle->type;
+	} else if (a->object) {
+		a->kind = ARG_OBJECT;
 	} else {
-		ERR(a->type_loc, "'%s' is no integer, callback or handle type",
+		ERR(a->type_loc,
+		    "'%s' is no integer, callback, handle or object type",
 		    a->type_name);
 	}
 }
@@ -207,6 +221,9 @@ static void check_arg(struct idl *idl, struct func *f, struct arg *a)
 	case ARG_CALLBACK:
 		check_attrs(idl, a, false, false, true, false);
 		break;
+	case ARG_OBJECT:
+		check_attrs(idl, a, false, false, false, false);
+		break;
 	case ARG_NAMED:
 		break;
 	}
@@ -250,7 +267,7 @@ static void check_callback(struct idl *idl, struct func *f)
 		a = &f->args[i];
 		if (a->kind == ARG_NAMED) {
 			resolve_named(idl, a);
-			if (a->kind == ARG_CALLBACK)
+			if (a->kind == ARG_CALLBACK || a->kind == ARG_OBJECT)
 				ERR(a->type_loc,
 				    "'%s': a callback takes integers and handles only",
 				    a->name);
@@ -352,6 +369,7 @@ static void check_projection(struct idl *idl, const struct projection *pr)
 /* Declared names: one meaning each */
 static void check_unique(struct idl *idl)
 {
+	struct object *ob, *ob2;
 	struct handle *h, *h2;
 	struct func *f, *g;
 	struct ops *o, *o2;
@@ -371,10 +389,41 @@ static void check_unique(struct idl *idl)
 		for (o2 = idl->ops; o2 != o; o2 = o2->next)
 			if (!strcmp(o->name, o2->name))
 				ERR(o->loc, "a second ops '%s'", o->name);
+	for (ob = idl->objects; ob; ob = ob->next) {
+		for (ob2 = idl->objects; ob2 != ob; ob2 = ob2->next)
+			if (!strcmp(ob->name, ob2->name))
+				ERR(ob->loc, "a second object '%s'", ob->name);
+		if (find_handle(idl, ob->name) || find_callback(idl, ob->name))
+			ERR(ob->loc, "'%s' is a handle or callback type too",
+			    ob->name);
+	}
 	for (f = idl->rpcs; f; f = f->next)
 		for (g = idl->rpcs; g != f; g = g->next)
 			if (!strcmp(f->name, g->name))
 				ERR(f->loc, "a second rpc '%s'", f->name);
+}
+
+/* An rpc whose handler is written by hand: its arguments are a record */
+static void check_handler(struct idl *idl, struct func *f)
+{
+	struct arg *a;
+	int i;
+
+	if (f->impl)
+		ERR(f->impl_loc, "'%s': impl or handler, not both", f->name);
+	for (i = 0; i < f->nargs; i++) {
+		a = &f->args[i];
+		if (a->kind == ARG_NAMED)
+			resolve_named(idl, a);
+		if ((a->kind != ARG_SCALAR && a->kind != ARG_HANDLE &&
+		     a->kind != ARG_OBJECT && a->kind != ARG_NAMED) ||
+		    a->dir || a->has_min || a->has_max || a->nullable ||
+		    a->len_name)
+			ERR(a->loc,
+			    "'%s': %s's handler is written by hand: its arguments are integers, handles or objects, without attributes",
+			    a->name, f->name);
+	}
+	check_arg_names(idl, f);
 }
 
 static void check_ret(struct idl *idl, const struct func *f)
@@ -416,6 +465,10 @@ int idl_check(struct idl *idl)
 		    idl->interface);
 	for (f = idl->rpcs; f; f = f->next) {
 		check_ret(idl, f);
+		if (f->handler) {
+			check_handler(idl, f);
+			continue;
+		}
 		for (i = 0; i < f->nargs; i++)
 			check_arg(idl, f, &f->args[i]);
 		check_arg_names(idl, f);

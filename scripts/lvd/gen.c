@@ -22,7 +22,8 @@ struct gen {
 	const struct idl *idl;
 	/* The handler being written */
 	const struct func *f;
-	bool heap;		/* it has buffers to free: failures goto out */
+	bool heap;		/* it has buffers to free */
+	bool cleanup;		/* buffers or objects: failures goto out */
 	bool has_ret;		/* it keeps the result in ret */
 	bool has_err;
 };
@@ -107,6 +108,8 @@ static char *param_decl(const struct arg *a)
 		return fmt("const struct %s_bound *%s", a->type_name, a->name);
 	case ARG_CALLBACK:
 		return fmt("const struct lvd_domain_fn *%s", a->name);
+	case ARG_OBJECT:
+		return fmt("struct %s *%s", a->object->type, a->name);
 	default:
 		return fmt("? %s", a->name);
 	}
@@ -163,6 +166,8 @@ static void put_header(struct gen *g, const char *source)
 		" * Documentation/virt/lvd/idl.rst says what is generated.\n"
 		" */\n\n",
 		"SPDX", idl->interface, source);
+	if (idl->objects)
+		fputs("#include <linux/err.h>\n", g->out);
 	fputs("#include <linux/errno.h>\n#include <linux/module.h>\n", g->out);
 	if (minmax)
 		fputs("#include <linux/minmax.h>\n", g->out);
@@ -207,13 +212,16 @@ static void put_prototypes(struct gen *g)
 {
 	const struct idl *idl = g->idl;
 	char *items[IDL_MAX_ARGS + 1], *head;
+	const struct object *o;
 	const struct handle *h;
 	const struct func *f;
 	char **names;
 	int n = 0, i;
 
+	if (idl->external)
+		return;
 	names = xmalloc(sizeof(*names) * 1024);
-	if (idl->handles || idl->release)
+	if (idl->handles || idl->release || idl->objects)
 		n = -1;
 	for (f = idl->rpcs; f && !n; f = f->next)
 		if (f->impl)
@@ -229,6 +237,17 @@ static void put_prototypes(struct gen *g)
 		items[0] = "struct lvd_domain *d";
 		items[1] = fmt("%s handle", h->type->name);
 		head = fmt("static int %s(", h->check);
+		put_list(g, 0, head, items, 2, ");\n");
+	}
+	for (o = idl->objects; o; o = o->next) {
+		items[0] = "struct lvd_domain *d";
+		items[1] = "unsigned long addr";
+		head = fmt("static struct %s *%s(", o->type, o->lookup);
+		put_list(g, 0, head, items, 2, ");\n");
+		if (!o->put)
+			continue;
+		items[1] = fmt("struct %s *obj", o->type);
+		head = fmt("static void %s(", o->put);
 		put_list(g, 0, head, items, 2, ");\n");
 	}
 	for (f = idl->rpcs; f; f = f->next) {
@@ -445,7 +464,7 @@ static void put_caller(struct gen *g, const struct func *f)
  */
 static void put_fail(struct gen *g, const char *err)
 {
-	if (g->heap)
+	if (g->cleanup)
 		fprintf(g->out, " {\n\t\tret = %s;\n\t\tgoto out;\n\t}\n", err);
 	else
 		fprintf(g->out, "\n\t\treturn %s;\n", err);
@@ -492,6 +511,10 @@ static bool put_locals(struct gen *g)
 		case ARG_CALLBACK:
 			fprintf(g->out, "\tstruct lvd_domain_fn %s;\n", a->name);
 			break;
+		case ARG_OBJECT:
+			fprintf(g->out, "\tstruct %s *%s%s;\n", a->object->type,
+				a->name, g->cleanup ? " = NULL" : "");
+			break;
 		default:
 			break;
 		}
@@ -531,6 +554,31 @@ static void put_checks(struct gen *g)
 			fprintf(g->out, "\tif (%s > %lld)\n\t\treturn -E2BIG;\n",
 				f->args[a->len].name, a->max);
 		}
+	}
+}
+
+/* Objects, found after the checks and before any copy */
+static void put_lookups(struct gen *g)
+{
+	const struct arg *a;
+	char *err;
+	int i;
+
+	for (i = 0; i < g->f->nargs; i++) {
+		a = &g->f->args[i];
+		if (a->kind != ARG_OBJECT)
+			continue;
+		fprintf(g->out, "\t%s = %s(d, args[%d]);\n", a->name,
+			a->object->lookup, i);
+		if (!g->cleanup) {
+			fprintf(g->out, "\tif (IS_ERR(%s))\n\t\treturn PTR_ERR(%s);\n",
+				a->name, a->name);
+			continue;
+		}
+		err = fmt("PTR_ERR(%s)", a->name);
+		fprintf(g->out,
+			"\tif (IS_ERR(%s)) {\n\t\tret = %s;\n\t\t%s = NULL;\n\t\tgoto out;\n\t}\n",
+			a->name, err, a->name);
 	}
 }
 
@@ -644,16 +692,19 @@ static void put_handler(struct gen *g, const struct func *f)
 
 	g->f = f;
 	g->heap = false;
+	g->cleanup = false;
 	g->has_err = false;
 	for (i = 0; i < f->nargs; i++) {
 		const struct arg *a = &f->args[i];
 
 		g->heap |= on_heap(a);
+		g->cleanup |= on_heap(a) ||
+			      (a->kind == ARG_OBJECT && a->object->put);
 		g->has_err |= a->kind == ARG_HANDLE || a->kind == ARG_STRING;
 		copy_out |= (a->kind == ARG_BUFFER || a->kind == ARG_STRUCT) &&
 			    (a->dir & DIR_OUT);
 	}
-	g->has_ret = g->heap || copy_out;
+	g->has_ret = g->cleanup || copy_out;
 
 	if (f->impl)
 		fprintf(g->out, "\n/* %s(): the domain's call of %s() */\n",
@@ -668,6 +719,7 @@ static void put_handler(struct gen *g, const struct func *f)
 	if (put_locals(g))
 		fputs("\n", g->out);
 	put_checks(g);
+	put_lookups(g);
 	for (i = 0; i < f->nargs; i++)
 		put_copy_in(g, i);
 
@@ -689,8 +741,15 @@ static void put_handler(struct gen *g, const struct func *f)
 	}
 	for (i = 0; i < f->nargs; i++)
 		put_copy_out(g, i);
-	if (g->heap) {
+	if (g->cleanup) {
 		fputs("out:\n", g->out);
+		for (i = f->nargs - 1; i >= 0; i--) {
+			const struct arg *a = &f->args[i];
+
+			if (a->kind == ARG_OBJECT && a->object->put)
+				fprintf(g->out, "\tif (%s)\n\t\t%s(d, %s);\n",
+					a->name, a->object->put, a->name);
+		}
 		for (i = 0; i < f->nargs; i++)
 			if (on_heap(&f->args[i]))
 				fprintf(g->out, "\tkfree(%s);\n", f->args[i].name);
@@ -704,20 +763,21 @@ static void put_table(struct gen *g)
 {
 	const struct idl *idl = g->idl;
 	const struct func *f;
-	char *line;
+	char *line, *fn;
 
 	if (!idl->rpcs)
 		return;
 	fprintf(g->out, "\nstatic const struct lvd_glue %s_glue[] = {\n",
 		idl->interface);
 	for (f = idl->rpcs; f; f = f->next) {
-		line = fmt("\t{ \"%s\", %s_glue%s },", f->name, f->name,
+		fn = f->handler ? xstrdup(f->handler) : fmt("%s_glue", f->name);
+		line = fmt("\t{ \"%s\", %s%s },", f->name, fn,
 			   f->may_sleep ? ", LVD_KCALL_MAY_SLEEP" : "");
 		if (strlen(line) + 7 <= MAX_COLS)
 			fprintf(g->out, "%s\n", line);
 		else
-			fprintf(g->out, "\t{ \"%s\",\n\t  %s_glue%s },\n",
-				f->name, f->name,
+			fprintf(g->out, "\t{ \"%s\",\n\t  %s%s },\n",
+				f->name, fn,
 				f->may_sleep ? ", LVD_KCALL_MAY_SLEEP" : "");
 	}
 	fprintf(g->out,
@@ -752,7 +812,8 @@ int idl_generate(const struct idl *idl, FILE *out, const char *source)
 	for (f = idl->callbacks; f; f = f->next)
 		put_caller(&g, f);
 	for (f = idl->rpcs; f; f = f->next)
-		put_handler(&g, f);
+		if (!f->handler)
+			put_handler(&g, f);
 	put_table(&g);
 	return ferror(out) ? -1 : 0;
 }

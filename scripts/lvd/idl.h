@@ -44,6 +44,7 @@ enum arg_kind {
 	ARG_STRUCT,		/* struct X *: copied whole, in/out/inout */
 	ARG_OPS,		/* struct X * of a declared ops table */
 	ARG_CALLBACK,		/* a function pointer of a declared type */
+	ARG_OBJECT,		/* a kernel object found from the domain's name */
 	ARG_NAMED,		/* a type name the checker resolves */
 };
 
@@ -56,6 +57,7 @@ enum dir {
 
 struct func;
 struct handle;
+struct object;
 struct ops;
 
 struct arg {
@@ -76,6 +78,7 @@ struct arg {
 	int len;			/* its index, once resolved */
 	struct func *callback;		/* resolved */
 	struct handle *handle;
+	struct object *object;
 	struct ops *ops;
 };
 
@@ -90,6 +93,7 @@ struct func {
 	bool may_sleep;
 	char *impl;			/* NULL: the kernel function @name */
 	struct loc impl_loc;
+	char *handler;			/* a handler written by hand */
 	struct func *next;
 };
 
@@ -99,6 +103,19 @@ struct handle {
 	const struct scalar *type;
 	char *check;
 	struct handle *next;
+};
+
+/*
+ * A kernel object the domain names by an address of its own (the shadow
+ * of a device, say): found by a lookup, given back by a put
+ */
+struct object {
+	struct loc loc;
+	char *name;
+	char *type;		/* the kernel's struct tag */
+	char *lookup;
+	char *put;		/* NULL: nothing to give back */
+	struct object *next;
 };
 
 struct member {
@@ -154,7 +171,9 @@ struct idl {
 	struct loc interface_loc;
 	char *release;
 	struct include *includes;
+	bool external;		/* the includes declare what it calls */
 	struct handle *handles;
+	struct object *objects;
 	struct ops *ops;
 	struct func *callbacks;
 	struct func *rpcs;

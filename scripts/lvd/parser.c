@@ -347,12 +347,17 @@ static int parse_rpc(struct parser *ps)
 			    expect_ident(ps, "a kernel function's name",
 					 &f->impl, &f->impl_loc))
 				return -1;
+		} else if (is_word(ps, "handler")) {
+			if (next(ps) ||
+			    expect_ident(ps, "a handler's name", &f->handler,
+					 &f->impl_loc))
+				return -1;
 		} else {
 			break;
 		}
 	}
 	if (!is_punct(ps, ';'))
-		return syntax(ps, "may_sleep, impl or ';'");
+		return syntax(ps, "may_sleep, impl, handler or ';'");
 	if (next(ps))
 		return -1;
 	APPEND(ps->idl->rpcs, f);
@@ -388,6 +393,34 @@ static int parse_handle(struct parser *ps)
 	    expect_punct(ps, ';'))
 		return -1;
 	APPEND(ps->idl->handles, h);
+	return 0;
+}
+
+/* object NAME struct TAG lookup FN [put FN]; */
+static int parse_object(struct parser *ps)
+{
+	struct object *o = xmalloc(sizeof(*o));
+
+	if (next(ps) ||
+	    expect_ident(ps, "the object type's name", &o->name, &o->loc))
+		return -1;
+	if (!is_word(ps, "struct"))
+		return syntax(ps, "'struct'");
+	if (next(ps) ||
+	    expect_ident(ps, "the kernel struct's tag", &o->type, NULL))
+		return -1;
+	if (!is_word(ps, "lookup"))
+		return syntax(ps, "'lookup'");
+	if (next(ps) ||
+	    expect_ident(ps, "the lookup function's name", &o->lookup, NULL))
+		return -1;
+	if (is_word(ps, "put") &&
+	    (next(ps) ||
+	     expect_ident(ps, "the put function's name", &o->put, NULL)))
+		return -1;
+	if (expect_punct(ps, ';'))
+		return -1;
+	APPEND(ps->idl->objects, o);
 	return 0;
 }
 
@@ -553,9 +586,15 @@ static int parse_simple(struct parser *ps)
 		if (expect_ident(ps, "the release function's name",
 				 &idl->release, NULL))
 			return -1;
-	} else if (expect_ident(ps, "the interface's name", &idl->interface,
-				&idl->interface_loc)) {
-		return -1;
+	} else {
+		if (expect_ident(ps, "the interface's name", &idl->interface,
+				 &idl->interface_loc))
+			return -1;
+		if (is_word(ps, "extern")) {
+			idl->external = true;
+			if (next(ps))
+				return -1;
+		}
 	}
 	return expect_punct(ps, ';');
 }
@@ -586,6 +625,8 @@ int idl_parse(struct idl *idl, const char *file, const char *src)
 			err = parse_handle(&ps);
 		} else if (is_word(&ps, "ops")) {
 			err = parse_ops(&ps);
+		} else if (is_word(&ps, "object")) {
+			err = parse_object(&ps);
 		} else if (is_word(&ps, "interface") ||
 			   is_word(&ps, "include") || is_word(&ps, "release")) {
 			err = parse_simple(&ps);
@@ -593,7 +634,7 @@ int idl_parse(struct idl *idl, const char *file, const char *src)
 			err = parse_projection(&ps);
 		} else {
 			err = syntax(&ps,
-				     "interface, include, release, handle, callback, ops, projection or rpc");
+				     "interface, include, release, handle, object, callback, ops, projection or rpc");
 		}
 		if (err)
 			return -1;

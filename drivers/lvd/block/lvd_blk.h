@@ -177,10 +177,8 @@ struct lvd_blk_set *lvd_blk_set_find(struct lvd_blk_domain *bd,
 void lvd_blk_set_release(struct lvd_blk_domain *bd);
 struct request *lvd_blk_rq_find(struct lvd_blk_domain *bd,
 				unsigned long shadow, struct lvd_blk_set **set);
-unsigned long lvd_glue_blk_mq_alloc_tag_set(struct lvd_domain *d,
-					    const unsigned long args[LVD_DOMAIN_ARGS]);
-unsigned long lvd_glue_blk_mq_free_tag_set(struct lvd_domain *d,
-					   const unsigned long args[LVD_DOMAIN_ARGS]);
+int lvd_blk_alloc_tag_set(struct lvd_domain *d, unsigned long set);
+void lvd_blk_free_tag_set(struct lvd_domain *d, unsigned long set);
 
 /* lvd_blk_data.c */
 int lvd_blk_data_in(struct lvd_blk_set *s, struct request *rq,
@@ -204,20 +202,22 @@ unsigned long lvd_glue_errno_to_blk_status(struct lvd_domain *d,
 
 /* lvd_blk_disk.c */
 void lvd_blk_disk_release(struct lvd_blk_domain *bd);
-unsigned long lvd_glue_register_blkdev(struct lvd_domain *d,
-				       const unsigned long args[LVD_DOMAIN_ARGS]);
-unsigned long lvd_glue_unregister_blkdev(struct lvd_domain *d,
-					 const unsigned long args[LVD_DOMAIN_ARGS]);
-unsigned long lvd_glue_blk_mq_alloc_disk(struct lvd_domain *d,
-					 const unsigned long args[LVD_DOMAIN_ARGS]);
-unsigned long lvd_glue_device_add_disk(struct lvd_domain *d,
-				       const unsigned long args[LVD_DOMAIN_ARGS]);
-unsigned long lvd_glue_del_gendisk(struct lvd_domain *d,
-				   const unsigned long args[LVD_DOMAIN_ARGS]);
-unsigned long lvd_glue_put_disk(struct lvd_domain *d,
-				const unsigned long args[LVD_DOMAIN_ARGS]);
-unsigned long lvd_glue_set_capacity(struct lvd_domain *d,
-				    const unsigned long args[LVD_DOMAIN_ARGS]);
+int lvd_blk_register_blkdev(struct lvd_domain *d, unsigned int major,
+			    const char *name, unsigned long probe);
+void lvd_blk_unregister_blkdev(struct lvd_domain *d, unsigned int major,
+			       unsigned long name);
+unsigned long lvd_blk_alloc_disk(struct lvd_domain *d, unsigned long set,
+				 unsigned long lim, unsigned long queuedata,
+				 unsigned long lkclass);
+struct lvd_blk_disk *lvd_blk_disk_lookup(struct lvd_domain *d,
+					 unsigned long shadow);
+void lvd_blk_disk_unlock(struct lvd_domain *d, struct lvd_blk_disk *bdisk);
+int lvd_blk_add_disk(struct lvd_domain *d, unsigned long parent,
+		     struct lvd_blk_disk *bdisk, unsigned long groups);
+void lvd_blk_del_gendisk(struct lvd_domain *d, struct lvd_blk_disk *bdisk);
+void lvd_blk_put_disk(struct lvd_domain *d, struct lvd_blk_disk *bdisk);
+void lvd_blk_set_capacity(struct lvd_domain *d, struct lvd_blk_disk *bdisk,
+			  u64 sectors);
 
 /* lvd_blk_configfs.c */
 void lvd_blk_configfs_release(struct lvd_blk_domain *bd);

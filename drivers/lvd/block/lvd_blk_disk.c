@@ -56,50 +56,65 @@ static struct lvd_blk_major *lvd_blk_major_find(struct lvd_blk_domain *bd,
 	return NULL;
 }
 
-/* __register_blkdev(major, name, probe): a dynamic major, no probe */
-unsigned long lvd_glue_register_blkdev(struct lvd_domain *d,
-				       const unsigned long args[LVD_DOMAIN_ARGS])
+/**
+ * lvd_blk_register_blkdev() - __register_blkdev() of an isolated driver
+ * @d: its domain
+ * @major: 0: a dynamic major is all it may have
+ * @name: the name, copied
+ * @probe: NULL: it may have no probe
+ *
+ * Context: its call, which may sleep.
+ * Return: the major, or why it has none.
+ */
+int lvd_blk_register_blkdev(struct lvd_domain *d, unsigned int major,
+			    const char *name, unsigned long probe)
 {
 	struct lvd_blk_domain *bd = lvd_blk_domain_get(d);
 	struct lvd_blk_major *m;
-	int major;
+	int got;
 
 	if (!bd)
 		return -ENOMEM;
-	if (args[0] || args[2]) {
+	if (major || probe) {
 		pr_err("%s: register_blkdev() with a fixed major or a probe refused\n",
 		       lvd_domain_name(d));
 		return -EINVAL;
 	}
+	if (!name[0])
+		return -EINVAL;
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
 	if (!m)
 		return -ENOMEM;
-	if (lvd_domain_copy_string(d, m->name, args[1], sizeof(m->name)) <= 0) {
+	strscpy(m->name, name, sizeof(m->name));
+	got = __register_blkdev(0, m->name, NULL);
+	if (got < 0) {
 		kfree(m);
-		return -EINVAL;
+		return got;
 	}
-	major = __register_blkdev(0, m->name, NULL);
-	if (major < 0) {
-		kfree(m);
-		return major;
-	}
-	m->major = major;
+	m->major = got;
 	mutex_lock(&bd->lock);
 	list_add(&m->node, &bd->majors);
 	mutex_unlock(&bd->lock);
-	return major;
+	return got;
 }
 
-/* unregister_blkdev(major, name): only a major of its own */
-unsigned long lvd_glue_unregister_blkdev(struct lvd_domain *d,
-					 const unsigned long args[LVD_DOMAIN_ARGS])
+/**
+ * lvd_blk_unregister_blkdev() - unregister_blkdev() of an isolated driver
+ * @d: its domain
+ * @major: a major of its own, or the call is refused
+ * @name: its name for it, which the kernel's record has already
+ *
+ * Context: its call, which may sleep.
+ */
+void lvd_blk_unregister_blkdev(struct lvd_domain *d, unsigned int major,
+			       unsigned long name)
 {
 	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
 	struct lvd_blk_major *m = NULL;
 
 	if (bd) {
 		mutex_lock(&bd->lock);
-		m = lvd_blk_major_find(bd, args[0]);
+		m = lvd_blk_major_find(bd, major);
 		if (m)
 			list_del(&m->node);
 		mutex_unlock(&bd->lock);
@@ -107,11 +122,10 @@ unsigned long lvd_glue_unregister_blkdev(struct lvd_domain *d,
 	if (!m) {
 		pr_err("%s: unregister_blkdev() of a major not its own refused\n",
 		       lvd_domain_name(d));
-		return 0;
+		return;
 	}
 	unregister_blkdev(m->major, m->name);
 	kfree(m);
-	return 0;
 }
 
 /* The kernel's limits from the driver's, the fields a driver may set */
@@ -158,36 +172,47 @@ static void lvd_blk_disk_free(struct lvd_domain *d, struct lvd_blk_disk *bdisk)
 	kfree(bdisk);
 }
 
-/* __blk_mq_alloc_disk(set, lim, queuedata, lkclass): the shadow gendisk */
-unsigned long lvd_glue_blk_mq_alloc_disk(struct lvd_domain *d,
-					 const unsigned long args[LVD_DOMAIN_ARGS])
+/**
+ * lvd_blk_alloc_disk() - __blk_mq_alloc_disk() of an isolated driver
+ * @d: its domain
+ * @set: its tag set
+ * @lim: its queue limits, or 0
+ * @queuedata: what its queue's queuedata is to be
+ * @lkclass: its lock class, not used: the glue's is the kernel's
+ *
+ * Context: its call, which may sleep.
+ * Return: the shadow gendisk, in the domain, or an ERR_PTR().
+ */
+unsigned long lvd_blk_alloc_disk(struct lvd_domain *d, unsigned long set,
+				 unsigned long lim, unsigned long queuedata,
+				 unsigned long lkclass)
 {
 	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
-	struct lvd_blk_set *s = bd ? lvd_blk_set_find(bd, args[0]) : NULL;
+	struct lvd_blk_set *s = bd ? lvd_blk_set_find(bd, set) : NULL;
 	struct lvd_blk_disk *bdisk;
-	struct queue_limits lim;
+	struct queue_limits limits;
 	struct gendisk *disk;
 	int err;
 
 	if (!s)
 		return (unsigned long)ERR_PTR(-EINVAL);
-	err = lvd_blk_limits(d, args[1], &lim);
+	err = lvd_blk_limits(d, lim, &limits);
 	if (err)
 		return (unsigned long)ERR_PTR(err);
 	/* A request's data fits its bounce pages */
 	if (s->slot_bio)
-		lim.max_hw_sectors = min_not_zero(lim.max_hw_sectors,
+		limits.max_hw_sectors = min_not_zero(limits.max_hw_sectors,
 						  LVD_BLK_DATA_SECTORS);
 	bdisk = kzalloc(sizeof(*bdisk), GFP_KERNEL);
 	if (!bdisk)
 		return (unsigned long)ERR_PTR(-ENOMEM);
 	bdisk->set = s;
-	err = lvd_blk_disk_shadows(d, bdisk, args[2]);
+	err = lvd_blk_disk_shadows(d, bdisk, queuedata);
 	if (err) {
 		lvd_blk_disk_free(d, bdisk);
 		return (unsigned long)ERR_PTR(err);
 	}
-	disk = __blk_mq_alloc_disk(&s->set, &lim, bdisk, &lvd_blk_lkclass);
+	disk = __blk_mq_alloc_disk(&s->set, &limits, bdisk, &lvd_blk_lkclass);
 	if (IS_ERR(disk)) {
 		lvd_blk_disk_free(d, bdisk);
 		return (unsigned long)disk;
@@ -285,25 +310,30 @@ out:
 	return err;
 }
 
-/* device_add_disk(parent, disk, groups): no parent, no groups */
-unsigned long lvd_glue_device_add_disk(struct lvd_domain *d,
-				       const unsigned long args[LVD_DOMAIN_ARGS])
+/**
+ * lvd_blk_add_disk() - device_add_disk() of an isolated driver
+ * @d: its domain
+ * @parent: 0: no parent (the glue has checked)
+ * @bdisk: its disk, found, under its domain's lock
+ * @groups: 0: no attribute groups (the glue has checked)
+ *
+ * Takes what the driver set up in its gendisk, checked, and adds the
+ * kernel's disk, once.
+ *
+ * Context: its call, which may sleep.
+ * Return: 0, or why the disk was not added.
+ */
+int lvd_blk_add_disk(struct lvd_domain *d, unsigned long parent,
+		     struct lvd_blk_disk *bdisk, unsigned long groups)
 {
-	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
-	struct lvd_blk_disk *bdisk;
-	int err = -EINVAL;
+	int err;
 
-	if (!bd || args[0] || args[2])
+	if (bdisk->added)
 		return -EINVAL;
-	mutex_lock(&bd->lock);
-	bdisk = lvd_blk_disk_find(bd, args[1]);
-	if (bdisk && !bdisk->added) {
-		err = lvd_blk_disk_take(bd, bdisk);
-		if (!err)
-			err = device_add_disk(NULL, bdisk->disk, NULL);
-		bdisk->added = !err;
-	}
-	mutex_unlock(&bd->lock);
+	err = lvd_blk_disk_take(lvd_blk_domain_find(d), bdisk);
+	if (!err)
+		err = device_add_disk(NULL, bdisk->disk, NULL);
+	bdisk->added = !err;
 	return err;
 }
 
@@ -326,66 +356,74 @@ static void lvd_blk_disk_put(struct lvd_blk_domain *bd,
 	lvd_blk_disk_free(bd->d, bdisk);
 }
 
-/* @fn on the domain's disk named by its shadow @shadow, if it has one */
-static unsigned long lvd_blk_disk_apply(struct lvd_domain *d,
-					unsigned long shadow,
-					void (*fn)(struct lvd_blk_domain *bd,
-						   struct lvd_blk_disk *bdisk,
-						   unsigned long arg),
-					unsigned long arg)
+/**
+ * lvd_blk_disk_lookup() - a disk of a domain's, named by its shadow
+ * @d: the domain
+ * @shadow: its shadow gendisk, as the driver names it
+ *
+ * Takes the domain's lock, which lvd_blk_disk_unlock() gives back.
+ *
+ * Return: the glue's record, or ERR_PTR(-EINVAL) (nothing held) if the
+ * domain has no such disk.
+ */
+struct lvd_blk_disk *lvd_blk_disk_lookup(struct lvd_domain *d,
+					 unsigned long shadow)
 {
 	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
 	struct lvd_blk_disk *bdisk;
 
 	if (!bd)
-		return 0;
+		return ERR_PTR(-EINVAL);
 	mutex_lock(&bd->lock);
 	bdisk = lvd_blk_disk_find(bd, shadow);
-	if (bdisk)
-		fn(bd, bdisk, arg);
-	mutex_unlock(&bd->lock);
-	return 0;
+	if (!bdisk) {
+		mutex_unlock(&bd->lock);
+		return ERR_PTR(-EINVAL);
+	}
+	return bdisk;
 }
 
-static void lvd_blk_disk_del_one(struct lvd_blk_domain *bd,
-				 struct lvd_blk_disk *bdisk, unsigned long arg)
+/**
+ * lvd_blk_disk_unlock() - give back what lvd_blk_disk_lookup() took
+ * @d: the domain
+ * @bdisk: the disk found, which put_disk() may have freed: not used
+ */
+void lvd_blk_disk_unlock(struct lvd_domain *d, struct lvd_blk_disk *bdisk)
+{
+	mutex_unlock(&lvd_blk_domain_find(d)->lock);
+}
+
+/**
+ * lvd_blk_del_gendisk() - del_gendisk() of an isolated driver
+ * @d: its domain
+ * @bdisk: its disk, found, under its domain's lock
+ */
+void lvd_blk_del_gendisk(struct lvd_domain *d, struct lvd_blk_disk *bdisk)
 {
 	lvd_blk_disk_del(bdisk);
 }
 
-static void lvd_blk_disk_put_one(struct lvd_blk_domain *bd,
-				 struct lvd_blk_disk *bdisk, unsigned long arg)
+/**
+ * lvd_blk_put_disk() - put_disk() of an isolated driver
+ * @d: its domain
+ * @bdisk: its disk, found, under its domain's lock: deleted first if it
+ *	is still added, then freed
+ */
+void lvd_blk_put_disk(struct lvd_domain *d, struct lvd_blk_disk *bdisk)
 {
-	lvd_blk_disk_put(bd, bdisk);
+	lvd_blk_disk_put(lvd_blk_domain_find(d), bdisk);
 }
 
-static void lvd_blk_disk_set_capacity(struct lvd_blk_domain *bd,
-				      struct lvd_blk_disk *bdisk,
-				      unsigned long sectors)
+/**
+ * lvd_blk_set_capacity() - set_capacity() of an isolated driver
+ * @d: its domain
+ * @bdisk: its disk, found, under its domain's lock
+ * @sectors: the capacity
+ */
+void lvd_blk_set_capacity(struct lvd_domain *d, struct lvd_blk_disk *bdisk,
+			  u64 sectors)
 {
 	set_capacity(bdisk->disk, sectors);
-}
-
-/* del_gendisk(disk) */
-unsigned long lvd_glue_del_gendisk(struct lvd_domain *d,
-				   const unsigned long args[LVD_DOMAIN_ARGS])
-{
-	return lvd_blk_disk_apply(d, args[0], lvd_blk_disk_del_one, 0);
-}
-
-/* put_disk(disk): a disk still added is deleted first */
-unsigned long lvd_glue_put_disk(struct lvd_domain *d,
-				const unsigned long args[LVD_DOMAIN_ARGS])
-{
-	return lvd_blk_disk_apply(d, args[0], lvd_blk_disk_put_one, 0);
-}
-
-/* set_capacity(disk, sectors) */
-unsigned long lvd_glue_set_capacity(struct lvd_domain *d,
-				    const unsigned long args[LVD_DOMAIN_ARGS])
-{
-	return lvd_blk_disk_apply(d, args[0], lvd_blk_disk_set_capacity,
-				  args[1]);
 }
 
 /**

@@ -137,46 +137,11 @@ LVD_BLK_NOT_YET(badblocks_set)
 LVD_BLK_NOT_YET(badblocks_clear)
 LVD_BLK_NOT_YET(badblocks_show)
 
-static const struct lvd_glue lvd_blk_glue[] = {
-	{ "blk_mq_alloc_tag_set", lvd_glue_blk_mq_alloc_tag_set, LVD_KCALL_MAY_SLEEP },
-	{ "blk_mq_free_tag_set", lvd_glue_blk_mq_free_tag_set, LVD_KCALL_MAY_SLEEP },
-	{ "blk_mq_start_request", lvd_glue_blk_mq_start_request },
-	{ "blk_mq_end_request", lvd_glue_blk_mq_end_request },
-	{ "blk_mq_complete_request", lvd_glue_blk_mq_complete_request },
-	{ "errno_to_blk_status", lvd_glue_errno_to_blk_status },
-	{ "__register_blkdev", lvd_glue_register_blkdev, LVD_KCALL_MAY_SLEEP },
-	{ "unregister_blkdev", lvd_glue_unregister_blkdev, LVD_KCALL_MAY_SLEEP },
-	{ "__blk_mq_alloc_disk", lvd_glue_blk_mq_alloc_disk, LVD_KCALL_MAY_SLEEP },
-	{ "device_add_disk", lvd_glue_device_add_disk, LVD_KCALL_MAY_SLEEP },
-	{ "del_gendisk", lvd_glue_del_gendisk, LVD_KCALL_MAY_SLEEP },
-	{ "put_disk", lvd_glue_put_disk, LVD_KCALL_MAY_SLEEP },
-	{ "set_capacity", lvd_glue_set_capacity, LVD_KCALL_MAY_SLEEP },
-	{ "configfs_register_subsystem", lvd_glue_configfs_register_subsystem,
-	  LVD_KCALL_MAY_SLEEP },
-	{ "configfs_unregister_subsystem", lvd_glue_configfs_unregister_subsystem,
-	  LVD_KCALL_MAY_SLEEP },
-	{ "config_group_init", lvd_glue_config_group_init },
-	{ "config_group_init_type_name", lvd_glue_config_group_init_type_name },
-	{ "config_item_put", lvd_glue_config_item_put },
-	{ "badblocks_init", lvd_glue_badblocks_init },
-	{ "badblocks_exit", lvd_glue_badblocks_exit },
-	{ "blk_mq_stop_hw_queues", lvd_glue_blk_mq_stop_hw_queues },
-	{ "blk_mq_start_stopped_hw_queues", lvd_glue_blk_mq_start_stopped_hw_queues },
-	{ "blk_mq_update_nr_hw_queues", lvd_glue_blk_mq_update_nr_hw_queues },
-	{ "blk_mq_map_queues", lvd_glue_blk_mq_map_queues },
-	{ "blk_mq_end_request_batch", lvd_glue_blk_mq_end_request_batch },
-	{ "badblocks_check", lvd_glue_badblocks_check },
-	{ "badblocks_set", lvd_glue_badblocks_set },
-	{ "badblocks_clear", lvd_glue_badblocks_clear },
-	{ "badblocks_show", lvd_glue_badblocks_show },
-};
-
-static struct lvd_glue_set lvd_blk_glue_set = {
-	.owner = THIS_MODULE,
-	.glue = lvd_blk_glue,
-	.n = ARRAY_SIZE(lvd_blk_glue),
-	.release = lvd_blk_release,
-};
+/*
+ * The glue table and set (lvd_blk_glue_set), and the handlers of the
+ * rpcs with an implementation, generated from lvd_blk.lvd
+ */
+#include "lvd_blk_idl.c"
 
 static int __init lvd_blk_glue_init(void)
 {

@@ -172,9 +172,15 @@ static void lvd_blk_set_free(struct lvd_blk_set *s)
 	kfree(s);
 }
 
-/* blk_mq_alloc_tag_set(set) */
-unsigned long lvd_glue_blk_mq_alloc_tag_set(struct lvd_domain *d,
-					    const unsigned long args[LVD_DOMAIN_ARGS])
+/**
+ * lvd_blk_alloc_tag_set() - blk_mq_alloc_tag_set() of an isolated driver
+ * @d: its domain
+ * @set: its struct blk_mq_tag_set
+ *
+ * Context: its call, which may sleep.
+ * Return: 0, or what blk_mq_alloc_tag_set() returns, or why it was refused.
+ */
+int lvd_blk_alloc_tag_set(struct lvd_domain *d, unsigned long set)
 {
 	struct lvd_blk_domain *bd = lvd_blk_domain_get(d);
 	struct lvd_blk_set *s;
@@ -182,13 +188,13 @@ unsigned long lvd_glue_blk_mq_alloc_tag_set(struct lvd_domain *d,
 
 	if (!bd)
 		return -ENOMEM;
-	if (lvd_blk_set_find(bd, args[0]))
+	if (lvd_blk_set_find(bd, set))
 		return -EBUSY;
 	s = kzalloc(sizeof(*s), GFP_KERNEL);
 	if (!s)
 		return -ENOMEM;
 	s->bd = bd;
-	err = lvd_blk_set_take(s, args[0]);
+	err = lvd_blk_set_take(s, set);
 	if (!err)
 		err = lvd_blk_set_slots(s);
 	if (err) {
@@ -223,20 +229,26 @@ static void lvd_blk_set_destroy(struct lvd_blk_set *s)
 	lvd_blk_set_free(s);
 }
 
-/* blk_mq_free_tag_set(set): refused while a disk made with it is not put */
-unsigned long lvd_glue_blk_mq_free_tag_set(struct lvd_domain *d,
-					   const unsigned long args[LVD_DOMAIN_ARGS])
+/**
+ * lvd_blk_free_tag_set() - blk_mq_free_tag_set() of an isolated driver
+ * @d: its domain
+ * @set: its struct blk_mq_tag_set
+ *
+ * Refused while a disk made with the set is not put.
+ *
+ * Context: its call, which may sleep.
+ */
+void lvd_blk_free_tag_set(struct lvd_domain *d, unsigned long set)
 {
 	struct lvd_blk_domain *bd = lvd_blk_domain_find(d);
-	struct lvd_blk_set *s = bd ? lvd_blk_set_find(bd, args[0]) : NULL;
+	struct lvd_blk_set *s = bd ? lvd_blk_set_find(bd, set) : NULL;
 
 	if (!s || READ_ONCE(s->disks)) {
 		lvd_blk_refused(d, bd, "blk_mq_free_tag_set() of %s refused",
 				s ? "a tag set still in use" : "no tag set of its");
-		return 0;
+		return;
 	}
 	lvd_blk_set_destroy(s);
-	return 0;
 }
 
 /**

@@ -45,4 +45,17 @@ struct idl_dev {
 	void *priv;		/* the driver's own, never projected */
 };
 
+/* Hand-written handlers (objects.lvd) */
+struct lvd_domain;
+unsigned long idl_test_raw(struct lvd_domain *d, const unsigned long *args);
+unsigned long idl_test_raw_sleeps(struct lvd_domain *d,
+				  const unsigned long *args);
+
+/* What extern.lvd's glue calls, defined elsewhere */
+struct idl_dev *idl_ext_dev_lookup(struct lvd_domain *d, unsigned long addr);
+void idl_ext_dev_put(struct lvd_domain *d, struct idl_dev *obj);
+int idl_ext_set_mtu_impl(struct lvd_domain *d, struct idl_dev *which,
+			 unsigned int mtu);
+void idl_ext_release(struct lvd_domain *d);
+
 #endif /* IDL_TEST_H */
