@@ -202,7 +202,7 @@ unsigned long lvd_blk_alloc_disk(struct lvd_domain *d, unsigned long set,
 	/* A request's data fits its bounce pages */
 	if (s->slot_bio)
 		limits.max_hw_sectors = min_not_zero(limits.max_hw_sectors,
-						  LVD_BLK_DATA_SECTORS);
+						     LVD_BLK_DATA_SECTORS);
 	bdisk = kzalloc(sizeof(*bdisk), GFP_KERNEL);
 	if (!bdisk)
 		return (unsigned long)ERR_PTR(-ENOMEM);
