@@ -5,7 +5,8 @@
 source "$(dirname "$0")/common.sh"
 
 build_pkgs="linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev
-	cpio patch rsync git ccache busybox-static kmod perl xz-utils python3 sparse"
+	cpio patch rsync git ccache busybox-static e2fsck-static kmod perl xz-utils
+	python3 sparse"
 boot_pkgs="xorriso isolinux syslinux-common bochs bochsbios vgabios
 	qemu-system-x86 coreutils"
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build the initramfs the test boots run: static busybox, the LVD
-# kselftests built statically, the kernel's modules, and harness/initramfs/init.
+# Build the initramfs the test boots run: static busybox and e2fsck, the
+# LVD kselftests built statically, the kernel's modules, and
+# harness/initramfs/init.
 source "$(dirname "$0")/common.sh"
 
 root=$OUT/initramfs
@@ -24,6 +25,10 @@ cp "$OUT/selftests/lvd_bench" "$OUT/selftests/lvd_net_bench" \
    "$OUT/selftests/lvd_blk_bench" "$root/lvd/bin/"
 
 install_busybox "$root"
+# blk_test's filesystem check: busybox has mke2fs but no e2fsck
+e2fsck=$(PATH=$PATH:/usr/sbin:/sbin command -v e2fsck.static) ||
+	die "no e2fsck.static (install e2fsck-static)"
+install -m 0755 "$e2fsck" "$root/bin/e2fsck"
 install -m 0755 "$LVD_TOP/harness/initramfs/init" "$root/init"
 [ ! -d "$OUT/modules/lib" ] || cp -a "$OUT/modules/lib" "$root/lib"
 

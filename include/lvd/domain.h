@@ -146,6 +146,7 @@ ssize_t lvd_domain_copy_string(struct lvd_domain *d, char *dst,
 			       unsigned long src, size_t size);
 int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
 		       size_t len);
+void lvd_domain_count_copy(bool to_domain, size_t len);
 bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault);
 int lvd_domain_wait(struct lvd_domain *d, u64 ns);
 void lvd_domain_destroy(struct lvd_domain *d);
@@ -153,13 +154,15 @@ unsigned int lvd_domain_index(const struct lvd_domain *d);
 /*
  * For LVD's test modules only (CONFIG_LVD_TEST_HOOKS, namespace LVD_TEST):
  * a checksum of the kernel's text and read-only data, whether a canary
- * page in the kernel's .data is intact, and a fault injected into a
- * domain (or an isolated module's) from the kernel
+ * page in the kernel's .data is intact, a fault injected into a domain
+ * (or an isolated module's) from the kernel, and the bytes copied between
+ * the kernel and domains
  */
 u64 lvd_kernel_image_sum(void);
 bool lvd_kernel_data_intact(void);
 void lvd_domain_stop_now(struct lvd_domain *d);
 int lvd_module_stop(const char *name);
+u64 lvd_domain_copied_all(bool to_domain);
 
 void lvd_domain_hold(struct lvd_domain *d, struct lvd_domain_hold *h);
 bool lvd_domain_unhold(struct lvd_domain *d, struct lvd_domain_hold *h);

@@ -60,6 +60,7 @@ static void lvd_blk_data_copy(struct request *rq, struct page **bounce,
 			left.bv_len -= n;
 		}
 	}
+	lvd_domain_count_copy(in, pos);
 }
 
 /* The shadow bio and its bio_vecs for @bytes of data in @bounce */

@@ -15,6 +15,7 @@
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/sched/task_stack.h>
@@ -320,6 +321,51 @@ bool lvd_domain_may_access(struct lvd_domain *d, unsigned long va,
 	return true;
 }
 
+/* Bytes the kernel copied into domains ([true]) and out of them ([false]) */
+static DEFINE_PER_CPU(u64, lvd_domain_copied[2]);
+
+/* The count, inline where this file copies: one add to a per-CPU word */
+static __always_inline void lvd_domain_copied_add(bool to_domain, size_t len)
+{
+	this_cpu_add(lvd_domain_copied[to_domain], len);
+}
+
+/**
+ * lvd_domain_count_copy() - count bytes copied between the kernel and a domain
+ * @to_domain: into a domain's memory, else out of it
+ * @len: bytes
+ *
+ * lvd_domain_copy_to(), lvd_domain_copy_from() and lvd_domain_copy_string()
+ * count what they copy; glue that copies data in bulk by other means (a
+ * request's data into or out of its bounce pages) counts it here. One
+ * per-CPU add, for make bench's bytes copied per operation.
+ */
+void lvd_domain_count_copy(bool to_domain, size_t len)
+{
+	lvd_domain_copied_add(to_domain, len);
+}
+EXPORT_SYMBOL_GPL(lvd_domain_count_copy);
+
+/* For lvd_test_hv's benchmark only */
+#ifdef CONFIG_LVD_TEST_HOOKS
+/**
+ * lvd_domain_copied_all() - bytes counted by lvd_domain_count_copy()
+ * @to_domain: those copied into domains, else those copied out of them
+ *
+ * Return: the sum over every CPU since boot, read unlocked.
+ */
+u64 lvd_domain_copied_all(bool to_domain)
+{
+	unsigned int cpu;
+	u64 sum = 0;
+
+	for_each_possible_cpu(cpu)
+		sum += READ_ONCE(per_cpu(lvd_domain_copied, cpu)[to_domain]);
+	return sum;
+}
+EXPORT_SYMBOL_NS_GPL(lvd_domain_copied_all, LVD_TEST);
+#endif
+
 /**
  * lvd_domain_copy_from() - copy from a domain's memory, for a kernel call
  * @d: the domain
@@ -340,6 +386,7 @@ int lvd_domain_copy_from(struct lvd_domain *d, void *dst, unsigned long src,
 	if (!lvd_domain_may_access(d, src, len, false))
 		return -EFAULT;
 	memcpy(dst, (const void *)src, len);
+	lvd_domain_copied_add(false, len);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_copy_from);
@@ -372,6 +419,7 @@ ssize_t lvd_domain_copy_string(struct lvd_domain *d, char *dst,
 		dst[n] = c;
 	}
 	dst[n] = 0;
+	lvd_domain_copied_add(false, n);
 	return n;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_copy_string);
@@ -393,6 +441,7 @@ int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
 	if (!lvd_domain_may_access(d, dst, len, true))
 		return -EFAULT;
 	memcpy((void *)dst, src, len);
+	lvd_domain_copied_add(true, len);
 	return 0;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_copy_to);

@@ -255,8 +255,26 @@ static int lvd_test_vmfuncs_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(lvd_test_vmfuncs_fops, lvd_test_vmfuncs_get, NULL,
 			 "%llu\n");
 
+/* The bytes the kernel copied into domains and out of them, every CPU's */
+static int lvd_test_copied_to_get(void *data, u64 *val)
+{
+	*val = lvd_domain_copied_all(true);
+	return 0;
+}
+
+static int lvd_test_copied_from_get(void *data, u64 *val)
+{
+	*val = lvd_domain_copied_all(false);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(lvd_test_copied_to_fops, lvd_test_copied_to_get,
+			 NULL, "%llu\n");
+DEFINE_DEBUGFS_ATTRIBUTE(lvd_test_copied_from_fops, lvd_test_copied_from_get,
+			 NULL, "%llu\n");
+
 /**
- * lvd_test_bench_create() - the bench and vmfuncs files
+ * lvd_test_bench_create() - the bench, vmfuncs and bytes-copied files
  * @dir: lvd_test_hv's debugfs directory
  */
 void lvd_test_bench_create(struct dentry *dir)
@@ -264,4 +282,8 @@ void lvd_test_bench_create(struct dentry *dir)
 	debugfs_create_file("bench", 0600, dir, NULL, &lvd_test_bench_fops);
 	debugfs_create_file_unsafe("vmfuncs", 0400, dir, NULL,
 				   &lvd_test_vmfuncs_fops);
+	debugfs_create_file_unsafe("copied_to_domains", 0400, dir, NULL,
+				   &lvd_test_copied_to_fops);
+	debugfs_create_file_unsafe("copied_from_domains", 0400, dir, NULL,
+				   &lvd_test_copied_from_fops);
 }

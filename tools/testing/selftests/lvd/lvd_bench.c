@@ -13,19 +13,11 @@
 #include <stdio.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#include <x86intrin.h>
 
-#include "lvd_files.h"
+#include "lvd_bench.h"
 
-#define LVD_BENCH	"/sys/kernel/debug/lvd_test/bench"
+#define LVD_BENCH	LVD_TEST_DIR "bench"
 #define CALLS		10000
-
-static unsigned long long ticks(void)
-{
-	unsigned int aux;
-
-	return __rdtscp(&aux);
-}
 
 int main(int argc, char **argv)
 {

@@ -8,8 +8,9 @@
  * the TSC ticks per read (the whole read, from user space: only the
  * difference is isolation's), and for the isolated one the ratio, the
  * VMFUNCs per read (two per call into the domain or the kernel and back)
- * and the VM exits per 1,000 reads. One "lvd-bench NAME VALUE UNIT" line
- * per figure.
+ * and the VM exits per 1,000 reads; for each, the bytes the kernel copied
+ * into domains and out of them per read. One "lvd-bench NAME VALUE UNIT"
+ * line per figure.
  *
  * Usage: lvd_blk_bench [UNIT], as lvd_bench.
  */
@@ -22,40 +23,12 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
-#include <x86intrin.h>
 
-#include "lvd_files.h"
+#include "lvd_bench.h"
 
-#define LVD_VMFUNCS	"/sys/kernel/debug/lvd_test/vmfuncs"
 #define READS		2000
 #define IO_SIZE		4096
 #define PARAMS		"irqmode=1 submit_queues=2 hw_queue_depth=64"
-
-/* What one driver cost at one queue depth */
-struct figures {
-	unsigned long long ticks, vmfuncs;
-	long long exits;
-};
-
-static unsigned long long ticks(void)
-{
-	unsigned int aux;
-
-	return __rdtscp(&aux);
-}
-
-static unsigned long long vmfuncs(void)
-{
-	char buf[32];
-
-	return read_text(LVD_VMFUNCS, buf, sizeof(buf)) > 0 ?
-	       strtoull(buf, NULL, 10) : 0;
-}
-
-static long long exits(void)
-{
-	return exits_of(NULL, 0) + exits_of(NULL, 1);
-}
 
 /* @n direct reads from /dev/nullb0: 0 when all were whole */
 static int reads(int n, unsigned int seed)
@@ -102,13 +75,9 @@ static int measure(const char *module, int depth, struct figures *f)
 	if (system(cmd))
 		return -1;
 	ret = reads(100, 1);		/* warm the caches and TLB */
-	f->vmfuncs = vmfuncs();
-	f->exits = exits();
-	f->ticks = ticks();
+	figures_start(f);
 	ret = ret ?: reads_at_depth(depth);
-	f->ticks = ticks() - f->ticks;
-	f->exits = exits() - f->exits;
-	f->vmfuncs = vmfuncs() - f->vmfuncs;
+	figures_stop(f);
 	snprintf(cmd, sizeof(cmd), "rmmod %s", module);
 	system(cmd);
 	return ret;
@@ -117,7 +86,9 @@ static int measure(const char *module, int depth, struct figures *f)
 static int report(int depth, const char *unit)
 {
 	struct figures native, isolated;
+	char prefix[32];
 
+	snprintf(prefix, sizeof(prefix), "null_blk_read_4k_qd%d", depth);
 	if (measure("lvd_null_blk_native", depth, &native) ||
 	    measure("null_blk", depth, &isolated)) {
 		fprintf(stderr, "lvd-bench: null_blk could not read %d times at depth %d\n",
@@ -130,11 +101,12 @@ static int report(int depth, const char *unit)
 	       isolated.ticks / READS, unit);
 	printf("lvd-bench null_blk_read_4k_qd%d_isolated_vs_native %llu %%\n",
 	       depth, native.ticks * 100 / isolated.ticks);
-	printf("lvd-bench null_blk_read_4k_qd%d_vmfuncs_per_read %llu.%02llu vmfuncs\n",
-	       depth, isolated.vmfuncs / READS,
-	       isolated.vmfuncs * 100 / READS % 100);
-	printf("lvd-bench null_blk_read_4k_qd%d_vm_exits_per_1000_reads %lld exits\n",
-	       depth, isolated.exits * 1000 / READS);
+	print_per_op(prefix, "vmfuncs_per_read", isolated.vmfuncs, READS,
+		     "vmfuncs");
+	printf("lvd-bench %s_vm_exits_per_1000_reads %lld exits\n", prefix,
+	       isolated.exits * 1000 / READS);
+	print_copied(prefix, "native", "read", &native, READS);
+	print_copied(prefix, "isolated", "read", &isolated, READS);
 	return 0;
 }
 
