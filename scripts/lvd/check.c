@@ -369,6 +369,7 @@ static void check_projection(struct idl *idl, const struct projection *pr)
 /* Declared names: one meaning each */
 static void check_unique(struct idl *idl)
 {
+	struct address *a, *a2;
 	struct object *ob, *ob2;
 	struct handle *h, *h2;
 	struct func *f, *g;
@@ -401,6 +402,14 @@ static void check_unique(struct idl *idl)
 		for (g = idl->rpcs; g != f; g = g->next)
 			if (!strcmp(f->name, g->name))
 				ERR(f->loc, "a second rpc '%s'", f->name);
+	for (a = idl->addresses; a; a = a->next) {
+		for (a2 = idl->addresses; a2 != a; a2 = a2->next)
+			if (!strcmp(a->name, a2->name))
+				ERR(a->loc, "a second address '%s'", a->name);
+		for (f = idl->rpcs; f; f = f->next)
+			if (!strcmp(a->name, f->name))
+				ERR(a->loc, "'%s' is an rpc too", a->name);
+	}
 }
 
 /* An rpc whose handler is written by hand: its arguments are a record */
@@ -460,6 +469,8 @@ int idl_check(struct idl *idl)
 		check_ops(idl, o);
 	for (pr = idl->projections; pr; pr = pr->next)
 		check_projection(idl, pr);
+	if (!idl->rpcs && idl->addresses)
+		ERR(idl->addresses->loc, "addresses without an rpc: no table");
 	if (!idl->rpcs && !idl->projections)
 		ERR(idl->interface_loc, "interface '%s' has no rpc or projection",
 		    idl->interface);

@@ -762,6 +762,7 @@ static void put_handler(struct gen *g, const struct func *f)
 static void put_table(struct gen *g)
 {
 	const struct idl *idl = g->idl;
+	const struct address *a;
 	const struct func *f;
 	char *line, *fn;
 
@@ -780,6 +781,9 @@ static void put_table(struct gen *g)
 				f->name, fn,
 				f->may_sleep ? ", LVD_KCALL_MAY_SLEEP" : "");
 	}
+	for (a = idl->addresses; a; a = a->next)
+		fprintf(g->out, "\t{ \"%s\", .object = &%s },\n", a->name,
+			a->name);
 	fprintf(g->out,
 		"};\n\n"
 		"static struct lvd_glue_set %s_glue_set = {\n"

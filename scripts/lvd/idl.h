@@ -165,6 +165,13 @@ struct include {
 	struct include *next;
 };
 
+/* A kernel variable the driver may name but not reach: its address */
+struct address {
+	struct loc loc;
+	char *name;
+	struct address *next;
+};
+
 struct idl {
 	const char *file;
 	char *interface;
@@ -177,6 +184,7 @@ struct idl {
 	struct ops *ops;
 	struct func *callbacks;
 	struct func *rpcs;
+	struct address *addresses;
 	struct projection *projections;
 };
 

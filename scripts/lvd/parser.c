@@ -556,6 +556,19 @@ static int parse_projection(struct parser *ps)
 	return 0;
 }
 
+/* address NAME; */
+static int parse_address(struct parser *ps)
+{
+	struct address *a = xmalloc(sizeof(*a));
+
+	if (next(ps) ||
+	    expect_ident(ps, "a kernel variable's name", &a->name, &a->loc) ||
+	    expect_punct(ps, ';'))
+		return -1;
+	APPEND(ps->idl->addresses, a);
+	return 0;
+}
+
 /* interface NAME; include HEADER; release NAME; */
 static int parse_simple(struct parser *ps)
 {
@@ -627,6 +640,8 @@ int idl_parse(struct idl *idl, const char *file, const char *src)
 			err = parse_ops(&ps);
 		} else if (is_word(&ps, "object")) {
 			err = parse_object(&ps);
+		} else if (is_word(&ps, "address")) {
+			err = parse_address(&ps);
 		} else if (is_word(&ps, "interface") ||
 			   is_word(&ps, "include") || is_word(&ps, "release")) {
 			err = parse_simple(&ps);
@@ -634,7 +649,7 @@ int idl_parse(struct idl *idl, const char *file, const char *src)
 			err = parse_projection(&ps);
 		} else {
 			err = syntax(&ps,
-				     "interface, include, release, handle, object, callback, ops, projection or rpc");
+				     "interface, include, release, handle, object, callback, ops, projection, address or rpc");
 		}
 		if (err)
 			return -1;

@@ -471,33 +471,33 @@ static unsigned long lvd_glue_dev_addr_mod(struct lvd_domain *d,
 	return 0;
 }
 
-static unsigned long lvd_glue_carrier(struct lvd_domain *d, unsigned long shadow,
-				      bool on)
+/* A device of the domain's, named by its shadow: for lvd_net.lvd */
+static struct lvd_netdev *lvd_netdev_lookup(struct lvd_domain *d,
+					    unsigned long shadow)
 {
-	struct lvd_netdev *nd = lvd_netdev_find(d, shadow);
+	return lvd_netdev_find(d, shadow) ?: ERR_PTR(-ENODEV);
+}
 
-	if (!nd || nd->dev->reg_state != NETREG_REGISTERED)
-		return 0;
+/* netif_carrier_on() or _off() of a registered device; the shadow sees it */
+static void lvd_net_carrier(struct lvd_netdev *nd, bool on)
+{
+	if (nd->dev->reg_state != NETREG_REGISTERED)
+		return;
 	if (on)
 		netif_carrier_on(nd->dev);
 	else
 		netif_carrier_off(nd->dev);
 	((struct net_device *)nd->shadow)->state = nd->dev->state;
-	return 0;
 }
 
-/* netif_carrier_on(dev) */
-static unsigned long lvd_glue_carrier_on(struct lvd_domain *d,
-					 const unsigned long args[LVD_DOMAIN_ARGS])
+static void lvd_net_carrier_on(struct lvd_domain *d, struct lvd_netdev *nd)
 {
-	return lvd_glue_carrier(d, args[0], true);
+	lvd_net_carrier(nd, true);
 }
 
-/* netif_carrier_off(dev) */
-static unsigned long lvd_glue_carrier_off(struct lvd_domain *d,
-					  const unsigned long args[LVD_DOMAIN_ARGS])
+static void lvd_net_carrier_off(struct lvd_domain *d, struct lvd_netdev *nd)
 {
-	return lvd_glue_carrier(d, args[0], false);
+	lvd_net_carrier(nd, false);
 }
 
 /*
@@ -577,34 +577,6 @@ unsigned long lvd_glue_ethtool_op_get_ts_info(struct lvd_domain *d,
 	return err;
 }
 
-static const struct lvd_glue lvd_net_glue[] = {
-	{ "alloc_netdev_mqs", lvd_glue_alloc_netdev, LVD_KCALL_MAY_SLEEP },
-	{ "free_netdev", lvd_glue_free_netdev, LVD_KCALL_MAY_SLEEP },
-	{ "register_netdevice", lvd_glue_register_netdevice,
-	  LVD_KCALL_MAY_SLEEP },
-	{ "ether_setup", lvd_glue_ether_setup, LVD_KCALL_MAY_SLEEP },
-	{ "dev_addr_mod", lvd_glue_dev_addr_mod, LVD_KCALL_MAY_SLEEP },
-	{ "netif_carrier_on", lvd_glue_carrier_on },
-	{ "netif_carrier_off", lvd_glue_carrier_off },
-	{ "dev_lstats_read", lvd_glue_dev_lstats_read },
-	{ "eth_validate_addr", lvd_glue_eth_validate_addr },
-	{ "eth_mac_addr", lvd_glue_eth_mac_addr, LVD_KCALL_MAY_SLEEP },
-	{ "ethtool_op_get_ts_info", lvd_glue_ethtool_op_get_ts_info },
-	{ "consume_skb", lvd_glue_consume_skb },
-	{ "skb_tstamp_tx", lvd_glue_skb_tstamp_tx },
-	{ "rtnl_lock", lvd_glue_rtnl_lock, LVD_KCALL_MAY_SLEEP },
-	{ "rtnl_unlock", lvd_glue_rtnl_unlock, LVD_KCALL_MAY_SLEEP },
-	{ "down_write", lvd_glue_down_write, LVD_KCALL_MAY_SLEEP },
-	{ "up_write", lvd_glue_up_write, LVD_KCALL_MAY_SLEEP },
-	{ "pernet_ops_rwsem", .object = &pernet_ops_rwsem },
-	{ "__rtnl_link_register", lvd_glue_rtnl_link_register,
-	  LVD_KCALL_MAY_SLEEP },
-	{ "__rtnl_link_unregister", lvd_glue_rtnl_link_unregister_locked,
-	  LVD_KCALL_MAY_SLEEP },
-	{ "rtnl_link_unregister", lvd_glue_rtnl_link_unregister,
-	  LVD_KCALL_MAY_SLEEP },
-};
-
 /*
  * The driver's domain goes away (its exit function ran, or could not):
  * nothing of it stays in the kernel. Its link kinds go first, with the
@@ -648,12 +620,11 @@ static void lvd_net_release(struct lvd_domain *d)
 	kfree(nd);
 }
 
-static struct lvd_glue_set lvd_net_glue_set = {
-	.owner = THIS_MODULE,
-	.glue = lvd_net_glue,
-	.n = ARRAY_SIZE(lvd_net_glue),
-	.release = lvd_net_release,
-};
+/*
+ * The glue table and set (lvd_net_glue_set), and the handlers of the rpcs
+ * with an implementation, generated from lvd_net.lvd
+ */
+#include "lvd_net_idl.c"
 
 static int __init lvd_net_glue_init(void)
 {

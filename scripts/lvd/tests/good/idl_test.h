@@ -51,6 +51,9 @@ unsigned long idl_test_raw(struct lvd_domain *d, const unsigned long *args);
 unsigned long idl_test_raw_sleeps(struct lvd_domain *d,
 				  const unsigned long *args);
 
+/* A kernel variable objects.lvd names */
+extern int idl_test_lock;
+
 /* What extern.lvd's glue calls, defined elsewhere */
 struct idl_dev *idl_ext_dev_lookup(struct lvd_domain *d, unsigned long addr);
 void idl_ext_dev_put(struct lvd_domain *d, struct idl_dev *obj);
