@@ -289,30 +289,29 @@ static void lvd_blk_rq_pending(struct lvd_domain *d, struct request *rq)
 	}
 }
 
-/* The request's shadow, as queue_rq gets it */
+/*
+ * The request's shadow, as queue_rq gets it: written straight into its
+ * slot, which is the glue's, on the domain's heap for as long as the set
+ */
 static int lvd_blk_rq_project(struct lvd_blk_set *s,
 			      struct lvd_blk_hctx *h, struct request *rq,
 			      const struct blk_mq_queue_data *bd)
 {
 	struct lvd_blk_rq *r = blk_mq_rq_to_pdu(rq);
-	struct blk_mq_queue_data qd = {
-		.rq = (struct request *)r->shadow,
-		.last = bd->last,
-	};
+	struct request *img = (struct request *)r->shadow;
+	struct blk_mq_queue_data *qd = (void *)(r->shadow + s->slot_qd);
 	unsigned long bio = 0;
-	struct request img = {
-		.q = (struct request_queue *)h->shadow_q,
-		.mq_hctx = (struct blk_mq_hw_ctx *)h->shadow,
-	};
 
-	lvd_proj_request_out(&img, rq);
 	if (s->slot_bio && lvd_blk_data_in(s, rq, &bio))
 		return -EIO;
-	img.bio = (struct bio *)bio;
-	img.biotail = img.bio;
-	/* The slot is the glue's, on the domain's heap as long as the set */
-	memcpy((void *)r->shadow, &img, LVD_BLK_RQ_IMAGE);
-	memcpy((void *)(r->shadow + s->slot_qd), &qd, sizeof(qd));
+	memset(img, 0, LVD_BLK_RQ_IMAGE);
+	img->q = (struct request_queue *)h->shadow_q;
+	img->mq_hctx = (struct blk_mq_hw_ctx *)h->shadow;
+	lvd_proj_request_out(img, rq);
+	img->bio = (struct bio *)bio;
+	img->biotail = img->bio;
+	qd->rq = img;
+	qd->last = bd->last;
 	return 0;
 }
 
