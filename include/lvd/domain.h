@@ -108,6 +108,10 @@ struct lvd_domain_fn {
  *	the object a call into the domain is about (include/lvd/glue.h)
  * @obj: the object, as the domain names it
  * @mark: LVD_GLUE_MARK_*: where it is, as the routines record it
+ * @ran: set by the completing routine when it ran @fn
+ * @fn: a function of the domain's that the completing routine runs on the
+ *	object, in the domain, in place of recording its completion: the
+ *	object's completion, where the kernel would run it at once; or 0
  *
  * One in each CPU's unit of the domain's per-CPU area, which the domain
  * may write: the kernel reads @mark only as the calls the domain could
@@ -116,6 +120,8 @@ struct lvd_domain_fn {
 struct lvd_domain_watch {
 	unsigned long obj;
 	unsigned int mark;
+	unsigned int ran;
+	unsigned long fn;
 };
 
 /* A hold keeps the task from sleeping and from being preempted (a spinlock) */

@@ -21,7 +21,8 @@
  * call returns, as the same calls would be, with the same checks. What a
  * failed call recorded is dropped: the request is failed as before. A
  * kernel call for the request while it is watched applies what was
- * recorded first.
+ * recorded first. Where the kernel would run the driver's complete at
+ * once, the driver's blk_mq_complete_request() runs it in the domain.
  */
 
 #include <linux/blk-mq.h>
@@ -125,9 +126,23 @@ static void lvd_blk_not_held(struct lvd_domain *d, struct lvd_blk_domain *bd,
 	lvd_blk_refused(d, bd, "%s of a request it does not hold refused", what);
 }
 
+/*
+ * In a mark the kernel read: the driver's completion ran in the domain,
+ * from its blk_mq_complete_request() (the watch's ran)
+ */
+#define LVD_BLK_MARK_RAN	BIT(16)
+
+/* A watch's mark, with its ran */
+static unsigned int lvd_blk_watch_read(const struct lvd_domain_watch *w)
+{
+	return READ_ONCE(w->mark) | (READ_ONCE(w->ran) ? LVD_BLK_MARK_RAN : 0);
+}
+
 /* Does a watch's @mark, in queue_rq, record a start? */
 static bool lvd_blk_mark_started(unsigned int mark)
 {
+	if (mark & LVD_BLK_MARK_RAN)
+		return true;
 	mark &= 0xff;
 	return mark == LVD_GLUE_MARK_STARTED ||
 	       mark == LVD_GLUE_MARK_COMPLETE || mark == LVD_GLUE_MARK_ENDED;
@@ -153,6 +168,19 @@ static void lvd_blk_rq_apply(struct lvd_blk_set *s, struct request *rq,
 			blk_mq_start_request(rq);
 		else
 			lvd_blk_not_held(bd->d, bd, "blk_mq_start_request()");
+	}
+	/*
+	 * Its completion ran in the domain, as the kernel's would have at
+	 * once: completing, and ended if it ended it
+	 */
+	if (mark & LVD_BLK_MARK_RAN) {
+		if (!lvd_blk_rq_move_tk(r, ticket, LVD_BLK_RQ_STARTED,
+					LVD_BLK_RQ_COMPLETING)) {
+			lvd_blk_not_held(bd->d, bd, "blk_mq_complete_request()");
+			return;
+		}
+		if (what != LVD_GLUE_MARK_ENDED)
+			return;
 	}
 	if (what == LVD_GLUE_MARK_COMPLETE) {
 		if (lvd_blk_rq_move_tk(r, ticket, LVD_BLK_RQ_STARTED,
@@ -196,13 +224,17 @@ static DEFINE_PER_CPU(struct lvd_blk_watching *, lvd_blk_watching);
  * cannot sleep: one that may can move to another CPU, and its watch with
  * it. The watch stays on this CPU, preemption off, until
  * lvd_blk_unwatch(); a call made inside it (an interrupt's) saves and
- * restores it.
+ * restores it. In queue_rq, where blk_mq_complete_request() would run the
+ * driver's complete at once (the request's hardware context has one
+ * software queue, this CPU's: blk_mq_complete_request_remote()'s first
+ * test), the watch names that function: the driver's
+ * blk_mq_complete_request() runs it in the domain.
  */
 static void lvd_blk_watch(struct lvd_blk_watching *wg, struct lvd_blk_set *s,
 			  struct request *rq, int ticket, bool in_queue_rq)
 {
 	struct lvd_blk_rq *r = blk_mq_rq_to_pdu(rq);
-	unsigned long flags;
+	unsigned long flags, fn = 0;
 
 	wg->w = NULL;
 	if (preemptible() && !rcu_preempt_depth())
@@ -217,12 +249,20 @@ static void lvd_blk_watch(struct lvd_blk_watching *wg, struct lvd_blk_set *s,
 	wg->rq = rq;
 	wg->ticket = ticket;
 	wg->in_queue_rq = in_queue_rq;
+	if (in_queue_rq && s->fn[LVD_BLK_COMPLETE].d &&
+	    rq->mq_hctx->nr_ctx == 1 &&
+	    cpumask_test_cpu(smp_processor_id(), rq->mq_hctx->cpumask))
+		fn = s->fn[LVD_BLK_COMPLETE].fn;
 	local_irq_save(flags);
 	wg->saved.obj = READ_ONCE(wg->w->obj);
 	wg->saved.mark = READ_ONCE(wg->w->mark);
+	wg->saved.ran = READ_ONCE(wg->w->ran);
+	wg->saved.fn = READ_ONCE(wg->w->fn);
 	WRITE_ONCE(wg->w->obj, r->shadow);
 	WRITE_ONCE(wg->w->mark, in_queue_rq ? LVD_GLUE_MARK_HANDED :
 					      LVD_GLUE_MARK_COMPLETING);
+	WRITE_ONCE(wg->w->ran, 0);
+	WRITE_ONCE(wg->w->fn, fn);
 	wg->prev = this_cpu_read(lvd_blk_watching);
 	this_cpu_write(lvd_blk_watching, wg);
 	local_irq_restore(flags);
@@ -244,9 +284,11 @@ static unsigned int lvd_blk_unwatch(struct lvd_blk_watching *wg, bool failed)
 	if (!wg->w)
 		return LVD_GLUE_MARK_NONE;
 	local_irq_save(flags);
-	mark = READ_ONCE(wg->w->mark);
+	mark = lvd_blk_watch_read(wg->w);
 	WRITE_ONCE(wg->w->obj, wg->saved.obj);
 	WRITE_ONCE(wg->w->mark, wg->saved.mark);
+	WRITE_ONCE(wg->w->ran, wg->saved.ran);
+	WRITE_ONCE(wg->w->fn, wg->saved.fn);
 	this_cpu_write(lvd_blk_watching, wg->prev);
 	if (failed)
 		mark = LVD_GLUE_MARK_NONE;
@@ -279,8 +321,9 @@ static void lvd_blk_rq_pending(struct lvd_domain *d, struct request *rq)
 		/* Its words are the domain's, or in the next watch's saved */
 		w = live ?: wg->w;
 		if (wg->rq == rq) {
-			mark = READ_ONCE(w->mark);
+			mark = lvd_blk_watch_read(w);
 			WRITE_ONCE(w->mark, LVD_GLUE_MARK_NONE);
+			WRITE_ONCE(w->ran, 0);
 			lvd_blk_rq_apply(wg->s, rq, wg->ticket,
 					 wg->in_queue_rq, mark);
 			return;

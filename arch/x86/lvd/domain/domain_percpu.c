@@ -40,6 +40,10 @@ static_assert(LVD_DOMAIN_PCPU_THIS_CPU_OFF + sizeof(unsigned long) <=
 	      LVD_DOMAIN_PCPU_WATCH);
 static_assert(offsetof(struct lvd_domain_watch, mark) ==
 	      LVD_DOMAIN_PCPU_WATCH_MARK - LVD_DOMAIN_PCPU_WATCH);
+static_assert(offsetof(struct lvd_domain_watch, ran) ==
+	      LVD_DOMAIN_PCPU_WATCH_RAN - LVD_DOMAIN_PCPU_WATCH);
+static_assert(offsetof(struct lvd_domain_watch, fn) ==
+	      LVD_DOMAIN_PCPU_WATCH_FN - LVD_DOMAIN_PCPU_WATCH);
 static_assert(LVD_DOMAIN_PCPU_WATCH + sizeof(struct lvd_domain_watch) <=
 	      LVD_DOMAIN_PCPU_HOT);
 static_assert(LVD_DOMAIN_PCPU_HOT + sizeof(struct pcpu_hot) <=

@@ -11,9 +11,11 @@
 #define LVD_DOMAIN_PCPU_HEADER		128
 /* Where, from the domain's GS base, its this_cpu_off is */
 #define LVD_DOMAIN_PCPU_THIS_CPU_OFF	8
-/* Where its struct lvd_domain_watch is: its obj, then its mark */
+/* Where its struct lvd_domain_watch is: its obj, mark, ran and fn */
 #define LVD_DOMAIN_PCPU_WATCH		16
 #define LVD_DOMAIN_PCPU_WATCH_MARK	(LVD_DOMAIN_PCPU_WATCH + 8)
+#define LVD_DOMAIN_PCPU_WATCH_RAN	(LVD_DOMAIN_PCPU_WATCH + 12)
+#define LVD_DOMAIN_PCPU_WATCH_FN	(LVD_DOMAIN_PCPU_WATCH + 16)
 /*
  * Where its struct pcpu_hot is: the preempt count and CPU number that
  * inline helpers (preempt_enable(), raw_smp_processor_id()) read and write

@@ -19,6 +19,8 @@
 
 #define WATCH_OBJ	%gs:LVD_DOMAIN_PCPU_WATCH
 #define WATCH_MARK	%gs:LVD_DOMAIN_PCPU_WATCH_MARK
+#define WATCH_RAN	%gs:LVD_DOMAIN_PCPU_WATCH_RAN
+#define WATCH_FN	%gs:LVD_DOMAIN_PCPU_WATCH_FN
 
 	.section .rodata.lvd_glue, "a"
 	.balign PAGE_SIZE
@@ -53,15 +55,26 @@ SYM_INNER_LABEL(lvd_glue_defer_start, SYM_L_GLOBAL)
 	int $LVD_VECTOR_CALL
 	ret
 
-/* blk_mq_complete_request(rq): STARTED to COMPLETE */
+/*
+ * blk_mq_complete_request(rq): STARTED to COMPLETE; or, when the watch has
+ * a function (the driver's completion, which the kernel would run at once),
+ * STARTED to COMPLETING and the function, here in the domain (a tail call,
+ * with rq), noted in the watch's ran
+ */
 SYM_INNER_LABEL(lvd_glue_defer_complete, SYM_L_GLOBAL)
 	cmp %rdi, WATCH_OBJ
-	jne 1f
+	jne 2f
 	cmpl $LVD_GLUE_MARK_STARTED, WATCH_MARK
-	jne 1f
+	jne 2f
+	mov WATCH_FN, %rax
+	test %rax, %rax
+	jnz 1f
 	movl $LVD_GLUE_MARK_COMPLETE, WATCH_MARK
 	ret
-1:	mov $(LVD_GLUE_DEFER_COMPLETE - 1), %eax
+1:	movl $LVD_GLUE_MARK_COMPLETING, WATCH_MARK
+	movl $1, WATCH_RAN
+	jmp *%rax
+2:	mov $(LVD_GLUE_DEFER_COMPLETE - 1), %eax
 	int $LVD_VECTOR_CALL
 	ret
 
