@@ -103,6 +103,27 @@ struct lvd_domain_fn {
 	unsigned long fn;
 };
 
+/**
+ * struct lvd_domain_watch - what the glue page's deferring routines see of
+ *	the object a call into the domain is about (include/lvd/glue.h)
+ * @obj: the object, as the domain names it
+ * @mark: LVD_GLUE_MARK_*: where it is, as the routines record it
+ * @ran: set by the completing routine when it ran @fn
+ * @fn: a function of the domain's that the completing routine runs on the
+ *	object, in the domain, in place of recording its completion: the
+ *	object's completion, where the kernel would run it at once; or 0
+ *
+ * One in each CPU's unit of the domain's per-CPU area, which the domain
+ * may write: the kernel reads @mark only as the calls the domain could
+ * have made itself, for the object the kernel knows it watches.
+ */
+struct lvd_domain_watch {
+	unsigned long obj;
+	unsigned int mark;
+	unsigned int ran;
+	unsigned long fn;
+};
+
 /* A hold keeps the task from sleeping and from being preempted (a spinlock) */
 #define LVD_DOMAIN_HOLD_ATOMIC	0x1
 /* ... and keeps interrupts off in the domain and its kernel calls */
@@ -176,6 +197,7 @@ void lvd_domain_free(struct lvd_domain *d, unsigned long va);
 int lvd_domain_add_percpu(struct lvd_domain *d);
 unsigned long lvd_domain_percpu_alloc(struct lvd_domain *d, size_t size);
 bool lvd_domain_percpu_free(struct lvd_domain *d, unsigned long p);
+struct lvd_domain_watch *lvd_domain_watch(struct lvd_domain *d);
 void *lvd_domain_percpu_ptr(struct lvd_domain *d, unsigned long p,
 			    size_t size, unsigned int cpu);
 void lvd_domain_set_name(struct lvd_domain *d, const char *name);

@@ -20,6 +20,31 @@
 #define LVD_GLUE_STUBS		256
 #define LVD_GLUE_STUB_SIZE	8	/* mov $N, %eax; int $0x1b; ret */
 
+/*
+ * Deferring routines of the glue page: glue whose call the domain may
+ * record instead of making, while the kernel watches the object it names.
+ * Each is glue's .defer; its kernel call, made when it cannot record, has
+ * the fixed number .defer - 1 in every isolated module.
+ */
+#define LVD_GLUE_DEFER_START	1	/* blk_mq_start_request(rq) */
+#define LVD_GLUE_DEFER_COMPLETE	2	/* blk_mq_complete_request(rq) */
+#define LVD_GLUE_DEFER_END	3	/* blk_mq_end_request(rq, status) */
+#define LVD_GLUE_NR_DEFER	3
+
+/*
+ * What a watch's mark says of the object it names (struct
+ * lvd_domain_watch): the kernel sets HANDED or COMPLETING; the routines
+ * move HANDED to STARTED (start), STARTED to COMPLETE (complete), and
+ * STARTED or COMPLETING to ENDED, with the status in bits 8 to 15 (end).
+ * Anything else makes the kernel call.
+ */
+#define LVD_GLUE_MARK_NONE	0
+#define LVD_GLUE_MARK_HANDED	1
+#define LVD_GLUE_MARK_STARTED	2
+#define LVD_GLUE_MARK_COMPLETE	3
+#define LVD_GLUE_MARK_ENDED	4
+#define LVD_GLUE_MARK_COMPLETING 5
+
 #ifndef __ASSEMBLY__
 
 #include <linux/list.h>
@@ -38,12 +63,15 @@ struct module;
  *	resolves to the variable's kernel address, which the domain does not
  *	map; the glue that gets it back compares it with the addresses it
  *	knows
+ * @defer: LVD_GLUE_DEFER_*, for glue whose call the glue page's deferring
+ *	routine may record for the kernel to apply later; else 0
  */
 struct lvd_glue {
 	const char *name;
 	lvd_kcall_fn fn;
 	unsigned int flags;
 	const void *object;
+	unsigned int defer;
 };
 
 /**
@@ -72,6 +100,9 @@ unsigned long lvd_glue_local(const char *name);
 const struct lvd_glue *lvd_glue_find(const char *name,
 				     struct lvd_glue_set **set);
 unsigned long lvd_glue_stub(unsigned int n);
+unsigned long lvd_glue_defer_routine(unsigned int defer);
+unsigned long lvd_glue_unimported(struct lvd_domain *d,
+				  const unsigned long args[LVD_DOMAIN_ARGS]);
 int lvd_glue_give(struct lvd_domain *d);
 unsigned long lvd_glue_strdup(struct lvd_domain *d, const char *s);
 

@@ -73,9 +73,12 @@ struct lvd_module_param {
 /**
  * struct lvd_module - what LVD keeps of an isolated module
  * @domain: the domain it runs in
- * @nr_kcalls: how many kernel symbols it imports
+ * @nr_kcalls: how many kernel calls it has: LVD_GLUE_NR_DEFER, those of
+ *	the glue page's deferring routines, then one for each other kernel
+ *	symbol it imports
  * @kcalls: the glue for each, in kernel call (stub) order
- * @sets: the glue set each belongs to, whose owner it holds
+ * @sets: the glue set each belongs to, whose owner it holds; NULL for a
+ *	deferring routine's whose glue it does not import
  * @num_kp: how many parameters it has
  * @kp: the kernel's copies of its parameters, which the loader parses
  *	(mod->kp), until its init function runs
@@ -286,6 +289,9 @@ int lvd_module_prepare(struct module *mod, const struct load_info *info)
 	}
 	lvd_domain_set_name(d, mod->name);
 	lm->domain = d;
+	/* The deferring routines' kernel calls have the first numbers */
+	for (; lm->nr_kcalls < LVD_GLUE_NR_DEFER; lm->nr_kcalls++)
+		lm->kcalls[lm->nr_kcalls].fn = lvd_glue_unimported;
 	mod->lvd = lm;
 	return 0;
 }
@@ -353,7 +359,8 @@ lvd_module_param_type_named(const char *sym)
  * The glue page serves some symbols in the domain itself; the ops of the
  * parameter types the loader parses resolve to the kernel's, for the
  * loader to compare only; registered glue gets the module's next kernel
- * call number and its stub. Nothing else.
+ * call number and its stub, or, if it has a deferring routine in the glue
+ * page, that routine, whose kernel call number is fixed. Nothing else.
  *
  * Return: 0, or -ENOENT (-E2BIG for too many imports), with a message.
  */
@@ -389,10 +396,25 @@ int lvd_module_resolve(struct module *mod, const char *name, Elf_Sym *sym)
 		module_put(set->owner);
 		return 0;
 	}
+	if (glue->defer) {
+		/* Its routine in the glue page, whose kernel call is fixed */
+		unsigned int n = glue->defer - 1;
+
+		if (n >= LVD_GLUE_NR_DEFER || lm->sets[n]) {
+			module_put(set->owner);
+			return n >= LVD_GLUE_NR_DEFER ? -ENOENT : 0;
+		}
+		lm->kcalls[n] = (struct lvd_kcall) {
+			.fn = glue->fn, .flags = glue->flags,
+		};
+		lm->sets[n] = set;
+		sym->st_value = lvd_glue_defer_routine(glue->defer);
+		return 0;
+	}
 	if (lm->nr_kcalls == LVD_GLUE_STUBS) {
 		module_put(set->owner);
 		pr_err("%s: more than %u kernel symbols\n", mod->name,
-		       LVD_GLUE_STUBS);
+		       LVD_GLUE_STUBS - LVD_GLUE_NR_DEFER);
 		return -E2BIG;
 	}
 	lm->kcalls[lm->nr_kcalls] = (struct lvd_kcall) {
@@ -806,6 +828,16 @@ static int __init lvd_module_param_glue_init(void)
 }
 late_initcall(lvd_module_param_glue_init);
 
+/* How many kernel symbols it imports through glue */
+static unsigned int lvd_module_imports(const struct lvd_module *lm)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < lm->nr_kcalls; i++)
+		n += !!lm->sets[i];
+	return n;
+}
+
 /**
  * lvd_module_enter() - move a formed isolated module into its domain
  * @mod: the module, relocated, its memory protected
@@ -856,7 +888,7 @@ int lvd_module_enter(struct module *mod, const struct load_info *info)
 	if (err)
 		return err;
 	pr_info("%s: isolated in domain %u, %u kernel symbols through glue\n",
-		mod->name, lvd_domain_index(d), lm->nr_kcalls);
+		mod->name, lvd_domain_index(d), lvd_module_imports(lm));
 	return 0;
 }
 
@@ -927,11 +959,12 @@ void lvd_module_free(struct module *mod)
 
 		for (j = 0; j < i && lm->sets[j] != set; j++)
 			;
-		if (j == i && set->release)
+		if (set && j == i && set->release)
 			set->release(lm->domain);
 	}
 	for (i = 0; i < lm->nr_kcalls; i++)
-		module_put(lm->sets[i]->owner);
+		if (lm->sets[i])
+			module_put(lm->sets[i]->owner);
 	if (mod->kp == lm->kp) {
 		mod->kp = NULL;
 		mod->num_kp = 0;

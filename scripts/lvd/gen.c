@@ -764,7 +764,7 @@ static void put_table(struct gen *g)
 	const struct idl *idl = g->idl;
 	const struct address *a;
 	const struct func *f;
-	char *line, *fn;
+	char *line, *fn, *extra;
 
 	if (!idl->rpcs)
 		return;
@@ -772,14 +772,15 @@ static void put_table(struct gen *g)
 		idl->interface);
 	for (f = idl->rpcs; f; f = f->next) {
 		fn = f->handler ? xstrdup(f->handler) : fmt("%s_glue", f->name);
-		line = fmt("\t{ \"%s\", %s%s },", f->name, fn,
-			   f->may_sleep ? ", LVD_KCALL_MAY_SLEEP" : "");
+		extra = fmt("%s%s%s", f->may_sleep ? ", LVD_KCALL_MAY_SLEEP" : "",
+			    f->defer ? ", .defer = " : "",
+			    f->defer ? f->defer : "");
+		line = fmt("\t{ \"%s\", %s%s },", f->name, fn, extra);
 		if (strlen(line) + 7 <= MAX_COLS)
 			fprintf(g->out, "%s\n", line);
 		else
 			fprintf(g->out, "\t{ \"%s\",\n\t  %s%s },\n",
-				f->name, fn,
-				f->may_sleep ? ", LVD_KCALL_MAY_SLEEP" : "");
+				f->name, fn, extra);
 	}
 	for (a = idl->addresses; a; a = a->next)
 		fprintf(g->out, "\t{ \"%s\", .object = &%s },\n", a->name,

@@ -94,6 +94,7 @@ struct func {
 	char *impl;			/* NULL: the kernel function @name */
 	struct loc impl_loc;
 	char *handler;			/* a handler written by hand */
+	char *defer;			/* the glue page's deferral, if any */
 	struct func *next;
 };
 

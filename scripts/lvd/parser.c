@@ -352,12 +352,17 @@ static int parse_rpc(struct parser *ps)
 			    expect_ident(ps, "a handler's name", &f->handler,
 					 &f->impl_loc))
 				return -1;
+		} else if (is_word(ps, "defer")) {
+			if (next(ps) ||
+			    expect_ident(ps, "an LVD_GLUE_DEFER_ constant",
+					 &f->defer, NULL))
+				return -1;
 		} else {
 			break;
 		}
 	}
 	if (!is_punct(ps, ';'))
-		return syntax(ps, "may_sleep, impl, handler or ';'");
+		return syntax(ps, "may_sleep, impl, handler, defer or ';'");
 	if (next(ps))
 		return -1;
 	APPEND(ps->idl->rpcs, f);

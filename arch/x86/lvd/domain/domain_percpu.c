@@ -36,6 +36,16 @@
 
 static_assert(LVD_DOMAIN_PCPU_THIS_CPU_OFF + sizeof(unsigned long) <=
 	      LVD_DOMAIN_PCPU_HOT);
+static_assert(LVD_DOMAIN_PCPU_THIS_CPU_OFF + sizeof(unsigned long) <=
+	      LVD_DOMAIN_PCPU_WATCH);
+static_assert(offsetof(struct lvd_domain_watch, mark) ==
+	      LVD_DOMAIN_PCPU_WATCH_MARK - LVD_DOMAIN_PCPU_WATCH);
+static_assert(offsetof(struct lvd_domain_watch, ran) ==
+	      LVD_DOMAIN_PCPU_WATCH_RAN - LVD_DOMAIN_PCPU_WATCH);
+static_assert(offsetof(struct lvd_domain_watch, fn) ==
+	      LVD_DOMAIN_PCPU_WATCH_FN - LVD_DOMAIN_PCPU_WATCH);
+static_assert(LVD_DOMAIN_PCPU_WATCH + sizeof(struct lvd_domain_watch) <=
+	      LVD_DOMAIN_PCPU_HOT);
 static_assert(LVD_DOMAIN_PCPU_HOT + sizeof(struct pcpu_hot) <=
 	      LVD_DOMAIN_PCPU_HEADER);
 
@@ -164,6 +174,28 @@ unsigned long lvd_domain_percpu_gs(struct lvd_domain *d, unsigned int cpu)
 {
 	return d->percpu ? lvd_percpu_unit(d, cpu) : 0;
 }
+
+/**
+ * lvd_domain_watch() - this CPU's watch of a domain
+ * @d: the domain
+ *
+ * What the glue page's deferring routines read and write through %gs when
+ * the domain runs on this CPU (include/lvd/glue.h). The domain's memory:
+ * it may change under the reader.
+ *
+ * Context: preemption disabled, through the call into the domain that the
+ * watch is for.
+ * Return: a kernel pointer to it, or NULL when the domain has no per-CPU
+ * area.
+ */
+struct lvd_domain_watch *lvd_domain_watch(struct lvd_domain *d)
+{
+	if (!d->percpu)
+		return NULL;
+	return (void *)lvd_percpu_unit(d, smp_processor_id()) +
+	       LVD_DOMAIN_PCPU_WATCH;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_watch);
 
 /* Once the domain is gone */
 void lvd_domain_percpu_destroy(struct lvd_domain *d)

@@ -164,6 +164,44 @@ unsigned long lvd_glue_stub(unsigned int n)
 }
 
 /**
+ * lvd_glue_defer_routine() - the address glue with a deferring routine
+ *	resolves to
+ * @defer: its LVD_GLUE_DEFER_*
+ *
+ * Return: the routine's address in the glue page, or 0 when there is none.
+ */
+unsigned long lvd_glue_defer_routine(unsigned int defer)
+{
+	static const char *const routines[LVD_GLUE_NR_DEFER] = {
+		[LVD_GLUE_DEFER_START - 1] = lvd_glue_defer_start,
+		[LVD_GLUE_DEFER_COMPLETE - 1] = lvd_glue_defer_complete,
+		[LVD_GLUE_DEFER_END - 1] = lvd_glue_defer_end,
+	};
+
+	if (!defer || defer > LVD_GLUE_NR_DEFER)
+		return 0;
+	return (unsigned long)routines[defer - 1];
+}
+
+/**
+ * lvd_glue_unimported() - the kernel call of a deferring routine whose glue
+ *	the module does not import
+ * @d: the domain, which made it
+ * @args: its arguments, unused
+ *
+ * A call no import of the module's makes: stops the domain, as a kernel
+ * call number beyond its imports does.
+ *
+ * Return: 0.
+ */
+unsigned long lvd_glue_unimported(struct lvd_domain *d,
+				  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	lvd_domain_stop_for(d, LVD_DOMAIN_FAULT_BAD_CALL);
+	return 0;
+}
+
+/**
  * lvd_glue_kcall_at() - the glue a domain's pointer to a kernel function
  * stands for
  * @d: the domain of an isolated module

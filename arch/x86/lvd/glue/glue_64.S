@@ -6,14 +6,21 @@
  * for CPL 3 (lvd_glue_give()).
  *
  * First LVD_GLUE_STUBS stubs, one per kernel symbol a module may import:
- * stub N makes the domain's kernel call N. Then the string functions the
- * compiler may call by itself, which need no kernel at all.
+ * stub N makes the domain's kernel call N. Then the deferring routines
+ * (include/lvd/glue.h), and the string functions the compiler may call by
+ * itself, which need no kernel at all.
  */
 #include <linux/linkage.h>
 #include <asm/page_types.h>
 #include <lvd/glue.h>
 #include "macros.S"
 #include "domain/cross.h"
+#include "domain/domain_percpu.h"
+
+#define WATCH_OBJ	%gs:LVD_DOMAIN_PCPU_WATCH
+#define WATCH_MARK	%gs:LVD_DOMAIN_PCPU_WATCH_MARK
+#define WATCH_RAN	%gs:LVD_DOMAIN_PCPU_WATCH_RAN
+#define WATCH_FN	%gs:LVD_DOMAIN_PCPU_WATCH_FN
 
 	.section .rodata.lvd_glue, "a"
 	.balign PAGE_SIZE
@@ -26,6 +33,69 @@ SYM_DATA_START(lvd_glue_page)
 	LVD_STUB_END lvd_glue_page, stub, LVD_GLUE_STUB_SIZE
 	stub = stub + 1
 	.endr
+
+/*
+ * The deferring routines: each records its call in this CPU's watch, when
+ * the watch names the object its first argument is and is at the mark the
+ * routine moves from; else it makes its kernel call (number .defer - 1).
+ * The kernel applies what is recorded when its call into the domain
+ * returns. Nothing but the watch (through %gs) is read or written: an
+ * address the domain forged is only compared.
+ */
+
+/* blk_mq_start_request(rq): HANDED to STARTED */
+SYM_INNER_LABEL(lvd_glue_defer_start, SYM_L_GLOBAL)
+	cmp %rdi, WATCH_OBJ
+	jne 1f
+	cmpl $LVD_GLUE_MARK_HANDED, WATCH_MARK
+	jne 1f
+	movl $LVD_GLUE_MARK_STARTED, WATCH_MARK
+	ret
+1:	mov $(LVD_GLUE_DEFER_START - 1), %eax
+	int $LVD_VECTOR_CALL
+	ret
+
+/*
+ * blk_mq_complete_request(rq): STARTED to COMPLETE; or, when the watch has
+ * a function (the driver's completion, which the kernel would run at once),
+ * STARTED to COMPLETING and the function, here in the domain (a tail call,
+ * with rq), noted in the watch's ran
+ */
+SYM_INNER_LABEL(lvd_glue_defer_complete, SYM_L_GLOBAL)
+	cmp %rdi, WATCH_OBJ
+	jne 2f
+	cmpl $LVD_GLUE_MARK_STARTED, WATCH_MARK
+	jne 2f
+	mov WATCH_FN, %rax
+	test %rax, %rax
+	jnz 1f
+	movl $LVD_GLUE_MARK_COMPLETE, WATCH_MARK
+	ret
+1:	movl $LVD_GLUE_MARK_COMPLETING, WATCH_MARK
+	movl $1, WATCH_RAN
+	jmp *%rax
+2:	mov $(LVD_GLUE_DEFER_COMPLETE - 1), %eax
+	int $LVD_VECTOR_CALL
+	ret
+
+/* blk_mq_end_request(rq, status): STARTED or COMPLETING to ENDED */
+SYM_INNER_LABEL(lvd_glue_defer_end, SYM_L_GLOBAL)
+	cmp %rdi, WATCH_OBJ
+	jne 2f
+	cmp $0xff, %rsi			/* a status that is none: the kernel's */
+	ja 2f
+	cmpl $LVD_GLUE_MARK_STARTED, WATCH_MARK
+	je 1f
+	cmpl $LVD_GLUE_MARK_COMPLETING, WATCH_MARK
+	jne 2f
+1:	mov %esi, %eax
+	shl $8, %eax
+	or $LVD_GLUE_MARK_ENDED, %eax
+	mov %eax, WATCH_MARK
+	ret
+2:	mov $(LVD_GLUE_DEFER_END - 1), %eax
+	int $LVD_VECTOR_CALL
+	ret
 
 /* void *memcpy(void *dst, const void *src, size_t n) */
 SYM_INNER_LABEL(lvd_glue_memcpy, SYM_L_GLOBAL)

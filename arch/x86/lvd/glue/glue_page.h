@@ -11,5 +11,7 @@ extern const char lvd_glue_memcpy[], lvd_glue_memset[], lvd_glue_memmove[];
 extern const char lvd_glue_memcmp[], lvd_glue_strlen[];
 extern const char lvd_glue_strcmp[], lvd_glue_strchr[], lvd_glue_strcpy[];
 extern const char lvd_glue_preempt_schedule[];
+extern const char lvd_glue_defer_start[], lvd_glue_defer_complete[];
+extern const char lvd_glue_defer_end[];
 
 #endif /* _ARCH_X86_LVD_GLUE_PAGE_H */

@@ -50,6 +50,8 @@ struct lvd_domain;
 unsigned long idl_test_raw(struct lvd_domain *d, const unsigned long *args);
 unsigned long idl_test_raw_sleeps(struct lvd_domain *d,
 				  const unsigned long *args);
+unsigned long idl_test_raw_deferred(struct lvd_domain *d,
+				    const unsigned long *args);
 
 /* A kernel variable objects.lvd names */
 extern int idl_test_lock;

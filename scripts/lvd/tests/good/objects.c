@@ -122,6 +122,8 @@ static const struct lvd_glue idl_test_objects_glue[] = {
 	{ "idl_req_end", idl_req_end_glue },
 	{ "idl_raw", idl_test_raw },
 	{ "idl_raw_sleeps", idl_test_raw_sleeps, LVD_KCALL_MAY_SLEEP },
+	{ "idl_raw_deferred",
+	  idl_test_raw_deferred, .defer = LVD_GLUE_DEFER_END },
 	{ "idl_test_lock", .object = &idl_test_lock },
 };
 
