@@ -26,12 +26,14 @@ struct lvd_skb_slots;
 /**
  * struct lvd_net_domain - what the glue keeps of a domain that uses it
  * @d: the domain
+ * @node: on the list of such domains
  * @devs: its devices (struct lvd_netdev), attached
  * @ops: kernel copies of its ops tables (struct lvd_net_ops)
  * @skbs: its sk_buff projections, once it has a device
  */
 struct lvd_net_domain {
 	struct lvd_domain *d;
+	struct list_head node;
 	struct list_head devs;
 	struct list_head ops;
 	struct lvd_skb_slots *skbs;

@@ -26,7 +26,6 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/xarray.h>
 #include <net/rtnetlink.h>
 #include <lvd/domain.h>
 #include <lvd/glue.h>
@@ -47,8 +46,7 @@
 /* lvd_proj_netdev_setup_out() and _in(), from lvd_netdev.lvd */
 #include "lvd_netdev_idl.c"
 
-/* The domains' records, by domain index: found without a lock */
-static DEFINE_XARRAY(lvd_net_domains);
+static LIST_HEAD(lvd_net_domains);
 static DEFINE_SPINLOCK(lvd_net_lock);	/* protects the lists of devices */
 
 /**
@@ -59,22 +57,27 @@ static DEFINE_SPINLOCK(lvd_net_lock);	/* protects the lists of devices */
  */
 struct lvd_net_domain *lvd_net_domain_find(struct lvd_domain *d)
 {
-	struct lvd_net_domain *nd = xa_load(&lvd_net_domains,
-					    lvd_domain_index(d));
+	struct lvd_net_domain *nd, *found = NULL;
 
-	return nd && nd->d == d ? nd : NULL;
+	spin_lock(&lvd_net_lock);
+	list_for_each_entry(nd, &lvd_net_domains, node)
+		if (nd->d == d) {
+			found = nd;
+			break;
+		}
+	spin_unlock(&lvd_net_lock);
+	return found;
 }
 
 /**
  * lvd_net_domain_get() - what the glue keeps of a domain, made if need be
  * @d: the domain
  *
- * Context: a call of the domain's that may sleep.
  * Return: it, or NULL when there is no memory.
  */
 struct lvd_net_domain *lvd_net_domain_get(struct lvd_domain *d)
 {
-	struct lvd_net_domain *nd = lvd_net_domain_find(d), *old;
+	struct lvd_net_domain *nd = lvd_net_domain_find(d);
 
 	if (nd)
 		return nd;
@@ -84,13 +87,10 @@ struct lvd_net_domain *lvd_net_domain_get(struct lvd_domain *d)
 	nd->d = d;
 	INIT_LIST_HEAD(&nd->devs);
 	INIT_LIST_HEAD(&nd->ops);
-	old = xa_cmpxchg(&lvd_net_domains, lvd_domain_index(d), NULL, nd,
-			 GFP_KERNEL);
-	if (old) {
-		/* Another of the domain's tasks made it first */
-		kfree(nd);
-		return xa_is_err(old) ? NULL : old;
-	}
+	/* Only the domain's own (sleeping) calls add it: no race to add */
+	spin_lock(&lvd_net_lock);
+	list_add(&nd->node, &lvd_net_domains);
+	spin_unlock(&lvd_net_lock);
 	return nd;
 }
 
@@ -614,8 +614,9 @@ static void lvd_net_release(struct lvd_domain *d)
 	}
 	lvd_skb_release(nd);
 	lvd_net_ops_release(nd);
-	xa_erase(&lvd_net_domains, lvd_domain_index(d));
-	synchronize_rcu();
+	spin_lock(&lvd_net_lock);
+	list_del(&nd->node);
+	spin_unlock(&lvd_net_lock);
 	kfree(nd);
 }
 
