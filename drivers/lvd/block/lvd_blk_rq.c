@@ -355,6 +355,7 @@ static int lvd_blk_rq_project(struct lvd_blk_set *s,
 	img->biotail = img->bio;
 	qd->rq = img;
 	qd->last = bd->last;
+	lvd_domain_count_copy(true, LVD_BLK_RQ_IMAGE + sizeof(*qd));
 	return 0;
 }
 
