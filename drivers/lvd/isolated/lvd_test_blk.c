@@ -29,6 +29,9 @@
  * 13  at load: a tag set with a flag the glue does not take (shared tags)
  * 14  at load: add a disk with 1000 minors
  * 15  at load: a disk whose queue limits ask for a zoned device
+ * 16  start each request, then forge the completion function of its
+ *     watch (its own per-CPU memory) to a kernel address and ask for the
+ *     request's completion
  */
 
 #define pr_fmt(fmt) "lvd_test_blk: " fmt
@@ -37,9 +40,15 @@
 #include <linux/blkdev.h>
 #include <linux/configfs.h>
 #include <linux/module.h>
+#include <lvd/domain.h>
 
 /* A kernel address the module does not map */
 #define LVD_TB_KERNEL	((void *)0xffffffff81000000UL)
+/*
+ * Where its per-CPU area (%gs) has its watch's fn: struct lvd_domain_watch
+ * at 16 (arch/x86/lvd/domain/domain_percpu.h)
+ */
+#define LVD_TB_WATCH_FN	(16 + offsetof(struct lvd_domain_watch, fn))
 
 static int lvd_tb_attack;
 module_param_named(attack, lvd_tb_attack, int, 0);
@@ -70,6 +79,13 @@ static blk_status_t lvd_tb_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if (lvd_tb_attack == 6)
 		return BLK_STS_OK;
 	blk_mq_start_request(rq);
+	if (lvd_tb_attack == 16) {
+		asm volatile("movq %0, %%gs:%c1"
+			     : : "r" (LVD_TB_KERNEL), "i" (LVD_TB_WATCH_FN)
+			     : "memory");
+		blk_mq_complete_request(rq);
+		return BLK_STS_OK;
+	}
 	if (lvd_tb_attack == 3)
 		blk_mq_start_request(rq);
 	if (lvd_tb_attack == 4)

@@ -768,6 +768,29 @@ TEST_F(blk, misuse_of_requests_is_refused)
 	}
 }
 
+/*
+ * The watch the glue page's deferring routines read is the driver's own
+ * per-CPU memory: a driver that forges its completion function there, to
+ * a kernel address, sends its own blk_mq_complete_request() there, in its
+ * domain, which stops with a page fault at the first read (the kernel's,
+ * as the disk is added), and the load fails. Nothing is left, the kernel
+ * goes on and a good load works after.
+ */
+TEST_F(blk, forged_watch_stops_only_the_driver)
+{
+	ASSERT_EQ(0, system("dmesg -c > /dev/null"));
+	ASSERT_NE(0, load_attacker(16));
+	ASSERT_TRUE(logged("(lvd_test_blk) stopped: vector 14"));
+	ASSERT_FALSE(loaded("lvd_test_blk"));
+	ASSERT_FALSE(disk_exists("lvdtb0"));
+	ASSERT_EQ(0, system("dmesg -c > /dev/null"));
+	ASSERT_EQ(0, load_attacker(0));
+	ASSERT_EQ(4, direct_io("lvdtb0", 4, 0));
+	ASSERT_EQ(0, system("rmmod lvd_test_blk"));
+	ASSERT_EQ(4, direct_io("nullb0", 4, 0));
+	ASSERT_FALSE(logged("stopped"));
+}
+
 /* After refused loads: no module, no disk, no stop; a good load works */
 static void nothing_left_and_a_good_load_works(struct __test_metadata *_metadata)
 {
