@@ -22,7 +22,6 @@ struct gen {
 	const struct idl *idl;
 	/* The handler being written */
 	const struct func *f;
-	bool heap;		/* it has buffers to free */
 	bool cleanup;		/* buffers or objects: failures goto out */
 	bool has_ret;		/* it keeps the result in ret */
 	bool has_err;
@@ -691,13 +690,11 @@ static void put_handler(struct gen *g, const struct func *f)
 	int i, n = 0;
 
 	g->f = f;
-	g->heap = false;
 	g->cleanup = false;
 	g->has_err = false;
 	for (i = 0; i < f->nargs; i++) {
 		const struct arg *a = &f->args[i];
 
-		g->heap |= on_heap(a);
 		g->cleanup |= on_heap(a) ||
 			      (a->kind == ARG_OBJECT && a->object->put);
 		g->has_err |= a->kind == ARG_HANDLE || a->kind == ARG_STRING;
