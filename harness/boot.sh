@@ -81,6 +81,10 @@ start_bochs() {
 		die "xorriso failed: $(cat "$dir/xorriso.log")"
 	rm -rf "$dir/iso"
 
+	# One e1000 (82540EM) on vnet: a host inside Bochs that answers ARP,
+	# ICMP echo, DHCP and TFTP from net/; nothing leaves the machine.
+	mkdir -p "$dir/net"
+
 	# clock sync=none: emulated time follows instructions, so runs repeat.
 	# Paths are relative (Bochs runs in $dir): long ones overflow its buffers.
 	cat > "$dir/bochsrc" <<-EOF
@@ -97,6 +101,8 @@ start_bochs() {
 	log: bochs.log
 	sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 	panic: action=fatal
+	plugin_ctrl: e1000=1
+	e1000: card=0, mac=52:54:00:12:34:56, ethmod=vnet, ethdev=net
 	${5:-}
 	EOF
 	echo c > "$dir/bochs.rc"
