@@ -150,6 +150,18 @@ struct lvd_domain_hold {
 	void (*release)(struct lvd_domain_hold *h);
 };
 
+/**
+ * struct lvd_domain_afterlife - kernel memory that a domain was given and
+ *	that goes back only once it is destroyed
+ * @node: on the domain's list
+ * @free: frees the memory (and the struct, if it should go); called after
+ *	the domain's EPT is gone from every CPU, in process context
+ */
+struct lvd_domain_afterlife {
+	struct list_head node;
+	void (*free)(struct lvd_domain_afterlife *a);
+};
+
 struct lvd_domain *lvd_domain_create(void);
 int lvd_domain_map(struct lvd_domain *d, phys_addr_t pa, size_t size,
 		   unsigned int access);
@@ -193,6 +205,13 @@ int lvd_domain_add_heap(struct lvd_domain *d, size_t size);
 unsigned long lvd_domain_alloc(struct lvd_domain *d, size_t size);
 struct page *lvd_domain_page_alloc(struct lvd_domain *d);
 bool lvd_domain_page_free(struct lvd_domain *d, struct page *page);
+bool lvd_domain_may_access(struct lvd_domain *d, unsigned long va,
+			   size_t len, bool write);
+void lvd_domain_free_after(struct lvd_domain *d, struct lvd_domain_afterlife *a);
+int lvd_domain_map_device(struct lvd_domain *d, unsigned long va,
+			  phys_addr_t pa, size_t size);
+int lvd_domain_unmap_device(struct lvd_domain *d, unsigned long va,
+			    phys_addr_t pa, size_t size);
 void lvd_domain_free(struct lvd_domain *d, unsigned long va);
 int lvd_domain_add_percpu(struct lvd_domain *d);
 unsigned long lvd_domain_percpu_alloc(struct lvd_domain *d, size_t size);

@@ -32,7 +32,7 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
-#define LVD_HC_ABI_VERSION	4
+#define LVD_HC_ABI_VERSION	5
 
 /* RAX[63:32] of every LVD hypercall: "LVDH" */
 #define LVD_HC_SIGNATURE	0x4c564448ULL
@@ -45,8 +45,9 @@
  *
  * The ABI version is %LVD_HC_ABI_VERSION. Arguments are listed in the
  * order RBX, RCX, RDX. The domain hypercalls take the index of a listed
- * domain (UNLIST, MAP) or an unlisted one (FLUSH_EPT, FREE): any other
- * index gets -EINVAL. CREATE and MAP may also fail with -ENOMEM.
+ * domain (UNLIST, MAP, MAP_DEVICE, UNMAP_DEVICE), an unlisted one (FREE)
+ * or either (FLUSH_EPT): any other index gets -EINVAL. CREATE and the
+ * map hypercalls may also fail with -ENOMEM.
  *
  * %LVD_HC_VERSION
  *	returns %LVD_HC_ABI_VERSION.
@@ -69,10 +70,21 @@
  *	read); at most %LVD_HC_MAP_MAX_PAGES pages. -EINVAL for a bad
  *	range or access; -EFAULT unless every page is RAM that the
  *	kernel's EPT maps write-back.
+ * %LVD_HC_DOMAIN_MAP_DEVICE (index, pa, LVD_HC_MAP_ARG(nr_pages, prot))
+ *	maps device memory as %LVD_HC_DOMAIN_MAP maps RAM, but uncacheable
+ *	and never executable: -EINVAL for execute; -EFAULT unless every page
+ *	is one that the kernel's EPT maps uncacheable (so neither RAM nor
+ *	hypervisor memory) and none is the local APIC's.
+ * %LVD_HC_DOMAIN_UNMAP_DEVICE (index, pa, nr_pages)
+ *	unmaps device memory from the domain and flushes its EPT on this
+ *	CPU; the kernel flushes it on every other CPU (%LVD_HC_FLUSH_EPT)
+ *	before it reuses the range. -EINVAL unless every page is device
+ *	memory mapped to the domain: RAM stays with a domain until it is
+ *	destroyed.
  * %LVD_HC_DOMAIN_UNLIST (index)
  *	takes the domain's EPT out of the EPTP list.
  * %LVD_HC_FLUSH_EPT (index)
- *	INVEPT of an unlisted domain's EPT on this CPU.
+ *	INVEPT of a domain's EPT on this CPU.
  * %LVD_HC_DOMAIN_FREE (index)
  *	frees an unlisted domain's EPT and its slot. Every CPU must have
  *	flushed it first.
@@ -91,7 +103,9 @@
 #define LVD_HC_FLUSH_EPT	LVD_HC(7)
 #define LVD_HC_DOMAIN_FREE	LVD_HC(8)
 #define LVD_HC_WATCHDOG		LVD_HC(9)
-#define LVD_HC_NR		10		/* numbers 0 to LVD_HC_NR - 1 */
+#define LVD_HC_DOMAIN_MAP_DEVICE	LVD_HC(10)
+#define LVD_HC_DOMAIN_UNMAP_DEVICE	LVD_HC(11)
+#define LVD_HC_NR		12		/* numbers 0 to LVD_HC_NR - 1 */
 
 /* LVD_HC_DOMAIN_MAP's third argument: pages to map and access (R=1 W=2 X=4) */
 #define LVD_HC_MAP_ARG(nr_pages, prot)	(((u64)(nr_pages) << 3) | ((prot) & 7))

@@ -44,8 +44,8 @@
 DEFINE_SRCU(lvd_domain_srcu);
 
 /* A hypercall on this CPU, or -ENODEV when it does not run under LVD. */
-static long lvd_domain_hypercall(unsigned long nr, unsigned long a0,
-				 unsigned long a1, unsigned long a2)
+long lvd_domain_hypercall(unsigned long nr, unsigned long a0,
+			  unsigned long a1, unsigned long a2)
 {
 	long ret = -ENODEV;
 
@@ -57,7 +57,7 @@ static long lvd_domain_hypercall(unsigned long nr, unsigned long a0,
 }
 
 /* Give the domain's EPT the tables its page tables gained, read-only. */
-static int lvd_domain_map_new_tables(struct lvd_domain *d)
+int lvd_domain_map_new_tables(struct lvd_domain *d)
 {
 	unsigned int fresh = d->pt.nr_tables - d->pt_in_ept;
 	struct page *page;
@@ -130,6 +130,12 @@ static void lvd_domain_flush_here(void *index)
 	lvd_domain_hypercall(LVD_HC_FLUSH_EPT, (unsigned long)index, 0, 0);
 }
 
+/* What every CPU caches of the domain's EPT, and so of its pages, gone */
+void lvd_domain_flush_all(struct lvd_domain *d)
+{
+	on_each_cpu(lvd_domain_flush_here, (void *)(unsigned long)d->index, 1);
+}
+
 /* Out of the EPTP list, out of every CPU's TLB, then freed. */
 static void lvd_domain_free_ept(unsigned int index)
 {
@@ -167,6 +173,7 @@ struct lvd_domain *lvd_domain_create(void)
 	xa_init(&d->locks);
 	xa_init(&d->timers);
 	xa_init(&d->pages);
+	INIT_LIST_HEAD(&d->afterlife);
 	INIT_LIST_HEAD(&d->pt.tables);
 	index = lvd_domain_hypercall(LVD_HC_DOMAIN_CREATE, 0, 0, 0);
 	if (index < 0) {
@@ -296,9 +303,17 @@ int lvd_domain_give_page_at(struct lvd_domain *d, unsigned long va,
 	return ret;
 }
 
-/*
- * Can the domain's code at CPL 3 read (or, with @write, write) every byte
- * of [va, va + len)? Its page tables say so, and nothing else does.
+/**
+ * lvd_domain_may_access() - may a domain use memory
+ * @d: the domain
+ * @va: the first byte's address
+ * @len: how many bytes
+ * @write: whether it must be able to write them too
+ *
+ * Its page tables say so, and nothing else does.
+ *
+ * Return: true when the domain's code at CPL 3 can read (or, with @write,
+ * write) every byte of [@va, @va + @len).
  */
 bool lvd_domain_may_access(struct lvd_domain *d, unsigned long va,
 			   size_t len, bool write)
@@ -447,6 +462,36 @@ int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
 EXPORT_SYMBOL_GPL(lvd_domain_copy_to);
 
 /**
+ * lvd_domain_free_after() - free kernel memory once a domain is destroyed
+ * @d: the domain
+ * @a: how to free it
+ *
+ * For memory given to the domain that its owner cannot take back while
+ * the domain lives (RAM stays a domain's until then): @a->free runs in
+ * lvd_domain_destroy() after the domain's EPT is gone from every CPU.
+ *
+ * Context: may sleep.
+ */
+void lvd_domain_free_after(struct lvd_domain *d, struct lvd_domain_afterlife *a)
+{
+	mutex_lock(&d->lock);
+	list_add(&a->node, &d->afterlife);
+	mutex_unlock(&d->lock);
+}
+EXPORT_SYMBOL_GPL(lvd_domain_free_after);
+
+/* What was to be freed after the domain, freed */
+static void lvd_domain_afterlife(struct lvd_domain *d)
+{
+	struct lvd_domain_afterlife *a, *next;
+
+	list_for_each_entry_safe(a, next, &d->afterlife, node) {
+		list_del(&a->node);
+		a->free(a);
+	}
+}
+
+/**
  * lvd_domain_destroy() - take a domain out of the EPTP list and free it
  * @d: the domain, or NULL
  *
@@ -468,6 +513,7 @@ void lvd_domain_destroy(struct lvd_domain *d)
 	lvd_domain_timers_destroy(d);
 	lvd_domain_free_ept(d->index);
 	lvd_domain_pages_destroy(d);
+	lvd_domain_afterlife(d);
 	lvd_domain_locks_destroy(d);
 	lvd_domain_heap_destroy(d->heap);
 	lvd_domain_percpu_destroy(d);

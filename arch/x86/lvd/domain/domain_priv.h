@@ -78,6 +78,8 @@ struct lvd_domain_stack {
  * @nr_timers: how many
  * @pages: its pages (domain_pages.c), by frame number, free ones marked
  * @nr_pages: how many
+ * @afterlife: kernel memory freed after it (lvd_domain_free_after()),
+ *	under @lock
  */
 struct lvd_domain {
 	unsigned int index;
@@ -107,8 +109,13 @@ struct lvd_domain {
 	atomic_t nr_timers;
 	struct xarray pages;
 	atomic_t nr_pages;
+	struct list_head afterlife;
 };
 
+long lvd_domain_hypercall(unsigned long nr, unsigned long a0,
+			  unsigned long a1, unsigned long a2);
+int lvd_domain_map_new_tables(struct lvd_domain *d);
+void lvd_domain_flush_all(struct lvd_domain *d);
 unsigned int lvd_domain_holds_release(struct lvd_domain *d);
 void lvd_domain_pages_destroy(struct lvd_domain *d);
 int lvd_domain_give_page_at(struct lvd_domain *d, unsigned long va,
@@ -207,8 +214,5 @@ void lvd_domain_timers_destroy(struct lvd_domain *d);
  * lvd_domain_destroy() (domain.c) waits for.
  */
 extern struct srcu_struct lvd_domain_srcu;
-
-bool lvd_domain_may_access(struct lvd_domain *d, unsigned long va,
-			   size_t len, bool write);
 
 #endif /* _ARCH_X86_LVD_DOMAIN_PRIV_H */

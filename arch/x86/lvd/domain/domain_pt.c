@@ -60,6 +60,8 @@ static u64 lvd_pt_leaf(phys_addr_t pa, unsigned int access)
 		e |= _PAGE_RW | _PAGE_DIRTY;
 	if (!(access & LVD_PT_EXEC))
 		e |= _PAGE_NX & __supported_pte_mask;
+	if (access & LVD_PT_UNCACHED)
+		e |= _PAGE_NOCACHE;
 	return e;
 }
 
@@ -99,6 +101,31 @@ int lvd_pt_map(struct lvd_pt *pt, unsigned long va, phys_addr_t pa,
 	if (*table && *table != leaf)
 		return -EEXIST;
 	*table = leaf;
+	return 0;
+}
+
+/**
+ * lvd_pt_unmap() - clear the page-table entry of a page
+ * @pt: the page tables
+ * @va: the page's address
+ *
+ * Only the leaf goes; its tables stay. The caller flushes what the CPUs
+ * cache of it.
+ *
+ * Return: 0, or -ENOENT when nothing is mapped at @va.
+ */
+int lvd_pt_unmap(struct lvd_pt *pt, unsigned long va)
+{
+	unsigned int level;
+	u64 *table = pt->root, *e = NULL;
+
+	for (level = pt->levels; level >= 1; level--) {
+		e = &table[lvd_pt_index(va, level)];
+		if (!(*e & _PAGE_PRESENT))
+			return -ENOENT;
+		table = __va(*e & PTE_PFN_MASK);
+	}
+	WRITE_ONCE(*e, 0);
 	return 0;
 }
 

@@ -27,10 +27,12 @@ struct lvd_pt {
 #define LVD_PT_USER	0x1	/* CPL 3 may use it; else supervisor only */
 #define LVD_PT_WRITE	0x2
 #define LVD_PT_EXEC	0x4
+#define LVD_PT_UNCACHED	0x8	/* device memory: PAT's uncacheable entry */
 
 int lvd_pt_init(struct lvd_pt *pt);
 int lvd_pt_map(struct lvd_pt *pt, unsigned long va, phys_addr_t pa,
 	       unsigned int access);
+int lvd_pt_unmap(struct lvd_pt *pt, unsigned long va);
 phys_addr_t lvd_pt_lookup(const struct lvd_pt *pt, unsigned long va,
 			  u64 *entry);
 void lvd_pt_destroy(struct lvd_pt *pt);

@@ -16,7 +16,7 @@
 #define LVD_DEBUGFS	"/sys/kernel/debug/lvd/"
 
 /* How many hypercalls the ABI has (LVD_HC_NR in arch/x86/lvd/hypervisor.h) */
-#define HC_NR		10
+#define HC_NR		12
 /* LVD's hypercall number @nr: the signature "LVDH" in RAX[63:32] (LVD_HC()) */
 #define HC(nr)		((0x4c564448UL << 32) | (nr))
 
