@@ -10,7 +10,8 @@
  * argument of the type it names. A width or precision beyond the output's
  * size is refused: vsnprintf() would pad it out whatever the buffer. %s
  * strings are copied from the domain; %p prints the value, hashed, and
- * never dereferences it. Only the five arguments that come in registers
+ * never dereferences it; %pM and %pm print a 6-byte hardware address
+ * copied from the domain. Only the five arguments that come in registers
  * are used.
  */
 
@@ -63,6 +64,18 @@ static int lvd_printk_one(struct lvd_domain *d, char *out, size_t size,
 		return wide ? scnprintf(out, size, spec, (unsigned long long)arg) :
 			      scnprintf(out, size, spec, (unsigned int)arg);
 	}
+}
+
+/* %pM (@colons) or %pm: the 6-byte address at @arg in the domain */
+static int lvd_printk_mac(struct lvd_domain *d, char *out, size_t size,
+			  bool colons, unsigned long arg)
+{
+	u8 mac[6];
+
+	if (lvd_domain_copy_from(d, mac, arg, sizeof(mac)))
+		return scnprintf(out, size, "(efault)");
+	return colons ? scnprintf(out, size, "%pM", mac) :
+			scnprintf(out, size, "%pm", mac);
 }
 
 /*
@@ -119,6 +132,12 @@ static void lvd_printk_format(struct lvd_domain *d, char *out, size_t size,
 		    used == nargs) {
 			len += scnprintf(out + len, size - len, "%%?");
 			fmt += 1 + n + !!conv;
+			continue;
+		}
+		if (conv == 'p' && !n && (fmt[2] == 'M' || fmt[2] == 'm')) {
+			len += lvd_printk_mac(d, out + len, size - len,
+					      fmt[2] == 'M', args[used++]);
+			fmt += 3;
 			continue;
 		}
 		/* Length modifiers are dropped: they only say how wide */
@@ -239,6 +258,8 @@ static unsigned long lvd_glue_sprintf(struct lvd_domain *d,
 
 static const struct lvd_glue lvd_glue_printk_syms[] = {
 	{ "_printk", lvd_glue_printk },
+	/* A WARN's message: the trap that follows it stops the domain */
+	{ "__warn_printk", lvd_glue_printk },
 	{ "snprintf", lvd_glue_snprintf },
 	{ "sprintf", lvd_glue_sprintf },
 };
