@@ -29,8 +29,8 @@
  * reads=N reads the status N more times at probe, for the VM exits that
  * device memory must not cause to be counted. send=N sends N frames at
  * probe through a transmit ring of 8 descriptors (coherent DMA memory)
- * and a frame buffer of its heap (a streaming mapping), the card raising
- * an interrupt as each is sent, and reports what the card wrote back.
+ * and a page of its own (a streaming mapping), waiting after each for the
+ * card's interrupt, and reports what the card wrote back.
  */
 
 #define pr_fmt(fmt) "lvd_test_pci: " fmt
@@ -192,10 +192,10 @@ static void lvd_tp_transmit(struct pci_dev *pdev, const u8 *mac)
 		for (j = 0; j < 100000 && !(READ_ONCE(desc->status) & LVD_TP_TX_DD); j++)
 			cpu_relax();
 		done += !!(READ_ONCE(desc->status) & LVD_TP_TX_DD);
+		/* and its interrupt, before the next: one each */
+		for (j = 0; j < 100000 && atomic_read(&lvd_tp_irqs) <= i; j++)
+			cpu_relax();
 	}
-	/* The last interrupt may still be on its way */
-	for (j = 0; j < 100000 && atomic_read(&lvd_tp_irqs) < lvd_tp_send; j++)
-		cpu_relax();
 	pr_info("%s: sent %d frames, %d written back, %d interrupts\n",
 		pci_name(pdev), lvd_tp_send, done, atomic_read(&lvd_tp_irqs));
 	writel(~0U, lvd_tp_hw + LVD_TP_IMC);
