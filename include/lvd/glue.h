@@ -106,6 +106,10 @@ unsigned long lvd_glue_unimported(struct lvd_domain *d,
 int lvd_glue_give(struct lvd_domain *d);
 unsigned long lvd_glue_strdup(struct lvd_domain *d, const char *s);
 
+long lvd_glue_dev_printk(struct lvd_domain *d, int level, const char *who,
+			 unsigned long fmt_va, const unsigned long *args,
+			 unsigned int nargs);
+
 /* For glue that gets ops tables */
 lvd_kcall_fn lvd_glue_kcall_at(struct lvd_domain *d, unsigned long addr);
 

@@ -26,7 +26,10 @@
  *     free_irq() and disable_irq() of what it has not requested
  * 11  send with an interrupt handler that faults: stopped in hardirq
  *
- * reads=N reads the status N more times at probe, for the VM exits that
+ * pm=1 puts the card in D3hot and back in D0, saves its state, arms
+ * and disarms wake-up and memory-write-invalidate, and reads its status
+ * with ioread16_rep(), reporting each result. reads=N reads the status
+ * N more times at probe, for the VM exits that
  * device memory must not cause to be counted. send=N sends N frames at
  * probe through a transmit ring of 8 descriptors (coherent DMA memory)
  * and a page of its own (a streaming mapping), waiting after each for the
@@ -93,6 +96,8 @@ static int lvd_tp_reads;
 module_param_named(reads, lvd_tp_reads, int, 0);
 static int lvd_tp_send;
 module_param_named(send, lvd_tp_send, int, 0);
+static bool lvd_tp_pm;
+module_param_named(pm, lvd_tp_pm, bool, 0);
 
 static atomic_t lvd_tp_irqs = ATOMIC_INIT(0);
 
@@ -212,6 +217,27 @@ out:
 				  ring_dma);
 }
 
+/* pm=1: power states, wake-up, MWI, and string reads of a register */
+static void lvd_tp_power(struct pci_dev *pdev, void __iomem *hw)
+{
+	int d3 = pci_set_power_state(pdev, PCI_D3hot);
+	int d0 = pci_set_power_state(pdev, PCI_D0);
+	u16 words[2] = { 1, 1 }, status;
+
+	dev_info(&pdev->dev, "pm: d3hot %d d0 %d save %d\n", d3, d0,
+		 pci_save_state(pdev));
+	pr_info("pm: wake %d/%d d3 wake %d wakeup %d mwi %d\n",
+		pci_enable_wake(pdev, PCI_D3hot, 1), pci_enable_wake(pdev, PCI_D3hot, 0),
+		pci_wake_from_d3(pdev, false),
+		device_set_wakeup_enable(&pdev->dev, false), pci_set_mwi(pdev));
+	pci_clear_mwi(pdev);
+	/* The same 16-bit register read twice, as readw() reads it */
+	ioread16_rep(hw + LVD_TP_STATUS, words, 2);
+	status = readw(hw + LVD_TP_STATUS);
+	pr_info("rep: status %s\n", words[0] == status && words[1] == status ?
+		"matches" : "differs");
+}
+
 static void lvd_tp_report(struct pci_dev *pdev, void __iomem *hw)
 {
 	u32 status = readl(hw + LVD_TP_STATUS);
@@ -237,6 +263,8 @@ static void lvd_tp_report(struct pci_dev *pdev, void __iomem *hw)
 	pr_info("%s: address %pM eeprom %pM\n", pci_name(pdev), ra, ee);
 	if (lvd_tp_send)
 		lvd_tp_transmit(pdev, ra);
+	if (lvd_tp_pm)
+		lvd_tp_power(pdev, hw);
 	for (i = 0; i < lvd_tp_reads; i++)
 		status |= readl(hw + LVD_TP_STATUS);
 	if (lvd_tp_reads)
@@ -267,6 +295,8 @@ static void lvd_tp_misuse(struct pci_dev *pdev)
 		kfree(mine);
 		break;
 	case 3:
+		dev_err((struct device *)LVD_TP_KERNEL, "forged device %d\n", 1);
+		ioread16_rep(lvd_tp_hw + pci_resource_len(pdev, 0) - 2, &cmd, 2);
 		pr_info("forged devices: enable %d %d, map %s/%s, config %d\n",
 			pci_enable_device(LVD_TP_KERNEL),
 			pci_enable_device((void *)pdev + 8),

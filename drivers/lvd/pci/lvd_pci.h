@@ -119,6 +119,7 @@ struct lvd_pci_coherent_set;
 
 /* lvd_pci_driver.c */
 struct lvd_pci_domain *lvd_pci_domain_find(struct lvd_domain *d);
+struct lvd_pci_dev *lvd_pci_dev_find(struct lvd_domain *d, unsigned long addr);
 struct lvd_pci_dev *lvd_pci_dev_lookup(struct lvd_domain *d, unsigned long addr);
 void lvd_pci_dev_put(struct lvd_domain *d, struct lvd_pci_dev *dev);
 __printf(2, 3)
@@ -130,6 +131,8 @@ void lvd_pci_release(struct lvd_domain *d);
 
 /* lvd_pci_dev.c */
 int lvd_pci_dev_begin(struct lvd_pci_dev *dev);
+struct lvd_pci_dev *lvd_pci_bar_lock(struct lvd_domain *d, unsigned long va,
+				     size_t len);
 void lvd_pci_dev_let_go(struct lvd_pci_dev *dev);
 int lvd_pci_enable_device(struct lvd_domain *d, struct lvd_pci_dev *dev);
 int lvd_pci_enable_device_mem(struct lvd_domain *d, struct lvd_pci_dev *dev);

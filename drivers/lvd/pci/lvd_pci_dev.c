@@ -336,6 +336,41 @@ static bool lvd_pci_bar_at(struct pci_dev *pdev, const struct lvd_pci_bar *b,
 	return b->size && va >= start && va < start + b->size;
 }
 
+/**
+ * lvd_pci_bar_lock() - the device whose mapped BAR holds a range, locked
+ * @d: the domain
+ * @va: where the range starts, as the domain has it
+ * @len: its length
+ *
+ * For glue that reaches the range itself: the BAR stays mapped until
+ * the caller unlocks the device (mutex_unlock(&dev->lock)) and drops its
+ * reference (lvd_pci_dev_put()).
+ *
+ * Context: may sleep.
+ * Return: the device, or NULL when [@va, @va + @len) is not in one BAR
+ * the domain has mapped.
+ */
+struct lvd_pci_dev *lvd_pci_bar_lock(struct lvd_domain *d, unsigned long va,
+				     size_t len)
+{
+	struct lvd_pci_dev *dev;
+	struct lvd_pci_bar *b;
+	int bar;
+
+	dev = lvd_pci_bar_find(d, &bar, va, 1, lvd_pci_bar_at);
+	if (!dev)
+		return NULL;
+	if (!lvd_pci_dev_begin(dev)) {
+		b = &dev->bars[bar];
+		if (b->size && va + len >= va &&
+		    va + len <= (unsigned long)b->va + b->size)
+			return dev;
+		mutex_unlock(&dev->lock);
+	}
+	lvd_pci_dev_put(d, dev);
+	return NULL;
+}
+
 /* ioremap(pa, size): within a memory BAR of one of the domain's devices */
 unsigned long lvd_glue_ioremap(struct lvd_domain *d,
 			       const unsigned long args[LVD_DOMAIN_ARGS])

@@ -141,31 +141,49 @@ static void lvd_pci_shadow_free(struct lvd_domain *d, struct lvd_pci_dev *dev)
 }
 
 /**
- * lvd_pci_dev_lookup() - a device a domain's driver drives, by its shadow
+ * lvd_pci_dev_find() - a device a domain's driver drives, by its shadow
  * @d: the domain
  * @addr: the device's shadow, as the driver names it
  *
  * Found among the domain's own devices; the caller holds a reference
- * until lvd_pci_dev_put(). Any other address is refused, with a message.
+ * until lvd_pci_dev_put().
  *
- * Return: the device, or ERR_PTR(-ENODEV).
+ * Return: the device, or NULL.
  */
-struct lvd_pci_dev *lvd_pci_dev_lookup(struct lvd_domain *d, unsigned long addr)
+struct lvd_pci_dev *lvd_pci_dev_find(struct lvd_domain *d, unsigned long addr)
 {
 	struct lvd_pci_domain *pd = lvd_pci_domain_find(d);
 	struct lvd_pci_dev *dev;
 
-	if (pd) {
-		spin_lock(&pd->lock);
-		list_for_each_entry(dev, &pd->devs, node) {
-			if (dev->shadow == addr) {
-				refcount_inc(&dev->ref);
-				spin_unlock(&pd->lock);
-				return dev;
-			}
+	if (!pd)
+		return NULL;
+	spin_lock(&pd->lock);
+	list_for_each_entry(dev, &pd->devs, node) {
+		if (dev->shadow == addr) {
+			refcount_inc(&dev->ref);
+			spin_unlock(&pd->lock);
+			return dev;
 		}
-		spin_unlock(&pd->lock);
 	}
+	spin_unlock(&pd->lock);
+	return NULL;
+}
+
+/**
+ * lvd_pci_dev_lookup() - lvd_pci_dev_find(), refusing any other address
+ * @d: the domain
+ * @addr: the device's shadow, as the driver names it
+ *
+ * Any other address is refused, with a message.
+ *
+ * Return: the device, referenced, or ERR_PTR(-ENODEV).
+ */
+struct lvd_pci_dev *lvd_pci_dev_lookup(struct lvd_domain *d, unsigned long addr)
+{
+	struct lvd_pci_dev *dev = lvd_pci_dev_find(d, addr);
+
+	if (dev)
+		return dev;
 	lvd_pci_refused(d, "a PCI device it does not drive (%#lx)", addr);
 	return ERR_PTR(-ENODEV);
 }
@@ -472,12 +490,3 @@ void lvd_pci_release(struct lvd_domain *d)
 	xa_erase(&lvd_pci_domains, lvd_domain_index(d));
 	kfree(pd);
 }
-
-/* The glue table and set (lvd_pci_glue_set), generated from lvd_pci.lvd */
-#include "lvd_pci_idl.c"
-
-static int __init lvd_pci_glue_init(void)
-{
-	return lvd_glue_register(&lvd_pci_glue_set);
-}
-late_initcall(lvd_pci_glue_init);

@@ -215,6 +215,40 @@ static unsigned long lvd_glue_printk(struct lvd_domain *d,
 	return strlen(out);
 }
 
+/**
+ * lvd_glue_dev_printk() - a domain's message about a device (dev_err() and
+ *	the like), formatted as printk() glue formats
+ * @d: the domain
+ * @level: its KERN_* level, as a character ('3' for KERN_ERR, say)
+ * @who: the device, as the kernel names it in messages ("e1000
+ *	0000:00:02.0"), which starts the message as dev_printk() starts it;
+ *	NULL for one the glue does not know: the domain's name then
+ * @fmt_va: the format, in the domain
+ * @args: the arguments after it
+ * @nargs: how many
+ *
+ * Return: the length of the message, or -EFAULT for a format that is not
+ * the domain's.
+ */
+long lvd_glue_dev_printk(struct lvd_domain *d, int level, const char *who,
+			 unsigned long fmt_va, const unsigned long *args,
+			 unsigned int nargs)
+{
+	char fmt[LVD_PRINTK_MAX], out[LVD_PRINTK_MAX], name[80];
+
+	if (lvd_domain_copy_string(d, fmt, fmt_va, sizeof(fmt)) < 0)
+		return -EFAULT;
+	lvd_printk_format(d, out, sizeof(out), fmt, args, nargs);
+	if (who)
+		strscpy(name, who, sizeof(name));
+	else
+		snprintf(name, sizeof(name), "%s: (a device it does not drive)",
+			 lvd_domain_name(d));
+	lvd_printk_emit(level, name, ": ", out);
+	return strlen(out);
+}
+EXPORT_SYMBOL_GPL(lvd_glue_dev_printk);
+
 /*
  * The domain's @fmt formatted as printk() glue does, with @nargs of
  * @args, into @size bytes at @dst in the domain.

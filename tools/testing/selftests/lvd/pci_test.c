@@ -160,6 +160,27 @@ TEST_F(pci, isolated_driver_reads_the_card)
 	ASSERT_FALSE(logged("stopped"));
 }
 
+/*
+ * Power states and wake-up through the glue: D3hot (where the card can)
+ * and D0, state saved, wake-up armed and disarmed, memory-write-
+ * invalidate, each as the kernel answers for the device; a message
+ * about the device named as the kernel names it; string reads of a
+ * register in its BAR.
+ */
+TEST_F(pci, power_states_and_messages)
+{
+	ASSERT_EQ(0, load("pm=1"));
+	/* D3hot as the card allows (Bochs's has no power management) */
+	ASSERT_TRUE(logged("lvd_test_pci 0000:00:02.0: pm: d3hot "));
+	ASSERT_TRUE(logged(" d0 0 save 0"));
+	ASSERT_TRUE(logged("lvd_test_pci: pm: wake "));
+	ASSERT_TRUE(logged("lvd_test_pci: rep: status matches"));
+	ASSERT_FALSE(logged("refused"));
+	ASSERT_FALSE(logged("stopped"));
+	ASSERT_EQ(0, system("rmmod lvd_test_pci"));
+	card_let_go(_metadata);
+}
+
 /* Non-VMCALL VM exits in the kernel's view, on every CPU */
 static long long other_exits(void)
 {
@@ -207,6 +228,8 @@ TEST_F(pci, misuse_is_refused)
 		  "ioremap() of 0xfee00000" },
 		{ 3, "forged devices: enable -19 -19, map refused/refused, config 134",
 		  "a PCI device it does not drive" },
+		{ 3, "lvd_test_pci: (a device it does not drive): forged device 1",
+		  "ioread16_rep() of 2 words at" },
 		{ 4, "config: write BAR 0 136, write command 136, read beyond 135, unaligned 135",
 		  "configuration write of 4 bytes at 0x10" },
 	};
