@@ -114,13 +114,16 @@ start_bochs() {
 # for a boot, one word a line. A write to port 0xf4 ends QEMU (LVD's fatal
 # path). One e1000 (82540EM) on QEMU's user network, restricted: QEMU
 # answers ARP, ICMP echo to its host (10.0.2.2), DHCP and TFTP from the
-# directory TFTP; nothing leaves the machine.
+# directory TFTP; nothing leaves the machine. Its link comes up as soon as
+# the driver sets it up, as Bochs's does: with auto-negotiation emulated,
+# the driver's watchdog saw it 2 s later.
 qemu_args() {
 	printf '%s\n' -machine pc -accel "$1" -cpu "$2" -smp "$CPUS" -m 512 \
 		-kernel "$3" -initrd "$4" -append "$5" \
 		-display none -nodefaults -no-reboot -serial "$6" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-		-netdev "user,id=n0,restrict=on,tftp=$7" -device e1000,netdev=n0
+		-netdev "user,id=n0,restrict=on,tftp=$7" \
+		-device e1000,netdev=n0,autonegotiation=off
 }
 
 start_qemu() {
