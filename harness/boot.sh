@@ -83,7 +83,7 @@ start_bochs() {
 
 	# One e1000 (82540EM) on vnet: a host inside Bochs that answers ARP,
 	# ICMP echo, DHCP and TFTP from net/; nothing leaves the machine.
-	mkdir -p "$dir/net"
+	nic_file "$dir/net"
 
 	# clock sync=none: emulated time follows instructions, so runs repeat.
 	# Paths are relative (Bochs runs in $dir): long ones overflow its buffers.
@@ -110,13 +110,20 @@ start_bochs() {
 	guest=$!
 }
 
-# qemu_args ACCEL CPU KERNEL INITRD CMDLINE SERIAL: QEMU's command line for
-# a boot, one word a line. A write to port 0xf4 ends QEMU (LVD's fatal path).
+# qemu_args ACCEL CPU KERNEL INITRD CMDLINE SERIAL TFTP: QEMU's command line
+# for a boot, one word a line. A write to port 0xf4 ends QEMU (LVD's fatal
+# path). One e1000 (82540EM) on QEMU's user network, restricted: QEMU
+# answers ARP, ICMP echo to its host (10.0.2.2), DHCP and TFTP from the
+# directory TFTP; nothing leaves the machine. Its link comes up as soon as
+# the driver sets it up, as Bochs's does: with auto-negotiation emulated,
+# the driver's watchdog saw it 2 s later.
 qemu_args() {
 	printf '%s\n' -machine pc -accel "$1" -cpu "$2" -smp "$CPUS" -m 512 \
 		-kernel "$3" -initrd "$4" -append "$5" \
 		-display none -nodefaults -no-reboot -serial "$6" \
-		-device isa-debug-exit,iobase=0xf4,iosize=0x04
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-netdev "user,id=n0,restrict=on,tftp=$7" \
+		-device e1000,netdev=n0,autonegotiation=off
 }
 
 start_qemu() {
@@ -127,8 +134,9 @@ start_qemu() {
 		accel=kvm
 		cpu=host
 	fi
+	nic_file "$dir/net"
 	mapfile -t args < <(qemu_args $accel $cpu "$kernel" "$initrd" \
-		"$(kernel_cmdline)" "file:$dir/serial.log")
+		"$(kernel_cmdline)" "file:$dir/serial.log" "$dir/net")
 	qemu-system-x86_64 "${args[@]}" </dev/null >"$dir/qemu.out" 2>&1 &
 	guest=$!
 }
@@ -148,13 +156,15 @@ start_nested() {
 	mkdir -p "$l2/nested"
 	cp "$kernel" "$l2/nested/bzImage"
 	cp "$initrd" "$l2/nested/initramfs.cpio"
+	# L2's card: QEMU in L1 serves TFTP from L1's initramfs.
+	nic_file "$l2/nested/tftp"
 	# quiet: every console line of L2 costs exits to KVM and QEMU.
 	# tsc_early_khz: L2's PIT calibration fails under KVM inside Bochs.
 	# umip=off: Bochs's Haswell has no UMIP, which KVM would emulate by
 	# making LIDT exit, and each crossing has two (Documentation/virt/lvd).
 	qemu_args kvm host,umip=off /nested/bzImage /nested/initramfs.cpio \
 		"$(kernel_cmdline quiet tsc_early_khz=$((ips / 1000)))" stdio \
-		> "$l2/nested/qemu.args"
+		/nested/tftp > "$l2/nested/qemu.args"
 	pack_cpio "$l2" "$dir/l2.cpio"
 	cat "$NESTED_CPIO" "$dir/l2.cpio" > "$dir/outer-initrd"
 	rm -rf "$l2" "$dir/l2.cpio"

@@ -19,6 +19,20 @@ export CCACHE_BASEDIR=$OUT CCACHE_NOHASHDIR=1
 # kernel under test.
 NESTED_CPIO=$OUT/nested-initramfs.cpio
 
+# The file the boots' emulators serve by TFTP to nic_test (in its
+# initramfs: the file's sha256, /lvd/nic/$NIC_FILE.sha256): NIC_FILE_SIZE
+# bytes of SHAKE-256 of a fixed seed, the same on every run.
+NIC_FILE=lvd-nic.bin
+NIC_FILE_SIZE=2097152
+
+# nic_file DIR: DIR holds the NIC test's file.
+nic_file() {
+	mkdir -p "$1"
+	python3 -c 'import hashlib, sys
+sys.stdout.buffer.write(hashlib.shake_256(b"lvd nic_test").digest(int(sys.argv[1])))' \
+		"$NIC_FILE_SIZE" > "$1/$NIC_FILE"
+}
+
 # Directories of this repository that are laid over the kernel tree.
 OVERLAY_DIRS="arch drivers include kernel scripts tools Documentation"
 

@@ -7,7 +7,7 @@ source "$(dirname "$0")/common.sh"
 
 root=$OUT/initramfs
 rm -rf "$root" "$OUT/selftests"
-mkdir -p "$root"/{bin,dev,proc,sys,tmp,lvd/selftests,lvd/bin} "$OUT/selftests"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,lvd/selftests,lvd/bin,lvd/nic} "$OUT/selftests"
 
 note "building the lvd kselftests (static)"
 make -s -C "$KTREE/tools/testing/selftests/lvd" OUTPUT="$OUT/selftests" \
@@ -23,6 +23,10 @@ done
 # Built with them, run by make bench only
 cp "$OUT/selftests/lvd_bench" "$OUT/selftests/lvd_net_bench" \
    "$OUT/selftests/lvd_blk_bench" "$root/lvd/bin/"
+
+# nic_test's checksum of the file the emulator serves it by TFTP
+nic_file "$root/lvd/nic"
+(cd "$root/lvd/nic" && sha256sum "$NIC_FILE" > "$NIC_FILE.sha256" && rm "$NIC_FILE")
 
 install_busybox "$root"
 # blk_test's filesystem check: busybox has mke2fs but no e2fsck

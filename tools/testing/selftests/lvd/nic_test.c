@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A real network card: the e1000 (82540EM, 8086:100e) that every test
+ * machine has, driven by the native e1000 driver loaded with modprobe. The
+ * card is found on the PCI bus and the driver binds to it; its interface
+ * comes up with a link; DHCP gives it an address; the emulator's host
+ * (Bochs's vnet: 192.168.10.1, QEMU's user network: 10.0.2.2, whichever
+ * DHCP names) answers every echo of a ping; a file fetched from it by TFTP
+ * matches the checksum in the initramfs; and traffic works again after
+ * each of several link downs and ups and driver reloads.
+ *
+ * Needs no hypervisor. Skips only where the machine has no such card; a
+ * card that is there and does not work fails.
+ */
+
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include "../kselftest_harness.h"
+#include "lvd_files.h"
+
+#define SYS_PCI		"/sys/bus/pci/devices/"
+#define SYS_NET		"/sys/class/net/"
+#define NIC_DRIVER	"e1000"
+/* The card's PCI IDs, as sysfs shows them */
+#define NIC_VENDOR	0x8086
+#define NIC_DEVICE	0x100e
+
+/* Scratch files of the test, in its own directory */
+#define NIC_DIR		"/tmp/lvd-nic"
+#define NIC_SCRIPT	NIC_DIR "/dhcp.sh"
+#define NIC_LEASE	NIC_DIR "/lease"
+/* The file the harness serves by TFTP, and its sha256 (harness/common.sh) */
+#define NIC_FILE	"lvd-nic.bin"
+#define NIC_FILE_SUM	"/lvd/nic/" NIC_FILE ".sha256"
+
+/* Echoes of the long ping: a few seconds in Bochs */
+#define NIC_ECHOES	500
+/* Link downs and ups, and driver reloads */
+#define NIC_CYCLES	5
+/* Seconds the link may take to come up */
+#define NIC_LINK_WAIT	10
+
+/* addr_assign_type of an address from the device (include/uapi/linux/netdevice.h) */
+#ifndef NET_ADDR_PERM
+#define NET_ADDR_PERM	0
+#endif
+
+/*
+ * busybox udhcpc's script: the address it is given goes on the interface,
+ * and what the test needs of the lease into NIC_LEASE.
+ */
+static const char dhcp_script[] =
+	"#!/bin/sh\n"
+	"case $1 in\n"
+	"deconfig) ifconfig $interface 0.0.0.0 ;;\n"
+	"bound|renew)\n"
+	"	ifconfig $interface $ip netmask ${subnet:-255.255.255.0}\n"
+	"	echo $ip ${subnet:-255.255.255.0} $serverid > " NIC_LEASE " ;;\n"
+	"esac\n";
+
+FIXTURE(nic) {
+	char pci[32];		/* the card's PCI address */
+	char dev[IFNAMSIZ];	/* its interface */
+};
+
+/* Seconds since @start */
+static double since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return now.tv_sec - start->tv_sec + (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* The first e1000 card on the PCI bus: its address in @pci, or 0 if none */
+static int find_card(char pci[32])
+{
+	DIR *dir = opendir(SYS_PCI);
+	struct dirent *d;
+	int found = 0;
+	size_t len;
+
+	if (!dir)
+		return 0;
+	while (!found && (d = readdir(dir))) {
+		len = strlen(d->d_name);
+		if (d->d_name[0] == '.' || len >= 32)
+			continue;
+		memcpy(pci, d->d_name, len + 1);
+		found = sys_value(SYS_PCI, pci, "vendor") == NIC_VENDOR &&
+			sys_value(SYS_PCI, pci, "device") == NIC_DEVICE;
+	}
+	closedir(dir);
+	return found;
+}
+
+/* The driver bound to the card @pci (its name in @name), or 0 if none */
+static int card_driver(const char *pci, char *name, size_t size)
+{
+	char path[PATH_MAX], link[PATH_MAX], *base;
+	ssize_t len;
+	size_t n;
+
+	snprintf(path, sizeof(path), SYS_PCI "%s/driver", pci);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len <= 0)
+		return 0;
+	link[len] = '\0';
+	base = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	n = strlen(base);
+	if (n >= size)
+		return 0;
+	memcpy(name, base, n + 1);
+	return 1;
+}
+
+/* The interface of the card @pci in @dev, or 0 if it has none */
+static int card_interface(const char *pci, char *dev)
+{
+	char path[PATH_MAX];
+	struct dirent *d;
+	int found = 0;
+	size_t len;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), SYS_PCI "%s/net", pci);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while (!found && (d = readdir(dir))) {
+		len = strlen(d->d_name);
+		if (d->d_name[0] == '.' || len >= IFNAMSIZ)
+			continue;
+		memcpy(dev, d->d_name, len + 1);
+		found = 1;
+	}
+	closedir(dir);
+	return found;
+}
+
+/* Run a shell command, its output discarded: 0 if it succeeded */
+static int run(const char *fmt, ...)
+{
+	char cmd[512];
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd) - 16, fmt, ap);
+	va_end(ap);
+	strcat(cmd, " >/dev/null 2>&1");
+	ret = system(cmd);
+	return WIFEXITED(ret) ? WEXITSTATUS(ret) : -1;
+}
+
+/* Whether the kernel has seen @dev's link up (operstate "up") */
+static int operstate_up(const char *dev)
+{
+	char path[PATH_MAX], state[32];
+
+	snprintf(path, sizeof(path), SYS_NET "%s/operstate", dev);
+	return read_text(path, state, sizeof(state)) > 0 && !strcmp(state, "up\n");
+}
+
+/*
+ * Bring @dev up and wait for its link: 0, or -1 if it never came. The
+ * carrier alone is not enough: the stack sends nothing on @dev before
+ * linkwatch, up to a second later, has seen it and set the operstate.
+ */
+static int link_up(const char *dev)
+{
+	int i;
+
+	if (run("ip link set dev %s up", dev))
+		return -1;
+	for (i = 0; i < NIC_LINK_WAIT * 20; i++) {
+		if (operstate_up(dev))
+			return 0;
+		usleep(50 * 1000);
+	}
+	return -1;
+}
+
+/* The IPv4 address of @dev, or 0 if it has none */
+static in_addr_t dev_address(const char *dev)
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return 0;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", dev);
+	ret = ioctl(fd, SIOCGIFADDR, &ifr);
+	close(fd);
+	if (ret)
+		return 0;
+	return ((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr.s_addr;
+}
+
+/* The last lease DHCP gave: address, netmask and server. 0, or -1 if none */
+static int lease(char *ip, char *mask, char *server)
+{
+	char buf[128];
+
+	if (read_text(NIC_LEASE, buf, sizeof(buf)) <= 0 ||
+	    sscanf(buf, "%15s %15s %15s", ip, mask, server) != 3)
+		return -1;
+	return 0;
+}
+
+/* Ask DHCP for an address for @dev: 0 when it has one, else -1 */
+static int dhcp(const char *dev)
+{
+	FILE *script = fopen(NIC_SCRIPT, "w");
+
+	if (!script)
+		return -1;
+	fputs(dhcp_script, script);
+	if (fclose(script) || chmod(NIC_SCRIPT, 0755))
+		return -1;
+	unlink(NIC_LEASE);
+	/* up to 5 discovers a second apart; exit with the lease or without */
+	if (run("udhcpc -i %s -s " NIC_SCRIPT " -f -q -n -t 5 -T 1", dev))
+		return -1;
+	return dev_address(dev) ? 0 : -1;
+}
+
+/*
+ * Give @dev an address and name the emulator's host in @host: the
+ * address of the last lease again when there was one, else DHCP's.
+ */
+static int address(const char *dev, char *host)
+{
+	char ip[16], mask[16];
+
+	if (lease(ip, mask, host)) {
+		if (dhcp(dev))
+			return -1;
+		return lease(ip, mask, host);
+	}
+	if (dev_address(dev) == inet_addr(ip))
+		return 0;
+	return run("ifconfig %s %s netmask %s", dev, ip, mask) ? -1 : 0;
+}
+
+/* Ping @host @count times, each as soon as the last was answered: replies */
+static int echoes(const char *host, int count)
+{
+	char cmd[128], line[256];
+	int sent, received = -1;
+	FILE *out;
+
+	snprintf(cmd, sizeof(cmd), "ping -q -A -c %d -W 5 -w %d %s 2>&1",
+		 count, 10 + count / 10, host);
+	out = popen(cmd, "r");
+	if (!out)
+		return -1;
+	while (fgets(line, sizeof(line), out))
+		sscanf(line, "%d packets transmitted, %d packets received",
+		       &sent, &received);
+	pclose(out);
+	return received;
+}
+
+/* The first word of what @cmd prints in @buf: 0, or -1 if nothing */
+static int first_word(const char *cmd, char *buf, size_t size)
+{
+	FILE *out = popen(cmd, "r");
+	int ret = -1;
+
+	if (!out)
+		return -1;
+	if (fgets(buf, size, out)) {
+		buf[strcspn(buf, " \t\n")] = '\0';
+		ret = buf[0] ? 0 : -1;
+	}
+	pclose(out);
+	return ret;
+}
+
+FIXTURE_SETUP(nic)
+{
+	if (!find_card(self->pci))
+		SKIP(return, "no e1000 card (%04x:%04x) in this machine",
+		     NIC_VENDOR, NIC_DEVICE);
+	mkdir(NIC_DIR, 0755);
+	if (!loaded(NIC_DRIVER))
+		ASSERT_EQ(0, run("modprobe " NIC_DRIVER));
+	ASSERT_TRUE(card_interface(self->pci, self->dev));
+	ASSERT_EQ(0, link_up(self->dev));
+}
+
+FIXTURE_TEARDOWN(nic)
+{
+	if (loaded(NIC_DRIVER))
+		run("rmmod " NIC_DRIVER);
+}
+
+/* The driver binds to the card; its interface comes up with a link */
+TEST_F(nic, driver_binds_and_link_comes_up)
+{
+	char driver[32];
+
+	ASSERT_TRUE(card_driver(self->pci, driver, sizeof(driver)));
+	ASSERT_STREQ(NIC_DRIVER, driver);
+	ASSERT_EQ(1, sys_value(SYS_NET, self->dev, "carrier"));
+	ASSERT_TRUE(operstate_up(self->dev));
+	/* Ethernet, with the MAC address the card's EEPROM holds */
+	ASSERT_EQ(1, sys_value(SYS_NET, self->dev, "type"));
+	ASSERT_EQ(NET_ADDR_PERM, sys_value(SYS_NET, self->dev, "addr_assign_type"));
+}
+
+/* DHCP gives an address on the emulator's network, and a server */
+TEST_F(nic, dhcp_gives_an_address)
+{
+	char ip[16], mask[16], host[16];
+	struct timespec start;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ASSERT_EQ(0, dhcp(self->dev));
+	ASSERT_EQ(0, lease(ip, mask, host));
+	ASSERT_EQ(inet_addr(ip), dev_address(self->dev));
+	/* The server is on the network it gave out */
+	ASSERT_EQ(inet_addr(ip) & inet_addr(mask), inet_addr(host) & inet_addr(mask));
+	TH_LOG("%s: %s/%s from %s (%s) in %.1f s", self->dev, ip, mask, host,
+	       !strcmp(host, "192.168.10.1") ? "Bochs vnet" :
+	       !strcmp(host, "10.0.2.2") ? "QEMU user network" : "unknown",
+	       since(&start));
+}
+
+/* The emulator's host answers every echo */
+TEST_F(nic, host_answers_every_ping)
+{
+	char host[16];
+	struct timespec start;
+
+	ASSERT_EQ(0, address(self->dev, host));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ASSERT_EQ(NIC_ECHOES, echoes(host, NIC_ECHOES));
+	TH_LOG("%d echoes from %s in %.1f s", NIC_ECHOES, host, since(&start));
+	ASSERT_LE(NIC_ECHOES, sys_value(SYS_NET, self->dev, "statistics/rx_packets"));
+	ASSERT_LE(NIC_ECHOES, sys_value(SYS_NET, self->dev, "statistics/tx_packets"));
+}
+
+/* A file fetched by TFTP from the host has the checksum the harness gave */
+TEST_F(nic, tftp_fetches_a_file_intact)
+{
+	char host[16], want[128], got[80];
+	struct timespec start, sum;
+	double transfer;
+
+	/* "SHA256  FILE" */
+	ASSERT_LT(0, read_text(NIC_FILE_SUM, want, sizeof(want)));
+	want[strcspn(want, "\n ")] = '\0';
+	ASSERT_EQ(64, (int)strlen(want));
+	ASSERT_EQ(0, address(self->dev, host));
+	unlink(NIC_DIR "/" NIC_FILE);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	ASSERT_EQ(0, run("tftp -g -b 1468 -r " NIC_FILE " -l " NIC_DIR "/" NIC_FILE " %s",
+			 host));
+	transfer = since(&start);
+	clock_gettime(CLOCK_MONOTONIC, &sum);
+	ASSERT_EQ(0, first_word("sha256sum " NIC_DIR "/" NIC_FILE, got, sizeof(got)));
+	TH_LOG("%s from %s by TFTP in %.1f s, its sha256 in %.1f s", NIC_FILE,
+	       host, transfer, since(&sum));
+	unlink(NIC_DIR "/" NIC_FILE);
+	ASSERT_STREQ(want, got);
+}
+
+/* Down and up again: the link comes back and traffic flows each time */
+TEST_F(nic, link_goes_down_and_up)
+{
+	char host[16];
+	int i;
+
+	ASSERT_EQ(0, address(self->dev, host));
+	for (i = 0; i < NIC_CYCLES; i++) {
+		ASSERT_EQ(0, run("ip link set dev %s down", self->dev));
+		ASSERT_NE(1, sys_value(SYS_NET, self->dev, "carrier"));
+		ASSERT_EQ(0, link_up(self->dev));
+		ASSERT_EQ(0, address(self->dev, host));
+		ASSERT_EQ(3, echoes(host, 3));
+	}
+}
+
+/* rmmod and modprobe: the card is released and driven again each time */
+TEST_F(nic, driver_unloads_and_loads_again)
+{
+	char host[16], driver[32];
+	int i;
+
+	for (i = 0; i < NIC_CYCLES; i++) {
+		ASSERT_EQ(0, run("rmmod " NIC_DRIVER));
+		ASSERT_FALSE(card_driver(self->pci, driver, sizeof(driver)));
+		ASSERT_FALSE(card_interface(self->pci, self->dev));
+		ASSERT_EQ(0, run("modprobe " NIC_DRIVER));
+		ASSERT_TRUE(card_interface(self->pci, self->dev));
+		ASSERT_EQ(0, link_up(self->dev));
+		ASSERT_EQ(0, address(self->dev, host));
+		ASSERT_EQ(3, echoes(host, 3));
+	}
+}
+
+TEST_HARNESS_MAIN
