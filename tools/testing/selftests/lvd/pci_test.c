@@ -384,7 +384,8 @@ TEST_F(pci, unmapped_bar_stops_the_driver)
 
 /*
  * A driver that leaves the card enabled, claimed, mapped and mastering
- * the bus: the glue takes it all back when the driver is removed.
+ * the bus: the glue takes it all back when the driver is removed, and
+ * the card's own driver can take it over.
  */
 TEST_F(pci, leftovers_are_taken_back)
 {
@@ -394,6 +395,10 @@ TEST_F(pci, leftovers_are_taken_back)
 	ASSERT_EQ(0, system("grep -q lvd_test_pci /proc/iomem"));
 	ASSERT_EQ(0, system("rmmod lvd_test_pci"));
 	card_let_go(_metadata);
+	/* The card's own driver takes it over */
+	ASSERT_EQ(0, system("modprobe e1000"));
+	ASSERT_STREQ("e1000", card_driver());
+	ASSERT_EQ(0, system("rmmod e1000"));
 	ASSERT_EQ(0, load(""));
 	ASSERT_TRUE(logged("vendor 8086 device 100e link"));
 }
