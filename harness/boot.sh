@@ -116,14 +116,15 @@ start_bochs() {
 # answers ARP, ICMP echo to its host (10.0.2.2), DHCP and TFTP from the
 # directory TFTP; nothing leaves the machine. Its link comes up as soon as
 # the driver sets it up, as Bochs's does: with auto-negotiation emulated,
-# the driver's watchdog saw it 2 s later.
+# the driver's watchdog saw it 2 s later. No option ROM: the kernel is
+# booted directly, and the nested boot's L1 has no QEMU firmware files.
 qemu_args() {
 	printf '%s\n' -machine pc -accel "$1" -cpu "$2" -smp "$CPUS" -m 512 \
 		-kernel "$3" -initrd "$4" -append "$5" \
 		-display none -nodefaults -no-reboot -serial "$6" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-netdev "user,id=n0,restrict=on,tftp=$7" \
-		-device e1000,netdev=n0,autonegotiation=off
+		-device e1000,netdev=n0,autonegotiation=off,romfile=
 }
 
 start_qemu() {

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <cpuid.h>
 
 #include "../kselftest_harness.h"
 #include "lvd_domain_faults.h"
@@ -187,23 +188,38 @@ static long long other_exits(void)
 	return exits_of(NULL, 0) - exits_of("VMCALL", 0);
 }
 
+/* Is there a hypervisor below the kernel (CPUID.1:ECX[31]): nested KVM? */
+static int nested(void)
+{
+	unsigned int a, b, c, d;
+
+	__cpuid(1, a, b, c, d);
+	(void)a; (void)b; (void)d;
+	return c >> 31;
+}
+
 /*
  * Device memory is mapped in the domain's EPT: the driver's reads of the
  * card's registers cause no VM exit. A load that reads the status 20000
- * times more exits no more than one that does not.
+ * times more (500 under nested KVM, where each read is emulated by the
+ * outer QEMU) exits no more than one that does not.
  */
 TEST_F(pci, device_memory_causes_no_exits)
 {
 	long long before, plain, busy;
+	int reads = nested() ? 500 : 20000;
+	char params[32], done[64];
 
 	before = other_exits();
 	ASSERT_EQ(0, load("reads=0"));
 	plain = other_exits() - before;
 	ASSERT_EQ(0, system("rmmod lvd_test_pci"));
+	snprintf(params, sizeof(params), "reads=%d", reads);
+	snprintf(done, sizeof(done), "%d reads of the status done", reads);
 	before = other_exits();
-	ASSERT_EQ(0, load("reads=20000"));
+	ASSERT_EQ(0, load(params));
 	busy = other_exits() - before;
-	ASSERT_TRUE(logged("20000 reads of the status done"));
+	ASSERT_TRUE(logged(done));
 	ASSERT_EQ(0, system("rmmod lvd_test_pci"));
 	ASSERT_GT(plain + 50, busy) TH_LOG("exits: %lld without reads, %lld with", plain, busy);
 }
