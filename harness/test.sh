@@ -72,9 +72,10 @@ for b in $BOOTS; do
 	*) die "BOOTS: $b: the option is off, reboot, restart or icelake" ;;
 	esac
 	names+=("$name")
-	# Every exit of the nested boot's L2 goes through two hypervisors.
+	# Every exit of the nested boot's L2 goes through two hypervisors,
+	# and its e1000 is emulated by QEMU in L1 (a probe takes 50 s).
 	timeout=${TIMEOUT:-600}
-	[ "$emu" != nested ] || timeout=$((timeout * 2))
+	[ "$emu" != nested ] || timeout=$((timeout * 4))
 	# A free slot as soon as any boot ends (the nested one is long)
 	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
 		wait -n || true

@@ -126,7 +126,7 @@ FIXTURE_SETUP(pci)
 	 * open problem of issue 15, not yet understood.
 	 */
 	if (nested())
-		SKIP(return, "under nested KVM a domain's device-memory access does not complete (open)");
+		SKIP(return, "nested KVM: a domain's BAR access does not complete (open)");
 	if (loaded("e1000"))
 		ASSERT_EQ(0, system("rmmod e1000"));
 	ASSERT_EQ(0, system("dmesg -c > /dev/null"));
