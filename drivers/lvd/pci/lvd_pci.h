@@ -167,7 +167,6 @@ unsigned long lvd_glue_pci_write_config_dword(struct lvd_domain *d,
 
 /* lvd_pci_dma.c */
 struct lvd_pci_dev *lvd_pci_dev_of_device(struct lvd_domain *d, unsigned long addr);
-void lvd_pci_device_put(struct lvd_domain *d, struct lvd_pci_dev *dev);
 unsigned long lvd_glue_dma_alloc_attrs(struct lvd_domain *d,
 				       const unsigned long args[LVD_DOMAIN_ARGS]);
 unsigned long lvd_glue_dma_free_attrs(struct lvd_domain *d,

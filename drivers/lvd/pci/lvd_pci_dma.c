@@ -65,21 +65,11 @@ struct lvd_pci_coherent_set {
  * @d: the domain
  * @addr: the address, as the driver passes it
  *
- * Return: the device, referenced (lvd_pci_device_put()), or an ERR_PTR.
+ * Return: the device, referenced (lvd_pci_dev_put()), or an ERR_PTR.
  */
 struct lvd_pci_dev *lvd_pci_dev_of_device(struct lvd_domain *d, unsigned long addr)
 {
 	return lvd_pci_dev_lookup(d, addr - offsetof(struct pci_dev, dev));
-}
-
-/**
- * lvd_pci_device_put() - lvd_pci_dev_put(), for lvd_pci_dev_of_device()
- * @d: the domain
- * @dev: the device
- */
-void lvd_pci_device_put(struct lvd_domain *d, struct lvd_pci_dev *dev)
-{
-	lvd_pci_dev_put(d, dev);
 }
 
 static void lvd_pci_coherent_free(struct lvd_domain_afterlife *a)
