@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Built isolated with LVD's test driver, this module uses a kernel symbol
- * that has no LVD glue (system_state): the loader must refuse it, naming the
- * symbol, and leave nothing behind.
+ * that has no LVD glue (oops_in_progress): the loader must refuse it,
+ * naming the symbol, and leave nothing behind.
  */
 
-#include <linux/kernel.h>
 #include <linux/module.h>
+#include <linux/printk.h>
 
 static int __init lvd_test_refused_init(void)
 {
-	return READ_ONCE(system_state) == SYSTEM_RUNNING ? 0 : -EAGAIN;
+	return READ_ONCE(oops_in_progress) ? -EAGAIN : 0;
 }
 module_init(lvd_test_refused_init);
 

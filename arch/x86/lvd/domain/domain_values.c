@@ -7,8 +7,9 @@
  * copies, read-only, at the same address; an isolated module's references
  * to these symbols resolve there (glue.c). The kernel keeps the copies
  * current: jiffies at each entry into a domain (each interrupt that
- * reaches the kernel from a domain is followed by one), the online mask
- * whenever a CPU comes or goes, the rest once. The system workqueues a
+ * reaches the kernel from a domain is followed by one) and system_state
+ * there too (it moves on at shutdown and reboot, while drivers still
+ * run), the online mask whenever a CPU comes or goes, the rest once. The system workqueues a
  * domain may name are there too, as names only (glue/glue_timer.c).
  */
 
@@ -16,6 +17,7 @@
 #include <linux/cpuhotplug.h>
 #include <linux/cpumask.h>
 #include <linux/jiffies.h>
+#include <linux/kernel.h>
 #include <linux/mutex.h>
 #include <linux/string.h>
 #include <asm/page.h>
@@ -24,6 +26,7 @@
 /**
  * struct lvd_domain_values - the page of copies
  * @jiffies: jiffies_64 (jiffies is its low half)
+ * @system_state: as the kernel's
  * @nr_cpu_ids: as the kernel's
  * @num_online_cpus: __num_online_cpus, which num_online_cpus() reads
  * @page_offset_base: "
@@ -38,6 +41,7 @@
  */
 struct lvd_domain_values {
 	u64 jiffies;
+	enum system_states system_state;
 	unsigned int nr_cpu_ids;
 	atomic_t num_online_cpus;
 	unsigned long page_offset_base;
@@ -66,6 +70,7 @@ static const struct {
 } lvd_values_symbols[] = {
 	{ "jiffies", &lvd_values.v.jiffies },
 	{ "jiffies_64", &lvd_values.v.jiffies },
+	{ "system_state", &lvd_values.v.system_state },
 	{ "nr_cpu_ids", &lvd_values.v.nr_cpu_ids },
 	{ "__num_online_cpus", &lvd_values.v.num_online_cpus },
 	{ "page_offset_base", &lvd_values.v.page_offset_base },
@@ -139,17 +144,21 @@ int lvd_domain_values_init(void)
 }
 
 /**
- * lvd_domain_values_refresh() - bring jiffies up to date in the copies
+ * lvd_domain_values_refresh() - bring jiffies and system_state up to date
+ *	in the copies
  *
- * Before each entry into a domain: a store only when it changed, so that
+ * Before each entry into a domain: a store only when one changed, so that
  * CPUs entering domains do not fight over the page.
  */
 void lvd_domain_values_refresh(void)
 {
+	enum system_states state = READ_ONCE(system_state);
 	u64 now = get_jiffies_64();
 
 	if (READ_ONCE(lvd_values.v.jiffies) != now)
 		WRITE_ONCE(lvd_values.v.jiffies, now);
+	if (unlikely(READ_ONCE(lvd_values.v.system_state) != state))
+		WRITE_ONCE(lvd_values.v.system_state, state);
 }
 
 /**
