@@ -7,8 +7,8 @@
  *
  * First LVD_GLUE_STUBS stubs, one per kernel symbol a module may import:
  * stub N makes the domain's kernel call N. Then the deferring routines
- * (include/lvd/glue.h), and the string functions the compiler may call by
- * itself, which need no kernel at all.
+ * (include/lvd/glue.h), the string functions the compiler may call by
+ * itself and the bitmap searches, which need no kernel at all.
  */
 #include <linux/linkage.h>
 #include <asm/page_types.h>
@@ -199,5 +199,79 @@ SYM_INNER_LABEL(lvd_glue_strcpy, SYM_L_GLOBAL)
 	jnz 1b
 	ret
 
-	.balign PAGE_SIZE, 0xcc
+/*
+ * The bitmap searches behind find_next_bit() and its kin, on the domain's
+ * own memory: the first bit at or after @start that is set (or clear),
+ * or @nbits when there is none; a word is read only while it holds bits
+ * below @nbits.
+ */
+
+/* unsigned long _find_first_bit(const unsigned long *addr, unsigned long nbits) */
+SYM_INNER_LABEL(lvd_glue_find_first_bit, SYM_L_GLOBAL)
+	xor %edx, %edx
+/* unsigned long _find_next_bit(addr, nbits, start) */
+SYM_INNER_LABEL(lvd_glue_find_next_bit, SYM_L_GLOBAL)
+	xor %r8d, %r8d			/* the words as they are */
+	jmp 1f
+/* unsigned long _find_first_zero_bit(addr, nbits) */
+SYM_INNER_LABEL(lvd_glue_find_first_zero_bit, SYM_L_GLOBAL)
+	xor %edx, %edx
+/* unsigned long _find_next_zero_bit(addr, nbits, start) */
+SYM_INNER_LABEL(lvd_glue_find_next_zero_bit, SYM_L_GLOBAL)
+	mov $-1, %r8			/* the words inverted */
+1:	mov %rsi, %rax
+	cmp %rsi, %rdx
+	jae 4f				/* start at or past the end: nbits */
+	mov %edx, %ecx
+	shr $6, %rdx			/* the word start is in */
+	mov $-1, %r9
+	shl %cl, %r9			/* its bits from start on */
+	mov (%rdi, %rdx, 8), %rax
+	xor %r8, %rax
+	and %r9, %rax
+2:	jnz 3f
+	inc %rdx
+	mov %rdx, %rax
+	shl $6, %rax
+	cmp %rsi, %rax
+	jae 5f				/* no word left: nbits */
+	mov (%rdi, %rdx, 8), %rax
+	xor %r8, %rax
+	jmp 2b
+3:	bsf %rax, %rax
+	shl $6, %rdx
+	add %rdx, %rax
+	cmp %rsi, %rax
+	cmova %rsi, %rax		/* a bit past the end: nbits */
+4:	ret
+5:	mov %rsi, %rax
+	ret
+
+/*
+ * unsigned long _find_last_bit(const unsigned long *addr, unsigned long nbits):
+ * the last bit set below nbits, or nbits
+ */
+SYM_INNER_LABEL(lvd_glue_find_last_bit, SYM_L_GLOBAL)
+	mov %rsi, %rax
+	test %rsi, %rsi
+	jz 2f
+	mov %esi, %ecx
+	neg %ecx
+	mov $-1, %r8
+	shr %cl, %r8			/* the last word's bits below nbits */
+	lea -1(%rsi), %rdx
+	shr $6, %rdx			/* the last word */
+1:	and (%rdi, %rdx, 8), %r8
+	jnz 3f
+	mov $-1, %r8
+	sub $1, %rdx
+	jae 1b
+2:	ret
+3:	bsr %r8, %rax
+	shl $6, %rdx
+	add %rdx, %rax
+	ret
+
+	/* All of it in the one page each domain maps: an error past it */
+	.org lvd_glue_page + PAGE_SIZE, 0xcc
 SYM_DATA_END(lvd_glue_page)

@@ -11,6 +11,9 @@ extern const char lvd_glue_memcpy[], lvd_glue_memset[], lvd_glue_memmove[];
 extern const char lvd_glue_memcmp[], lvd_glue_strlen[];
 extern const char lvd_glue_strcmp[], lvd_glue_strchr[], lvd_glue_strcpy[];
 extern const char lvd_glue_preempt_schedule[];
+extern const char lvd_glue_find_first_bit[], lvd_glue_find_next_bit[];
+extern const char lvd_glue_find_first_zero_bit[], lvd_glue_find_next_zero_bit[];
+extern const char lvd_glue_find_last_bit[];
 extern const char lvd_glue_defer_start[], lvd_glue_defer_complete[];
 extern const char lvd_glue_defer_end[];
 
