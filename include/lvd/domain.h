@@ -182,6 +182,7 @@ int lvd_domain_copy_to(struct lvd_domain *d, unsigned long dst, const void *src,
 void lvd_domain_count_copy(bool to_domain, size_t len);
 bool lvd_domain_stopped(struct lvd_domain *d, struct lvd_domain_fault *fault);
 int lvd_domain_wait(struct lvd_domain *d, u64 ns);
+unsigned long lvd_domain_kcall_sp(struct lvd_domain *d);
 void lvd_domain_destroy(struct lvd_domain *d);
 unsigned int lvd_domain_index(const struct lvd_domain *d);
 /*

@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) "lvd: " fmt
 
 #include <linux/atomic.h>
+#include <linux/bottom_half.h>
 #include <linux/cpumask.h>
 #include <linux/nospec.h>
 #include <linux/preempt.h>
@@ -20,6 +21,7 @@
 #include <linux/smp.h>
 #include <linux/srcu.h>
 #include <linux/wait.h>
+#include <asm/current.h>
 #include <asm/irq_vectors.h>
 #include <asm/segment.h>
 #include <asm/stacktrace.h>
@@ -70,6 +72,34 @@ struct lvd_domain_run {
 	bool irq_off;
 	u64 fresh;
 };
+
+/**
+ * struct lvd_domain_kcall_at - a kernel call in progress on a CPU
+ * @d: the domain that made it
+ * @sp: the domain's stack pointer there: its return address, then any
+ *	arguments beyond the sixth
+ */
+struct lvd_domain_kcall_at {
+	struct lvd_domain *d;
+	unsigned long sp;
+};
+
+/* Each CPU's kernel call that does not sleep, while it runs */
+static DEFINE_PER_CPU(struct lvd_domain_kcall_at, lvd_domain_kcall_now);
+
+/*
+ * Does the domain's code on this CPU run with BHs disabled? Its
+ * local_bh_disable() counts in its own copy of pcpu_hot, which it may
+ * write at will: what it says is only ever a reason to hold softirqs back
+ * (and preemption) while the domain runs, which a lock it takes through
+ * glue can do too. Preemption off.
+ */
+static bool lvd_domain_bh_off(struct lvd_domain *d)
+{
+	struct pcpu_hot *hot = lvd_domain_percpu_hot(d);
+
+	return hot && (READ_ONCE(hot->preempt_count) & SOFTIRQ_MASK);
+}
 
 /* The interrupt state the domain and its kernel calls run with */
 static unsigned long lvd_domain_run_flags(const struct lvd_domain_run *r)
@@ -187,10 +217,12 @@ static int lvd_domain_kcall(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 	unsigned long args[LVD_DOMAIN_ARGS] = {
 		f->rdi, f->rsi, f->rdx, f->rcx, f->r8, f->r9,
 	};
+	struct lvd_domain_kcall_at *now = this_cpu_ptr(&lvd_domain_kcall_now);
+	struct lvd_domain_kcall_at outer = *now;
 	struct lvd_domain_stack *st = r->st;
 	unsigned long old_top = st->top;
 	const struct lvd_kcall *kc;
-	bool sleeps;
+	bool sleeps, bh;
 
 	if (f->rax >= r->d->nr_kcalls)
 		return LVD_DOMAIN_FAULT_BAD_CALL;
@@ -199,17 +231,32 @@ static int lvd_domain_kcall(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 	/* As entry_64.S does with a system call's number */
 	kc = &r->d->kcalls[array_index_nospec(f->rax, r->d->nr_kcalls)];
 	sleeps = kc->flags & LVD_KCALL_MAY_SLEEP;
-	if (sleeps && (!r->task ||
+	/* With its BHs disabled, so are the kernel's for its kernel calls */
+	bh = !in_interrupt() && lvd_domain_bh_off(r->d);
+	if (sleeps && (!r->task || bh ||
 		       lvd_domain_holds_any(r->d, LVD_DOMAIN_HOLD_ATOMIC)))
 		return LVD_DOMAIN_FAULT_SLEEP_IN_ATOMIC;
 	st->top = ALIGN_DOWN(f->rsp - LVD_DOMAIN_RED_ZONE, 16);
+	if (bh)
+		local_bh_disable();
+	if (!sleeps)
+		*now = (struct lvd_domain_kcall_at) { .d = r->d, .sp = f->rsp };
 	local_irq_restore(lvd_domain_run_flags(r));
 	if (sleeps)
 		preempt_enable();
 	f->rax = kc->fn(r->d, args);
 	if (sleeps)
 		preempt_disable();
+	/* It enabled BHs (local_bh_enable()): the softirqs held back run */
+	if (bh && !irqs_disabled() && !lvd_domain_bh_off(r->d)) {
+		local_bh_enable();
+		bh = false;
+	}
 	local_irq_disable();
+	if (!sleeps)
+		*now = outer;
+	if (bh)
+		_local_bh_enable();
 	st->top = old_top;
 	return LVD_DOMAIN_KCALL_DONE;
 }
@@ -217,21 +264,30 @@ static int lvd_domain_kcall(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 /*
  * An interrupt or NMI the domain got: the kernel takes it, then the
  * domain goes on. A call into the domain from the handler runs on this
- * CPU's stack: when the interrupted call runs there too, below it. A
- * task's call is preempted here if the interrupt asked for it, unless the
- * task holds a spinlock for the domain.
+ * CPU's stack: when the interrupted call runs there too, below it. While
+ * the domain's code has BHs disabled, the softirqs the interrupt raises
+ * wait (for its local_bh_enable(), or the next interrupt after), as they
+ * would in the kernel. A task's call is preempted here if the interrupt
+ * asked for it, unless the task holds a spinlock for the domain or its
+ * code has BHs disabled.
  */
 static void lvd_domain_deliver(struct lvd_domain_run *r, unsigned int vector,
 			       const struct lvd_cross_frame *f)
 {
 	struct lvd_domain_stack *st = r->st;
 	unsigned long top = st->top;
+	bool bh = !in_interrupt() && lvd_domain_bh_off(r->d);
 
 	if (!r->task)
 		st->top = lvd_domain_stack_below(st, f->rsp);
+	if (bh)
+		local_bh_disable();
 	lvd_cross_deliver(vector, f);
+	if (bh)
+		_local_bh_enable();
 	st->top = top;
-	if (r->task && !lvd_domain_holds_any(r->d, LVD_DOMAIN_HOLD_ATOMIC)) {
+	if (r->task && !bh &&
+	    !lvd_domain_holds_any(r->d, LVD_DOMAIN_HOLD_ATOMIC)) {
 		local_irq_restore(lvd_domain_run_flags(r));
 		preempt_enable();
 		cond_resched();
@@ -622,6 +678,28 @@ int lvd_domain_wait(struct lvd_domain *d, u64 ns)
 	return atomic_read(&d->stopped) || READ_ONCE(d->dying) ? -ESHUTDOWN : 0;
 }
 EXPORT_SYMBOL_GPL(lvd_domain_wait);
+
+/**
+ * lvd_domain_kcall_sp() - the stack pointer of the kernel call a domain
+ *	makes
+ * @d: the domain
+ *
+ * For glue of a function that takes more than six arguments: the
+ * domain's call pushed its return address at the stack pointer, and the
+ * seventh argument and those after it above it. The stack is the
+ * domain's: read it with lvd_domain_copy_from().
+ *
+ * Context: a kernel call of @d's that does not sleep, on this CPU.
+ * Return: the domain's RSP when it made the call; 0 in a kernel call that
+ * may sleep, or outside a kernel call of @d's.
+ */
+unsigned long lvd_domain_kcall_sp(struct lvd_domain *d)
+{
+	const struct lvd_domain_kcall_at *now = this_cpu_ptr(&lvd_domain_kcall_now);
+
+	return now->d == d ? now->sp : 0;
+}
+EXPORT_SYMBOL_GPL(lvd_domain_kcall_sp);
 
 /**
  * lvd_domain_stopped() - was the domain stopped, and why?

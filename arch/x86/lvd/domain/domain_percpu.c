@@ -197,6 +197,26 @@ struct lvd_domain_watch *lvd_domain_watch(struct lvd_domain *d)
 }
 EXPORT_SYMBOL_GPL(lvd_domain_watch);
 
+/**
+ * lvd_domain_percpu_hot() - this CPU's copy of pcpu_hot in a domain
+ * @d: the domain
+ *
+ * The preempt count that preempt_disable() and local_bh_disable() in its
+ * code count on this CPU. The domain's memory: it may change under the
+ * reader, and any value is possible.
+ *
+ * Context: preemption disabled.
+ * Return: a kernel pointer to it, or NULL when the domain has no per-CPU
+ * area.
+ */
+struct pcpu_hot *lvd_domain_percpu_hot(struct lvd_domain *d)
+{
+	if (!d->percpu)
+		return NULL;
+	return (void *)lvd_percpu_unit(d, smp_processor_id()) +
+	       LVD_DOMAIN_PCPU_HOT;
+}
+
 /* Once the domain is gone */
 void lvd_domain_percpu_destroy(struct lvd_domain *d)
 {

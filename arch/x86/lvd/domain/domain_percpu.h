@@ -27,8 +27,10 @@
 #include <linux/types.h>
 
 struct lvd_domain;
+struct pcpu_hot;
 
 unsigned long lvd_domain_percpu_gs(struct lvd_domain *d, unsigned int cpu);
+struct pcpu_hot *lvd_domain_percpu_hot(struct lvd_domain *d);
 void lvd_domain_percpu_destroy(struct lvd_domain *d);
 #endif /* __ASSEMBLY__ */
 
