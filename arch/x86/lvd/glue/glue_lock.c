@@ -16,6 +16,11 @@
  * waiting for a lock that the task itself, or the task it interrupted,
  * holds, or for longer than LVD_GLUE_SPIN_MS, stops the domain.
  *
+ * local_bh_disable() in the module's code counts in its own preempt count
+ * (its copy of pcpu_hot on the CPU); local_bh_enable() takes it off again
+ * here. While the count says BHs are off, the kernel runs no softirq on
+ * that CPU (domain/domain_call.c).
+ *
  * Mutexes and completions are waited for on the domain's stop queue, which
  * a stop or an unload wakes: a waiter then gives up, its call ends with
  * -ESHUTDOWN, and it holds nothing.
@@ -33,7 +38,9 @@
 #include <linux/spinlock.h>
 #include <linux/timekeeping.h>
 #include <linux/wait.h>
+#include <asm/current.h>
 #include <lvd/glue.h>
+#include "domain/domain_percpu.h"
 #include "domain/domain_priv.h"
 
 /* The longest a spinlock is waited for: more than the watchdog allows */
@@ -453,8 +460,33 @@ static unsigned long lvd_glue_completion_done(struct lvd_domain *d,
 	return s && READ_ONCE(s->done);
 }
 
+/*
+ * __local_bh_enable_ip(ip, cnt): what the module's local_bh_enable()
+ * calls, with SOFTIRQ_DISABLE_OFFSET, after its local_bh_disable() added
+ * that to its count on this CPU: taken off again. Anything else (another
+ * count, BHs not disabled) is refused with a warning, the count left as it
+ * is. When the count no longer disables BHs, the softirqs held back meanwhile
+ * run as this call returns (domain/domain_call.c).
+ */
+static unsigned long lvd_glue_local_bh_enable(struct lvd_domain *d,
+					      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct pcpu_hot *hot = lvd_domain_percpu_hot(d);
+	int count = hot ? READ_ONCE(hot->preempt_count) : 0;
+
+	if (args[1] != SOFTIRQ_DISABLE_OFFSET ||
+	    (count & SOFTIRQ_MASK) < SOFTIRQ_DISABLE_OFFSET) {
+		pr_warn_ratelimited("%s: __local_bh_enable_ip(%#lx, %#lx) with BHs not disabled so: refused\n",
+				    lvd_domain_name(d), args[0], args[1]);
+		return 0;
+	}
+	WRITE_ONCE(hot->preempt_count, count - SOFTIRQ_DISABLE_OFFSET);
+	return 0;
+}
+
 static const struct lvd_glue lvd_glue_lock_syms[] = {
 	{ "_raw_spin_lock", lvd_glue_spin_lock },
+	{ "__local_bh_enable_ip", lvd_glue_local_bh_enable },
 	{ "_raw_spin_lock_irq", lvd_glue_spin_lock_irq },
 	{ "_raw_spin_lock_irqsave", lvd_glue_spin_lock_irq },
 	{ "_raw_spin_lock_bh", lvd_glue_spin_lock_irq },
