@@ -13,18 +13,26 @@
  * never dereferences it; %pM and %pm print a 6-byte hardware address
  * copied from the domain. Only the five arguments that come in registers
  * are used.
+ *
+ * print_hex_dump() dumps at most LVD_PRINTK_HEX_MAX bytes copied from the
+ * domain; its last two arguments are read from the domain's stack.
  */
 
 #include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/module.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <lvd/glue.h>
 
 #define LVD_PRINTK_MAX		256
 #define LVD_PRINTK_STRING_MAX	64
 #define LVD_PRINTK_ARGS		(LVD_DOMAIN_ARGS - 1)
+/* The most of a domain's buffer print_hex_dump() shows */
+#define LVD_PRINTK_HEX_MAX	4096
+/* A line of it, as the kernel's: 32 bytes in hex, then as text */
+#define LVD_PRINTK_HEX_LINE	(32 * 3 + 2 + 32 + 1)
 
 /* What may come between '%' and the conversion */
 static const char lvd_printk_spec_chars[] = "-+ #0123456789.hlzjt";
@@ -215,6 +223,74 @@ static unsigned long lvd_glue_printk(struct lvd_domain *d,
 	return strlen(out);
 }
 
+/*
+ * One line of a hex dump: @n of the bytes copied to @p, from @va in the
+ * domain, @off bytes into the dump
+ */
+static void lvd_printk_hex_line(struct lvd_domain *d, int level,
+				const char *prefix, unsigned long type,
+				unsigned long va, size_t off, const u8 *p,
+				size_t n, int rowsize, int groupsize, bool ascii)
+{
+	char line[LVD_PRINTK_HEX_LINE];
+	char out[LVD_PRINTK_STRING_MAX + 24 + LVD_PRINTK_HEX_LINE];
+
+	hex_dump_to_buffer(p, n, rowsize, groupsize, line, sizeof(line), ascii);
+	if (type == DUMP_PREFIX_ADDRESS)
+		snprintf(out, sizeof(out), "%s%p: %s", prefix,
+			 (void *)(va + off), line);
+	else if (type == DUMP_PREFIX_OFFSET)
+		snprintf(out, sizeof(out), "%s%.8zx: %s", prefix, off, line);
+	else
+		snprintf(out, sizeof(out), "%s%s", prefix, line);
+	lvd_printk_emit(level, lvd_domain_name(d), ": ", out);
+}
+
+/*
+ * print_hex_dump(level, prefix_str, prefix_type, rowsize, groupsize, buf,
+ * len, ascii): buf's first LVD_PRINTK_HEX_MAX bytes at most, copied from
+ * the domain, each line as the kernel's, after the module's name; the
+ * addresses DUMP_PREFIX_ADDRESS shows are the domain's, hashed as %p
+ * hashes them. len and ascii come on the domain's stack, above the
+ * return address of its call.
+ */
+static unsigned long lvd_glue_print_hex_dump(struct lvd_domain *d,
+					     const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	unsigned long sp = lvd_domain_kcall_sp(d), stack[2];
+	char lv[3], prefix[LVD_PRINTK_STRING_MAX];
+	int rowsize = args[3] == 32 ? 32 : 16;
+	size_t len, i;
+	u8 *buf;
+
+	if (!sp || lvd_domain_copy_from(d, stack, sp + sizeof(long),
+					sizeof(stack))) {
+		pr_warn_ratelimited("%s: print_hex_dump() with a stack that is not its own\n",
+				    lvd_domain_name(d));
+		return 0;
+	}
+	len = min_t(unsigned long, stack[0], LVD_PRINTK_HEX_MAX);
+	if (lvd_domain_copy_string(d, lv, args[0], sizeof(lv)) < 0)
+		lv[0] = 0;
+	if (lvd_domain_copy_string(d, prefix, args[1], sizeof(prefix)) < 0)
+		strscpy(prefix, "(efault) ", sizeof(prefix));
+	buf = kmalloc(LVD_PRINTK_HEX_MAX, GFP_ATOMIC);
+	if (!buf)
+		return 0;
+	if (lvd_domain_copy_from(d, buf, args[5], len)) {
+		pr_warn_ratelimited("%s: print_hex_dump() of %#lx, which is not its memory\n",
+				    lvd_domain_name(d), args[5]);
+		len = 0;
+	}
+	for (i = 0; i < len; i += rowsize)
+		lvd_printk_hex_line(d, printk_get_level(lv), prefix, args[2],
+				    args[5], i, buf + i,
+				    min_t(size_t, len - i, rowsize), rowsize,
+				    args[4], stack[1] & 0xff);
+	kfree(buf);
+	return 0;
+}
+
 /**
  * lvd_glue_dev_printk() - a domain's message about a device (dev_err() and
  *	the like), formatted as printk() glue formats
@@ -294,6 +370,7 @@ static const struct lvd_glue lvd_glue_printk_syms[] = {
 	{ "_printk", lvd_glue_printk },
 	/* A WARN's message: the trap that follows it stops the domain */
 	{ "__warn_printk", lvd_glue_printk },
+	{ "print_hex_dump", lvd_glue_print_hex_dump },
 	{ "snprintf", lvd_glue_snprintf },
 	{ "sprintf", lvd_glue_sprintf },
 };
