@@ -5,13 +5,16 @@
  * helpers read kmalloc_caches to pick a cache; for an isolated module that
  * symbol is zeroed read-only memory (glue.c), and the cache they pass is
  * ignored. GFP flags other than __GFP_ZERO do not matter: the heap never
- * sleeps and holds no DMA memory. alloc_percpu() and free_percpu() work
- * the same way on the domain's per-CPU area.
+ * sleeps and holds no DMA memory. vmalloc() and vzalloc() are pieces of
+ * the same heap, and vfree() is kfree(). alloc_percpu() and free_percpu()
+ * work the same way on the domain's per-CPU area.
  */
 
 #include <linux/gfp.h>
 #include <linux/log2.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/page_ref.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/string.h>
@@ -52,38 +55,112 @@ static unsigned long lvd_glue_kmalloc_cache_node(struct lvd_domain *d,
 /*
  * __alloc_pages_noprof(gfp, order, nid, nodemask): a single page of the
  * domain's own (domain_pages.c), zeroed, named by its struct page pointer;
- * larger orders are not given.
+ * larger orders are not given. The domain's copy of its struct page is
+ * made new: zeroed, with a reference count of 1, as alloc_pages() leaves
+ * it, so that the domain's put_page() of it ends in __folio_put().
  */
 static unsigned long lvd_glue_alloc_pages(struct lvd_domain *d,
 					  const unsigned long args[LVD_DOMAIN_ARGS])
 {
+	struct page fresh = { };
+	struct page *page;
+
 	if (args[1]) {
 		pr_warn_ratelimited("lvd: %s: alloc_pages() of order %lu: only single pages are given\n",
 				    lvd_domain_name(d), args[1]);
 		return 0;
 	}
-	return (unsigned long)lvd_domain_page_alloc(d);
+	page = lvd_domain_page_alloc(d);
+	if (!page)
+		return 0;
+	set_page_count(&fresh, 1);
+	/* Its own copy, at the struct page's address in the domain */
+	if (lvd_domain_copy_to(d, (unsigned long)page, &fresh, sizeof(fresh))) {
+		lvd_domain_page_free(d, page);
+		return 0;
+	}
+	return (unsigned long)page;
 }
 
-/* __free_pages(page, order): a page of its own, kept for its next one */
+/* A page of its own back, kept for its next one; else a warning */
+static void lvd_glue_page_free(struct lvd_domain *d, unsigned long page,
+			       unsigned long order, const char *what)
+{
+	if (order || !lvd_domain_page_free(d, (struct page *)page))
+		pr_warn_ratelimited("lvd: %s: %s() of %#lx, which it was not given\n",
+				    lvd_domain_name(d), what, page);
+}
+
+/* __free_pages(page, order) */
 static unsigned long lvd_glue_free_pages(struct lvd_domain *d,
 					 const unsigned long args[LVD_DOMAIN_ARGS])
 {
-	if (args[1] || !lvd_domain_page_free(d, (struct page *)args[0]))
-		pr_warn_ratelimited("lvd: %s: __free_pages() of %#lx, which it was not given\n",
-				    lvd_domain_name(d), args[0]);
+	lvd_glue_page_free(d, args[0], args[1], "__free_pages");
 	return 0;
 }
 
-/* kfree(p): what is not a piece of the heap is ignored */
-static unsigned long lvd_glue_kfree(struct lvd_domain *d,
-				    const unsigned long args[LVD_DOMAIN_ARGS])
+/*
+ * __folio_put(folio): the domain's put_page() dropped the last reference
+ * its copy of the struct page counts. An order-0 folio is its page.
+ */
+static unsigned long lvd_glue_folio_put(struct lvd_domain *d,
+					const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	lvd_glue_page_free(d, args[0], 0, "__folio_put");
+	return 0;
+}
+
+/*
+ * __put_devmap_managed_folio_refs(folio, refs): for device pages, which a
+ * domain never has; put_page() calls it only where devmap_managed_key is
+ * on, and in a domain that branch is never taken (kernel/module/lvd.c).
+ * Refused: false, nothing done.
+ */
+static unsigned long lvd_glue_put_devmap(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	pr_warn_ratelimited("lvd: %s: __put_devmap_managed_folio_refs() of %#lx refused: not a device page\n",
+			    lvd_domain_name(d), args[0]);
+	return false;
+}
+
+/* vmalloc_noprof(size), vzalloc_noprof(size): a piece of the heap */
+static unsigned long lvd_glue_vmalloc(struct lvd_domain *d,
+				      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_alloc(d, args[0], 0);
+}
+
+static unsigned long lvd_glue_vzalloc(struct lvd_domain *d,
+				      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_glue_alloc(d, args[0], (__force unsigned long)__GFP_ZERO);
+}
+
+/* A piece of the heap back: what is not one is ignored, with a warning */
+static void lvd_glue_heap_free(struct lvd_domain *d, unsigned long va,
+			       const char *what)
 {
 	struct lvd_domain_heap *h = lvd_domain_heap(d);
 
-	if (h && args[0] && !lvd_domain_heap_free(h, args[0]))
-		pr_warn_ratelimited("lvd: %s: kfree() of %#lx, which it was not given\n",
-				    lvd_domain_name(d), args[0]);
+	if (h && va && !lvd_domain_heap_free(h, va))
+		pr_warn_ratelimited("lvd: %s: %s() of %#lx, which it was not given\n",
+				    lvd_domain_name(d), what, va);
+}
+
+/* kfree(p) */
+static unsigned long lvd_glue_kfree(struct lvd_domain *d,
+				    const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	lvd_glue_heap_free(d, args[0], "kfree");
+	return 0;
+}
+
+/* vfree(p) */
+static unsigned long lvd_glue_vfree(struct lvd_domain *d,
+				    const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	lvd_glue_heap_free(d, args[0], "vfree");
 	return 0;
 }
 
@@ -142,8 +219,13 @@ static const struct lvd_glue lvd_glue_heap_syms[] = {
 	{ "__kmalloc_cache_noprof", lvd_glue_kmalloc_cache },
 	{ "__kmalloc_cache_node_noprof", lvd_glue_kmalloc_cache_node },
 	{ "kfree", lvd_glue_kfree },
+	{ "vmalloc_noprof", lvd_glue_vmalloc },
+	{ "vzalloc_noprof", lvd_glue_vzalloc },
+	{ "vfree", lvd_glue_vfree },
 	{ "__alloc_pages_noprof", lvd_glue_alloc_pages, LVD_KCALL_MAY_SLEEP },
 	{ "__free_pages", lvd_glue_free_pages },
+	{ "__folio_put", lvd_glue_folio_put },
+	{ "__put_devmap_managed_folio_refs", lvd_glue_put_devmap },
 	{ "pcpu_alloc_noprof", lvd_glue_alloc_percpu },
 	{ "free_percpu", lvd_glue_free_percpu },
 };
