@@ -110,6 +110,12 @@ long lvd_glue_dev_printk(struct lvd_domain *d, int level, const char *who,
 			 unsigned long fmt_va, const unsigned long *args,
 			 unsigned int nargs);
 
+#ifdef CONFIG_LVD_TEST_HOOKS
+#include <linux/jump_label.h>
+/* A static key the selftests' modules may name in their __jump_table */
+DECLARE_STATIC_KEY_FALSE(lvd_test_static_key);
+#endif
+
 /* For glue that gets ops tables */
 lvd_kcall_fn lvd_glue_kcall_at(struct lvd_domain *d, unsigned long addr);
 

@@ -10,7 +10,8 @@
  * only to LVD glue (include/lvd/glue.h); any other symbol is refused, as
  * are the sections through which the kernel would trust the module's
  * memory or run its code outside the domain: sections are allowed by name,
- * each for a stated reason, and nothing else. Its parameters of the
+ * each for a stated reason, and nothing else; a __jump_table naming only
+ * the static keys listed is left out of the loaded image. Its parameters of the
  * kernel's standard types are parsed by the kernel, on copies, and
  * written into its data before its init function runs.
  */
@@ -18,6 +19,8 @@
 #define pr_fmt(fmt) "lvd: " fmt
 
 #include <linux/elf.h>
+#include <linux/jump_label.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/set_memory.h>
@@ -200,6 +203,147 @@ static int lvd_module_check_sections(const struct load_info *info)
 	return 0;
 }
 
+/* A __jump_table entry (struct jump_entry, relative), and where its key is */
+#define LVD_MODULE_JUMP_ENTRY	16
+#define LVD_MODULE_JUMP_KEY	8
+#ifdef CONFIG_JUMP_LABEL
+static_assert(sizeof(struct jump_entry) == LVD_MODULE_JUMP_ENTRY);
+static_assert(offsetof(struct jump_entry, key) == LVD_MODULE_JUMP_KEY);
+#endif
+
+#ifdef CONFIG_LVD_TEST_HOOKS
+/* A key for the selftests' modules to name in their __jump_table: never on */
+struct static_key_false lvd_test_static_key = STATIC_KEY_FALSE_INIT;
+EXPORT_SYMBOL_NS_GPL(lvd_test_static_key, LVD_TEST);
+#endif
+
+/*
+ * The static keys an isolated module's __jump_table may name: keys whose
+ * branches, left as compiled (off, for static_branch_unlikely() of a key
+ * off by default), are right for what a domain has. The symbols resolve
+ * to the kernel's keys, which the domain does not map: its code cannot
+ * read or write them.
+ */
+static const struct lvd_glue lvd_module_keys[] = {
+#if defined(CONFIG_ZONE_DEVICE) && defined(CONFIG_FS_DAX)
+	/* put_page(): device pages, which a domain never has */
+	{ "devmap_managed_key", .object = &devmap_managed_key },
+#endif
+#ifdef CONFIG_HUGETLB_PAGE_OPTIMIZE_VMEMMAP
+	/* page_folio(): fake heads of HugeTLB pages, which a domain never has */
+	{ "hugetlb_optimize_vmemmap_key", .object = &hugetlb_optimize_vmemmap_key },
+#endif
+#ifdef CONFIG_LVD_TEST_HOOKS
+	{ "lvd_test_static_key", .object = &lvd_test_static_key },
+#endif
+	{ }
+};
+
+static struct lvd_glue_set lvd_module_key_glue = {
+	.glue = lvd_module_keys,
+	.n = ARRAY_SIZE(lvd_module_keys) - 1,
+};
+
+static bool lvd_module_key_allowed(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < lvd_module_key_glue.n; i++)
+		if (!strcmp(name, lvd_module_keys[i].name))
+			return true;
+	return false;
+}
+
+static int lvd_module_refuse_jump_table(const struct load_info *info,
+					const char *why, const char *key)
+{
+	pr_err("%s: an isolated module cannot have section __jump_table (%s%s)\n",
+	       info->name, why, key);
+	return -ENOEXEC;
+}
+
+/*
+ * The name of the key a __jump_table relocation names, if it is a symbol
+ * the module imports (one of its own, or a section, is no key it may name)
+ */
+static const char *lvd_module_jump_key(const struct load_info *info,
+				       const Elf_Rela *rela)
+{
+	const Elf_Shdr *symsec = &info->sechdrs[info->index.sym];
+	const Elf_Shdr *strsec = &info->sechdrs[symsec->sh_link];
+	const Elf_Sym *syms = (void *)info->hdr + symsec->sh_offset;
+	unsigned long n = ELF_R_SYM(rela->r_info);
+
+	if (n >= symsec->sh_size / sizeof(*syms) ||
+	    syms[n].st_name >= strsec->sh_size ||
+	    syms[n].st_shndx != SHN_UNDEF)
+		return NULL;
+	return info->strtab + syms[n].st_name;
+}
+
+/* Are the keys section @sec's relocations name all allowed, one an entry? */
+static int lvd_module_check_jump_table(const struct load_info *info,
+				       unsigned int sec)
+{
+	const Elf_Shdr *s = &info->sechdrs[sec];
+	unsigned long keys = 0, i;
+	unsigned int r;
+
+	if (s->sh_size % LVD_MODULE_JUMP_ENTRY)
+		return lvd_module_refuse_jump_table(info, "not whole entries", "");
+	for (r = 1; r < info->hdr->e_shnum; r++) {
+		const Elf_Shdr *rs = &info->sechdrs[r];
+		const Elf_Rela *rela = (void *)info->hdr + rs->sh_offset;
+
+		if (rs->sh_type != SHT_RELA || rs->sh_info != sec)
+			continue;
+		for (i = 0; i < rs->sh_size / sizeof(*rela); i++) {
+			const char *key;
+
+			if (rela[i].r_offset % LVD_MODULE_JUMP_ENTRY !=
+			    LVD_MODULE_JUMP_KEY)
+				continue;
+			key = lvd_module_jump_key(info, &rela[i]);
+			if (!key || !lvd_module_key_allowed(key))
+				return lvd_module_refuse_jump_table(info,
+					"a static key not on the loader's list: ",
+					key ?: "one of its own");
+			keys++;
+		}
+	}
+	if (keys != s->sh_size / LVD_MODULE_JUMP_ENTRY)
+		return lvd_module_refuse_jump_table(info, "an entry without a key",
+						    "");
+	return 0;
+}
+
+/*
+ * Static keys: a module's __jump_table lists the branches the kernel would
+ * patch in its code when a key changes, and the kernel would write the
+ * entries as it sorts them. An isolated module may have one only when
+ * every entry names a key on lvd_module_keys[]; the table is then not
+ * loaded (neither relocated nor registered), and each branch keeps the
+ * direction it was compiled with.
+ */
+static int lvd_module_drop_jump_table(struct load_info *info)
+{
+	unsigned int i;
+	int err;
+
+	for (i = 1; i < info->hdr->e_shnum; i++) {
+		Elf_Shdr *s = &info->sechdrs[i];
+
+		if (!(s->sh_flags & SHF_ALLOC) ||
+		    strcmp(info->secstrings + s->sh_name, "__jump_table"))
+			continue;
+		err = lvd_module_check_jump_table(info, i);
+		if (err)
+			return err;
+		s->sh_flags &= ~SHF_ALLOC;
+	}
+	return 0;
+}
+
 /*
  * objtool lists the ENDBRs of functions never called indirectly, for the
  * kernel to overwrite when the module loads (IBT sealing). A domain's code
@@ -246,7 +390,9 @@ int lvd_module_layout(struct load_info *info, const char *tag)
 		return -ENOEXEC;
 	}
 	lvd_module_drop_endbr_seal(info);
-	err = lvd_module_check_sections(info);
+	err = lvd_module_drop_jump_table(info);
+	if (!err)
+		err = lvd_module_check_sections(info);
 	if (err)
 		return err;
 	for (i = 1; i < info->hdr->e_shnum; i++) {
@@ -824,7 +970,8 @@ static struct lvd_glue_set lvd_module_param_glue = {
 
 static int __init lvd_module_param_glue_init(void)
 {
-	return lvd_glue_register(&lvd_module_param_glue);
+	return lvd_glue_register(&lvd_module_param_glue) ?:
+	       lvd_glue_register(&lvd_module_key_glue);
 }
 late_initcall(lvd_module_param_glue_init);
 
