@@ -364,6 +364,13 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_HRTIMER_SELF_CANCEL] = "hrtimer-self-cancel",
 	[LVD_TEST_ACT_HRTIMER_FORWARD_NOW] = "hrtimer-forward-now",
 	[LVD_TEST_ACT_HRTIMER_RACE] = "hrtimer-race-end",
+	[LVD_TEST_ACT_VMALLOC] = "vmalloc",
+	[LVD_TEST_ACT_FIND_BIT] = "find-bit",
+	[LVD_TEST_ACT_MSLEEP_INTR] = "msleep-interruptible",
+	[LVD_TEST_ACT_SYSTEM_STATE] = "system-state",
+	[LVD_TEST_ACT_BH] = "bh",
+	[LVD_TEST_ACT_HEX_DUMP] = "hex-dump",
+	[LVD_TEST_ACT_PUT_PAGE] = "put-page",
 };
 
 /* The argument of an act: kernel memory for the attacks that need some */
@@ -375,8 +382,12 @@ static unsigned long lvd_th_arg(unsigned int act, unsigned long given)
 	case LVD_TEST_ACT_VMFUNC_KERNEL:
 	case LVD_TEST_ACT_SUM_KERNEL:
 	case LVD_TEST_ACT_BAD_FREE:
+	case LVD_TEST_ACT_VMALLOC:
+	case LVD_TEST_ACT_HEX_DUMP:
+	case LVD_TEST_ACT_PUT_PAGE:
 		return (unsigned long)lvd_th_canary;
 	case LVD_TEST_ACT_IRQ_OFF:	/* 50 ms */
+	case LVD_TEST_ACT_BH:
 		return (unsigned long)tsc_khz * 50;
 	case LVD_TEST_ACT_EXEC_KERNEL:
 	case LVD_TEST_ACT_FORGED_OPS:

@@ -102,6 +102,14 @@ enum lvd_test_act {
 	LVD_TEST_ACT_HRTIMER_SELF_CANCEL, /* its callback cancels itself */
 	LVD_TEST_ACT_HRTIMER_FORWARD_NOW, /* its callback: hrtimer_forward_now() */
 	LVD_TEST_ACT_HRTIMER_RACE,	/* arg rounds of start and cancel; 0: the end */
+	/* Glue a NIC driver uses (e1000) */
+	LVD_TEST_ACT_VMALLOC,		/* vzalloc(), vmalloc(), vfree(); vfree(arg) */
+	LVD_TEST_ACT_FIND_BIT,		/* the bitmap searches: count * 10^5 + sum */
+	LVD_TEST_ACT_MSLEEP_INTR,	/* msleep_interruptible(arg): ret * 10^5 + jiffies */
+	LVD_TEST_ACT_SYSTEM_STATE,	/* system_state */
+	LVD_TEST_ACT_BH,		/* BHs off for arg TSC ticks, a timer due */
+	LVD_TEST_ACT_HEX_DUMP,		/* print_hex_dump() of its buffer, and of arg */
+	LVD_TEST_ACT_PUT_PAGE,		/* get_page(), put_page(); __folio_put(arg) */
 	LVD_TEST_NR_ACTS
 };
 

@@ -10,17 +10,22 @@
 
 #define pr_fmt(fmt) "lvd_test_driver: " fmt
 
+#include <linux/bitmap.h>
+#include <linux/bottom_half.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/delay.h>
+#include <linux/gfp.h>
 #include <linux/hrtimer.h>
 #include <linux/jiffies.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/timer.h>
+#include <linux/vmalloc.h>
 #include <linux/workqueue.h>
 #include <lvd/test_driver.h>
 #if IS_ENABLED(CONFIG_NET)
@@ -737,6 +742,179 @@ static long lvd_td_kernel_values(unsigned long act, unsigned long arg)
 	}
 }
 
+/*
+ * A ring's worth of entries from vzalloc() (zeroed: 1000), 5000 bytes from
+ * vmalloc() set to 1 (their sum), page-aligned (10000); both freed, then
+ * kernel memory (@kernel) and the first again, which the glue ignores
+ */
+static long lvd_td_vmalloc(unsigned long kernel)
+{
+	size_t big = 4096 * 40, i;
+	u8 *z = vzalloc(big), *p = vmalloc(5000);
+	long ret = -ENOMEM;
+
+	if (z && p) {
+		for (i = 0; i < big && !z[i]; i++)
+			;
+		ret = i == big ? 1000 : 0;
+		memset(p, 1, 5000);
+		for (i = 0; i < 5000; i++)
+			ret += p[i];
+		ret += offset_in_page(z) ? 0 : 10000;
+	}
+	vfree(p);
+	vfree(z);
+	vfree((void *)kernel);
+	vfree(z);
+	return ret;
+}
+
+/*
+ * The bitmap searches, on its own bitmap (served in its domain, by the
+ * glue page): its set bits counted * 100000 plus their sum; a negative
+ * mask of the searches that were wrong
+ */
+static long lvd_td_find_bit(void)
+{
+	static DECLARE_BITMAP(bits, 4096);
+	unsigned long b, n = 0, sum = 0;
+	long bad = 0;
+
+	bitmap_zero(bits, 4096);
+	__set_bit(5, bits);
+	__set_bit(64, bits);
+	__set_bit(1000, bits);
+	__set_bit(4095, bits);
+	for_each_set_bit(b, bits, 4096) {
+		n++;
+		sum += b;
+	}
+	bad |= (find_first_bit(bits, 4096) != 5) << 0;
+	bad |= (find_next_bit(bits, 4096, 1001) != 4095) << 1;
+	bad |= (find_next_bit(bits, 1001, 1001) != 1001) << 2;
+	bad |= (find_next_bit(bits, 999, 65) != 999) << 3;
+	bad |= (find_last_bit(bits, 4096) != 4095) << 4;
+	bad |= (find_last_bit(bits, 1000) != 64) << 5;
+	bad |= (find_last_bit(bits, 5) != 5) << 6;
+	bad |= (find_first_zero_bit(bits, 4096) != 0) << 7;
+	bitmap_fill(bits, 4096);
+	__clear_bit(777, bits);
+	bad |= (find_first_zero_bit(bits, 4096) != 777) << 8;
+	bad |= (find_next_zero_bit(bits, 4096, 778) != 4096) << 9;
+	bad |= (find_next_zero_bit(bits, 100, 50) != 100) << 10;
+	return bad ? -bad : n * 100000 + sum;
+}
+
+/* Its buffer dumped (3 lines, then 1), and kernel memory (@kernel): refused */
+static long lvd_td_hex_dump(unsigned long kernel)
+{
+	u8 *buf = kmalloc(64, GFP_KERNEL);
+	unsigned int i;
+
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < 64; i++)
+		buf[i] = 0x40 + i;
+	print_hex_dump(KERN_INFO, "lvd-hex: ", DUMP_PREFIX_OFFSET, 16, 1, buf,
+		       40, true);
+	print_hex_dump(KERN_INFO, "lvd-hex2: ", DUMP_PREFIX_NONE, 32, 4, buf,
+		       8, false);
+	print_hex_dump(KERN_INFO, "lvd-hex3: ", DUMP_PREFIX_NONE, 16, 1,
+		       (void *)kernel, 16, false);
+	kfree(buf);
+	return 0;
+}
+
+/*
+ * BHs off while it spins @ticks of the TSC, a timer due meanwhile: 1 when
+ * its count took SOFTIRQ_DISABLE_OFFSET, 2 when it is back as it was
+ * after, 4 when jiffies moved (interrupts came), 8 when the timer did not
+ * fire meanwhile, 16 when it had fired once local_bh_enable() returned
+ */
+static long lvd_td_bh(unsigned long ticks)
+{
+	unsigned long before, during, after;
+	struct lvd_td_timers *t;
+	int c0, c1, c2;
+	bool moved;
+
+	/* Its timers, made at first use */
+	lvd_td_timers_act(LVD_TEST_ACT_TIMERS_READ, 0);
+	t = lvd_td_timers;
+	if (!t)
+		return -ENOMEM;
+	timer_setup(&t->timer, lvd_td_timer_fn, 0);
+	c0 = preempt_count();
+	local_bh_disable();
+	c1 = preempt_count();
+	before = READ_ONCE(t->counts.timer);
+	mod_timer(&t->timer, jiffies + 1);
+	moved = lvd_td_jiffies_move(ticks);
+	during = READ_ONCE(t->counts.timer) - before;
+	local_bh_enable();
+	after = READ_ONCE(t->counts.timer) - before;
+	c2 = preempt_count();
+	return (c1 - c0 == SOFTIRQ_DISABLE_OFFSET) | (c2 == c0) << 1 |
+	       moved << 2 | !during << 3 | (after == 1) << 4;
+}
+
+/*
+ * Its pages' references: 1 when a new page counts one, 2 when a put_page()
+ * after a get_page() kept it, 4 when the last put_page() freed it (the next
+ * page is the same), 8 when that one counts one again; then __folio_put()
+ * of kernel memory (@kernel) and of a page freed, which the glue ignores
+ */
+static long lvd_td_put_page(unsigned long kernel)
+{
+	struct page *p = alloc_page(GFP_KERNEL), *q, *r;
+	long ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = page_ref_count(p) == 1;
+	get_page(p);
+	put_page(p);
+	q = alloc_page(GFP_KERNEL);
+	ret |= (q && q != p) << 1;
+	put_page(p);
+	r = alloc_page(GFP_KERNEL);
+	ret |= (r == p) << 2;
+	ret |= (r && page_ref_count(r) == 1) << 3;
+	__folio_put((struct folio *)virt_to_page((void *)kernel));
+	if (q)
+		put_page(q);
+	if (r) {
+		put_page(r);
+		__folio_put((struct folio *)r);
+	}
+	return ret;
+}
+
+/* Glue a NIC driver uses */
+static long lvd_td_nic_glue(unsigned long act, unsigned long arg)
+{
+	unsigned long start = jiffies;
+	long r;
+
+	switch (act) {
+	case LVD_TEST_ACT_VMALLOC:
+		return lvd_td_vmalloc(arg);
+	case LVD_TEST_ACT_FIND_BIT:
+		return lvd_td_find_bit();
+	case LVD_TEST_ACT_MSLEEP_INTR:
+		r = msleep_interruptible(arg);
+		return r * 100000 + (jiffies - start);
+	case LVD_TEST_ACT_SYSTEM_STATE:
+		return system_state;
+	case LVD_TEST_ACT_BH:
+		return lvd_td_bh(arg);
+	case LVD_TEST_ACT_HEX_DUMP:
+		return lvd_td_hex_dump(arg);
+	default:
+		return lvd_td_put_page(arg);
+	}
+}
+
 static long lvd_td_work(unsigned long act, unsigned long arg)
 {
 	unsigned int i;
@@ -793,6 +971,8 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		return lvd_td_locks_act(act, arg);
 	case LVD_TEST_ACT_HRTIMER_START ... LVD_TEST_ACT_HRTIMER_RACE:
 		return lvd_td_timers_act(act, arg);
+	case LVD_TEST_ACT_VMALLOC ... LVD_TEST_ACT_PUT_PAGE:
+		return lvd_td_nic_glue(act, arg);
 	default:
 		return lvd_td_attack(act, arg);
 	}

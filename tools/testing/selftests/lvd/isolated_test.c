@@ -135,7 +135,7 @@ TEST_F(iso, unloads_and_loads_again)
 TEST_F(iso, symbol_without_glue_is_refused)
 {
 	ASSERT_NE(0, system("modprobe lvd_test_refused 2>/dev/null"));
-	ASSERT_TRUE(logged("system_state is not available to an isolated module"));
+	ASSERT_TRUE(logged("oops_in_progress is not available to an isolated module"));
 	ASSERT_FALSE(loaded("lvd_test_refused"));
 }
 
@@ -372,6 +372,87 @@ static void done_line(char *buf, size_t size, unsigned long ret)
 	ASSERT_STREQ(_want, self->result) TH_LOG("act %s %lu", _what, _arg);\
 	usleep((ms) * 1000);						\
 } while (0)
+
+/* Have the driver do @what (@arg): what it returned, or -1 */
+static long act_ret(const char *what, unsigned long arg, char *buf, size_t size)
+{
+	char fmt[160];
+	unsigned long ret;
+
+	snprintf(fmt, sizeof(fmt), "err 0 vector -1 cpl 0 then 0 %s ret %%lx",
+		 intact);
+	if (act(what, arg, buf, size) || sscanf(buf, fmt, &ret) != 1)
+		return -1;
+	return ret;
+}
+
+/*
+ * Glue a NIC driver (e1000) uses, in the driver: vzalloc() of a ring's
+ * entries (zeroed, page-aligned) and vmalloc() from its heap, vfree() of
+ * kernel memory and twice refused; the bitmap searches on its bitmap, in
+ * its domain; msleep_interruptible() sleeps (0 left, jiffies went on);
+ * system_state is SYSTEM_RUNNING; local_bh_disable() counts in its own
+ * preempt count and holds a due timer back while interrupts come, and
+ * local_bh_enable() takes the count off and lets it fire; print_hex_dump()
+ * with its last two arguments on the stack dumps its buffer, and refuses
+ * kernel memory; put_page() after get_page() keeps a page, the last one
+ * frees it, and __folio_put() of kernel memory or a page freed is refused.
+ */
+TEST_F(iso, nic_glue_works_and_refuses_misuse)
+{
+	static const char * const hex_lines[] = {
+		"lvd_test_driver: lvd-hex: 00000000: 40 41 42 43 44 45 46 47 48 49 4a 4b 4c 4d 4e 4f  @ABCDEFGHIJKLMNO\n",
+		"lvd_test_driver: lvd-hex: 00000010: 50 51 52 53 54 55 56 57 58 59 5a 5b 5c 5d 5e 5f  PQRSTUVWXYZ[\\]^_\n",
+		"lvd_test_driver: lvd-hex: 00000020: 60 61 62 63 64 65 66 67                          `abcdefg\n",
+		"lvd_test_driver: lvd-hex2: 43424140 47464544\n",
+	};
+	unsigned int i;
+	long ret;
+
+	EXPECT_EQ(16000, act_ret("vmalloc", 0, self->result,
+				 sizeof(self->result))) TH_LOG("%s", self->result);
+	EXPECT_TRUE(logged("vfree() of 0x"));
+	EXPECT_EQ(405164, act_ret("find-bit", 0, self->result,
+				  sizeof(self->result))) TH_LOG("%s", self->result);
+	ret = act_ret("msleep-interruptible", 100, self->result,
+		      sizeof(self->result));
+	/* nothing left, and jiffies went on: 100 ms at HZ of 100 or more */
+	EXPECT_LE(10, ret) TH_LOG("%s", self->result);
+	EXPECT_GT(100000, ret) TH_LOG("%s", self->result);
+	EXPECT_EQ(3, act_ret("system-state", 0, self->result,
+			     sizeof(self->result))) TH_LOG("%s", self->result);
+	EXPECT_EQ(0x1f, act_ret("bh", 0, self->result, sizeof(self->result)))
+		TH_LOG("%s", self->result);
+	EXPECT_EQ(0, act_ret("hex-dump", 0, self->result, sizeof(self->result)))
+		TH_LOG("%s", self->result);
+	for (i = 0; i < ARRAY_SIZE(hex_lines); i++)
+		EXPECT_TRUE(logged(hex_lines[i])) TH_LOG("%s", hex_lines[i]);
+	EXPECT_FALSE(logged("lvd-hex: 00000030"));
+	EXPECT_TRUE(logged("print_hex_dump() of 0x"));
+	EXPECT_FALSE(logged("lvd-hex3"));
+	EXPECT_EQ(15, act_ret("put-page", 0, self->result, sizeof(self->result)))
+		TH_LOG("%s", self->result);
+	EXPECT_TRUE(logged("__folio_put() of 0x"));
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
+ * A __jump_table whose entries name a static key on the loader's list
+ * loads, left out (the branch as compiled: the key off); one that names a
+ * key of the module's own is refused, the section and the key named.
+ */
+TEST_F(iso, static_keys_on_the_list_only)
+{
+	static const char refused[] =
+		"lvd_test_key_refused: an isolated module cannot have section __jump_table (a static key not on the loader's list: one of its own)";
+
+	ASSERT_EQ(0, system("modprobe lvd_test_key"));
+	EXPECT_TRUE(logged("lvd_test_key: the key is off"));
+	ASSERT_EQ(0, system("rmmod lvd_test_key"));
+	ASSERT_NE(0, system("modprobe lvd_test_key_refused 2>/dev/null"));
+	EXPECT_TRUE(logged(refused));
+	ASSERT_FALSE(loaded("lvd_test_key_refused"));
+}
 
 /*
  * The driver's hrtimer, timer_list, work item and delayed work, all in its
