@@ -426,7 +426,7 @@ TEST_F(iso, nic_glue_works_and_refuses_misuse)
 	EXPECT_EQ(0, act_ret("hex-dump", 0, self->result, sizeof(self->result)))
 		TH_LOG("%s", self->result);
 	for (i = 0; i < ARRAY_SIZE(hex_lines); i++)
-		EXPECT_TRUE(logged(hex_lines[i])) TH_LOG("%s", hex_lines[i]);
+		EXPECT_TRUE(logged(hex_lines[i])) TH_LOG("hex dump line %u", i);
 	EXPECT_FALSE(logged("lvd-hex: 00000030"));
 	EXPECT_TRUE(logged("print_hex_dump() of 0x"));
 	EXPECT_FALSE(logged("lvd-hex3"));
