@@ -33,6 +33,9 @@ struct task_struct;
 /* The longest name of a domain, with its NUL */
 #define LVD_DOMAIN_NAME_LEN	56
 
+/* How many ranges of I/O ports a domain may be granted (domain_ports.c) */
+#define LVD_DOMAIN_PORT_RANGES	8
+
 struct lvd_domain;
 
 /**
@@ -213,6 +216,9 @@ int lvd_domain_map_device(struct lvd_domain *d, unsigned long va,
 			  phys_addr_t pa, size_t size);
 int lvd_domain_unmap_device(struct lvd_domain *d, unsigned long va,
 			    phys_addr_t pa, size_t size);
+int lvd_domain_ports_allow(struct lvd_domain *d, unsigned long base,
+			   unsigned long len);
+void lvd_domain_ports_deny(struct lvd_domain *d, unsigned long base);
 void lvd_domain_free(struct lvd_domain *d, unsigned long va);
 int lvd_domain_add_percpu(struct lvd_domain *d);
 unsigned long lvd_domain_percpu_alloc(struct lvd_domain *d, size_t size);

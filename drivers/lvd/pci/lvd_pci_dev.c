@@ -44,6 +44,29 @@ static void lvd_pci_bar_unmap(struct lvd_pci_dev *dev, int bar)
 	b->size = 0;
 }
 
+/*
+ * The I/O port BARs among @bars of @dev: granted to its driver's domain
+ * (@allow), or taken back
+ */
+static void lvd_pci_ports(struct lvd_pci_dev *dev, int bars, bool allow)
+{
+	struct lvd_domain *d = dev->drv->pd->d;
+	int bar;
+
+	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++) {
+		if (!(bars & BIT(bar)) ||
+		    !(pci_resource_flags(dev->pdev, bar) & IORESOURCE_IO) ||
+		    !pci_resource_len(dev->pdev, bar))
+			continue;
+		if (!allow)
+			lvd_domain_ports_deny(d, pci_resource_start(dev->pdev, bar));
+		else if (lvd_domain_ports_allow(d, pci_resource_start(dev->pdev, bar),
+						pci_resource_len(dev->pdev, bar)))
+			pci_warn(dev->pdev, "its I/O ports in BAR %d not granted to its driver\n",
+				 bar);
+	}
+}
+
 /**
  * lvd_pci_dev_let_go() - take back from a driver what it left of a device
  * @dev: the device, whose driver's remove has returned (or probe failed,
@@ -68,6 +91,7 @@ void lvd_pci_dev_let_go(struct lvd_pci_dev *dev)
 	pci_clear_master(dev->pdev);
 	for (bar = 0; bar < PCI_STD_NUM_BARS; bar++)
 		lvd_pci_bar_unmap(dev, bar);
+	lvd_pci_ports(dev, dev->regions, false);
 	if (dev->regions)
 		pci_release_selected_regions(dev->pdev, dev->regions);
 	dev->regions = 0;
@@ -206,8 +230,10 @@ int lvd_pci_request_selected_regions(struct lvd_domain *d,
 	if (err)
 		return err;
 	err = pci_request_selected_regions(dev->pdev, bars, dev->drv->name);
-	if (!err)
+	if (!err) {
 		dev->regions |= bars;
+		lvd_pci_ports(dev, bars, true);
+	}
 	mutex_unlock(&dev->lock);
 	return err;
 }
@@ -224,6 +250,7 @@ void lvd_pci_release_selected_regions(struct lvd_domain *d,
 	if (lvd_pci_dev_begin(dev))
 		return;
 	bars &= dev->regions;
+	lvd_pci_ports(dev, bars, false);
 	if (bars)
 		pci_release_selected_regions(dev->pdev, bars);
 	dev->regions &= ~bars;

@@ -174,6 +174,7 @@ struct lvd_domain *lvd_domain_create(void)
 	xa_init(&d->timers);
 	xa_init(&d->pages);
 	INIT_LIST_HEAD(&d->afterlife);
+	spin_lock_init(&d->ports_lock);
 	INIT_LIST_HEAD(&d->pt.tables);
 	index = lvd_domain_hypercall(LVD_HC_DOMAIN_CREATE, 0, 0, 0);
 	if (index < 0) {

@@ -382,6 +382,8 @@ static int lvd_domain_run(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 				lvd_domain_irq_holds(r, f);
 			/* 100 ms again, unless the second has run out */
 			r->fresh = lvd_domain_charged(r->st, lvd_watchdog_now());
+		} else if (lvd_domain_port_io(d, f)) {
+			/* Port I/O it was granted, done: it goes on */
 		} else {
 			/* An exception: its vector (0, #DE, too) is why it stops. */
 			why = v;

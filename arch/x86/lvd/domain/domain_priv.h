@@ -110,8 +110,15 @@ struct lvd_domain {
 	struct xarray pages;
 	atomic_t nr_pages;
 	struct list_head afterlife;
+	spinlock_t ports_lock;	/* protects @ports */
+	struct {
+		unsigned long base;
+		unsigned long len;
+	} ports[LVD_DOMAIN_PORT_RANGES];
 };
 
+struct lvd_cross_frame;
+bool lvd_domain_port_io(struct lvd_domain *d, struct lvd_cross_frame *f);
 long lvd_domain_hypercall(unsigned long nr, unsigned long a0,
 			  unsigned long a1, unsigned long a2);
 int lvd_domain_map_new_tables(struct lvd_domain *d);
