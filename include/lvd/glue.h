@@ -119,5 +119,16 @@ DECLARE_STATIC_KEY_FALSE(lvd_test_static_key);
 /* For glue that gets ops tables */
 lvd_kcall_fn lvd_glue_kcall_at(struct lvd_domain *d, unsigned long addr);
 
+struct device;
+#if IS_ENABLED(CONFIG_LVD_PCI_GLUE)
+struct device *lvd_pci_glue_device(struct lvd_domain *d, unsigned long addr);
+#else
+static inline struct device *lvd_pci_glue_device(struct lvd_domain *d,
+						 unsigned long addr)
+{
+	return NULL;
+}
+#endif
+
 #endif /* __ASSEMBLY__ */
 #endif /* _LVD_GLUE_H */

@@ -72,6 +72,26 @@ struct lvd_pci_dev *lvd_pci_dev_of_device(struct lvd_domain *d, unsigned long ad
 	return lvd_pci_dev_lookup(d, addr - offsetof(struct pci_dev, dev));
 }
 
+/**
+ * lvd_pci_glue_device() - the kernel's struct device of a PCI device a
+ *	domain's driver drives, for other glue (a network device's parent)
+ * @d: the domain
+ * @addr: the address of the struct device in the device's shadow
+ *
+ * Return: the device, referenced (put_device()), or NULL.
+ */
+struct device *lvd_pci_glue_device(struct lvd_domain *d, unsigned long addr)
+{
+	struct lvd_pci_dev *dev = lvd_pci_dev_of_device(d, addr);
+	struct device *found;
+
+	if (IS_ERR(dev))
+		return NULL;
+	found = get_device(&dev->pdev->dev);
+	lvd_pci_dev_put(d, dev);
+	return found;
+}
+
 static void lvd_pci_coherent_free(struct lvd_domain_afterlife *a)
 {
 	struct lvd_pci_coherent_set *set = container_of(a, struct lvd_pci_coherent_set,

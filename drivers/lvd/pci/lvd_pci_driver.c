@@ -116,6 +116,8 @@ static int lvd_pci_shadow_make(struct lvd_domain *d, struct lvd_pci_dev *dev)
 	img->irq = pdev->irq;
 	img->cfg_size = pdev->cfg_size;
 	img->current_state = pdev->current_state;
+	/* Online: drivers skip their work on a device that is not */
+	img->error_state = pci_channel_io_normal;
 	img->dma_mask = pdev->dma_mask;
 	img->dev.coherent_dma_mask = pdev->dev.coherent_dma_mask;
 	img->dev.dma_mask = (u64 *)(dev->shadow + offsetof(struct pci_dev,

@@ -9,13 +9,16 @@
  * cookie. A handler whose call fails (the domain stopped) cannot quiet
  * its device: the glue masks the device's INTx in its command register
  * and says the interrupt was handled, so that a level-triggered line
- * does not storm. Enabling, disabling and synchronising a line is for
+ * does not storm; a device may not honour the mask (PCI 2.3 added it,
+ * and the 82540EM is PCI 2.2), so a line that is the driver's alone is
+ * disabled too, until the device is let go. Enabling, disabling and synchronising a line is for
  * lines the driver has a handler on; handlers left when the driver lets
  * the device go are freed first thing.
  */
 
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/irqdesc.h>
 #include <linux/slab.h>
 #include <lvd/glue.h>
 #include "lvd_pci.h"
@@ -31,6 +34,7 @@
  * @dev_id: the driver's cookie
  * @name: the name the kernel shows
  * @node: on the device's list, under its domain's lock
+ * @quieted: its line was disabled, the driver stopped
  */
 struct lvd_pci_irq {
 	struct lvd_pci_dev *dev;
@@ -39,7 +43,29 @@ struct lvd_pci_irq {
 	unsigned long dev_id;
 	char name[32];
 	struct list_head node;
+	bool quieted;
 };
+
+/* Is the glue's handler @h alone on its line? */
+static bool lvd_pci_irq_alone(struct lvd_pci_irq *h)
+{
+	struct irq_desc *desc = irq_to_desc(h->irq);
+	struct irqaction *action = desc ? READ_ONCE(desc->action) : NULL;
+
+	return action && action->dev_id == h && !READ_ONCE(action->next);
+}
+
+/* The driver cannot quiet its device: the glue does what it can */
+static void lvd_pci_irq_quiet(struct lvd_pci_irq *h)
+{
+	pci_intx(h->dev->pdev, 0);
+	if (!h->quieted && lvd_pci_irq_alone(h)) {
+		h->quieted = true;
+		disable_irq_nosync(h->irq);
+		pci_warn(h->dev->pdev, "interrupt %u disabled: its driver is stopped\n",
+			 h->irq);
+	}
+}
 
 static irqreturn_t lvd_pci_irq_handler(int irq, void *cookie)
 {
@@ -47,7 +73,7 @@ static irqreturn_t lvd_pci_irq_handler(int irq, void *cookie)
 	unsigned long args[LVD_DOMAIN_ARGS] = { irq, h->dev_id }, ret;
 
 	if (lvd_domain_fn_call(&h->handler, args, &ret)) {
-		pci_intx(h->dev->pdev, 0);
+		lvd_pci_irq_quiet(h);
 		return IRQ_HANDLED;
 	}
 	return (int)ret == IRQ_HANDLED ? IRQ_HANDLED : IRQ_NONE;
@@ -83,8 +109,9 @@ static struct lvd_pci_dev *lvd_pci_irq_owner(struct lvd_pci_domain *pd,
 	return NULL;
 }
 
-/* Has the domain a handler on @irq? */
-static bool lvd_pci_irq_mine(struct lvd_domain *d, unsigned int irq)
+/* Is @irq the line of a device the domain drives, with its handler on it? */
+static bool lvd_pci_irq_of(struct lvd_domain *d, unsigned int irq,
+			   bool handler)
 {
 	struct lvd_pci_domain *pd = lvd_pci_domain_find(d);
 	struct lvd_pci_dev *dev;
@@ -93,12 +120,19 @@ static bool lvd_pci_irq_mine(struct lvd_domain *d, unsigned int irq)
 	if (pd) {
 		spin_lock(&pd->lock);
 		dev = lvd_pci_irq_owner(pd, irq, 0, NULL);
-		mine = dev && !list_empty(&dev->irqs);
+		mine = dev && (!handler || !list_empty(&dev->irqs));
 		spin_unlock(&pd->lock);
 	}
 	if (!mine)
-		lvd_pci_refused(d, "interrupt %u, on which it has no handler", irq);
+		lvd_pci_refused(d, "interrupt %u, %s", irq, handler ?
+				"on which it has no handler" :
+				"not of a device it drives");
 	return mine;
+}
+
+static bool lvd_pci_irq_mine(struct lvd_domain *d, unsigned int irq)
+{
+	return lvd_pci_irq_of(d, irq, true);
 }
 
 /**
@@ -212,14 +246,15 @@ void lvd_pci_irqs_free(struct lvd_pci_dev *dev)
 }
 
 /**
- * lvd_pci_synchronize_irq() - synchronize_irq() of a line the driver has
- *	a handler on
+ * lvd_pci_synchronize_irq() - synchronize_irq() of the line of a device the
+ *	driver drives
  * @d: its domain
  * @irq: the line
  */
 void lvd_pci_synchronize_irq(struct lvd_domain *d, unsigned int irq)
 {
-	if (lvd_pci_irq_mine(d, irq))
+	/* Of its device's line, with or without its handler there yet */
+	if (lvd_pci_irq_of(d, irq, false))
 		synchronize_irq(irq);
 }
 
