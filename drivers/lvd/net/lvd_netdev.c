@@ -47,7 +47,8 @@
 #include "lvd_netdev_idl.c"
 
 static LIST_HEAD(lvd_net_domains);
-static DEFINE_SPINLOCK(lvd_net_lock);	/* protects the lists of devices */
+/* Protects the lists of domains and devices; taken in any context */
+static DEFINE_SPINLOCK(lvd_net_lock);
 
 /**
  * lvd_net_domain_find() - what the glue keeps of a domain
@@ -58,14 +59,15 @@ static DEFINE_SPINLOCK(lvd_net_lock);	/* protects the lists of devices */
 struct lvd_net_domain *lvd_net_domain_find(struct lvd_domain *d)
 {
 	struct lvd_net_domain *nd, *found = NULL;
+	unsigned long flags;
 
-	spin_lock(&lvd_net_lock);
+	spin_lock_irqsave(&lvd_net_lock, flags);
 	list_for_each_entry(nd, &lvd_net_domains, node)
 		if (nd->d == d) {
 			found = nd;
 			break;
 		}
-	spin_unlock(&lvd_net_lock);
+	spin_unlock_irqrestore(&lvd_net_lock, flags);
 	return found;
 }
 
@@ -78,6 +80,7 @@ struct lvd_net_domain *lvd_net_domain_find(struct lvd_domain *d)
 struct lvd_net_domain *lvd_net_domain_get(struct lvd_domain *d)
 {
 	struct lvd_net_domain *nd = lvd_net_domain_find(d);
+	unsigned long flags;
 
 	if (nd)
 		return nd;
@@ -87,11 +90,44 @@ struct lvd_net_domain *lvd_net_domain_get(struct lvd_domain *d)
 	nd->d = d;
 	INIT_LIST_HEAD(&nd->devs);
 	INIT_LIST_HEAD(&nd->ops);
+	INIT_LIST_HEAD(&nd->napis);
+	spin_lock_init(&nd->napi_lock);
 	/* Only the domain's own (sleeping) calls add it: no race to add */
-	spin_lock(&lvd_net_lock);
+	spin_lock_irqsave(&lvd_net_lock, flags);
 	list_add(&nd->node, &lvd_net_domains);
-	spin_unlock(&lvd_net_lock);
+	spin_unlock_irqrestore(&lvd_net_lock, flags);
 	return nd;
+}
+
+/* Does @addr name @dev: its shadow, or (@txq) inside its shadow's queues? */
+static bool lvd_netdev_named(const struct lvd_netdev *dev, unsigned long addr,
+			     bool txq)
+{
+	if (!txq)
+		return dev->shadow == addr;
+	return dev->txqs && addr >= dev->txqs &&
+	       addr - dev->txqs < dev->dev->num_tx_queues *
+				  sizeof(struct netdev_queue);
+}
+
+/* The device of @d's that @addr names, as lvd_netdev_named() says */
+static struct lvd_netdev *lvd_netdev_lookup_addr(struct lvd_domain *d,
+						 unsigned long addr, bool txq)
+{
+	struct lvd_net_domain *nd = lvd_net_domain_find(d);
+	struct lvd_netdev *dev, *found = NULL;
+	unsigned long flags;
+
+	if (!nd)
+		return NULL;
+	spin_lock_irqsave(&lvd_net_lock, flags);
+	list_for_each_entry(dev, &nd->devs, node)
+		if (lvd_netdev_named(dev, addr, txq)) {
+			found = dev;
+			break;
+		}
+	spin_unlock_irqrestore(&lvd_net_lock, flags);
+	return found;
 }
 
 /**
@@ -104,19 +140,77 @@ struct lvd_net_domain *lvd_net_domain_get(struct lvd_domain *d)
  */
 struct lvd_netdev *lvd_netdev_find(struct lvd_domain *d, unsigned long shadow)
 {
-	struct lvd_net_domain *nd = lvd_net_domain_find(d);
-	struct lvd_netdev *dev, *found = NULL;
+	return lvd_netdev_lookup_addr(d, shadow, false);
+}
 
-	if (!nd)
-		return NULL;
-	spin_lock(&lvd_net_lock);
-	list_for_each_entry(dev, &nd->devs, node)
-		if (dev->shadow == shadow) {
-			found = dev;
-			break;
-		}
-	spin_unlock(&lvd_net_lock);
+/**
+ * lvd_netdev_find_txq() - the device with a shadow queue at an address
+ * @d: the domain
+ * @addr: the address the domain passed, in the queue
+ *
+ * Return: the device's record, or NULL.
+ */
+struct lvd_netdev *lvd_netdev_find_txq(struct lvd_domain *d, unsigned long addr)
+{
+	struct lvd_netdev *found = lvd_netdev_lookup_addr(d, addr, true);
+
+	if (!found)
+		pr_warn_ratelimited("%s: %#lx is not a queue of its devices\n",
+				    lvd_domain_name(d), addr);
 	return found;
+}
+
+/**
+ * lvd_net_starve() - a domain has no room for a packet: a device's queues
+ *	stop until it has
+ * @nd: the domain's record
+ * @dev: the device that found no room
+ */
+void lvd_net_starve(struct lvd_net_domain *nd, struct lvd_netdev *dev)
+{
+	WRITE_ONCE(nd->starved, true);
+	lvd_txq_sync(dev);
+}
+
+/**
+ * lvd_net_unstarve() - a domain has room for packets again
+ * @nd: the domain's record
+ *
+ * Context: any.
+ */
+void lvd_net_unstarve(struct lvd_net_domain *nd)
+{
+	struct lvd_netdev *dev;
+	unsigned long flags;
+
+	if (!READ_ONCE(nd->starved))
+		return;
+	WRITE_ONCE(nd->starved, false);
+	spin_lock_irqsave(&lvd_net_lock, flags);
+	list_for_each_entry(dev, &nd->devs, node)
+		lvd_txq_sync(dev);
+	spin_unlock_irqrestore(&lvd_net_lock, flags);
+}
+
+/**
+ * lvd_netdev_stopped() - a call into a device's driver failed: its domain
+ *	is stopped, and the device goes down until the driver is unloaded
+ * @nd: the device's record
+ *
+ * Context: any.
+ */
+void lvd_netdev_stopped(struct lvd_netdev *nd)
+{
+	if (xchg(&nd->stopped, true) ||
+	    nd->dev->reg_state != NETREG_REGISTERED)
+		return;
+	/*
+	 * Without a carrier the kernel drops what is sent to the device
+	 * (its qdisc is deactivated): no sender waits for queues to run
+	 */
+	netif_carrier_off(nd->dev);
+	pr_err("%s: %s is down: its driver is stopped\n",
+	       lvd_domain_name(nd->nd->d), netdev_name(nd->dev));
 }
 
 /**
@@ -125,11 +219,13 @@ struct lvd_netdev *lvd_netdev_find(struct lvd_domain *d, unsigned long shadow)
  */
 void lvd_netdev_attach(struct lvd_netdev *nd)
 {
-	spin_lock(&lvd_net_lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&lvd_net_lock, flags);
 	if (!nd->attached)
 		list_add(&nd->node, &nd->nd->devs);
 	nd->attached = true;
-	spin_unlock(&lvd_net_lock);
+	spin_unlock_irqrestore(&lvd_net_lock, flags);
 }
 
 /**
@@ -138,11 +234,13 @@ void lvd_netdev_attach(struct lvd_netdev *nd)
  */
 void lvd_netdev_detach(struct lvd_netdev *nd)
 {
-	spin_lock(&lvd_net_lock);
+	unsigned long flags;
+
+	spin_lock_irqsave(&lvd_net_lock, flags);
 	if (nd->attached)
 		list_del(&nd->node);
 	nd->attached = false;
-	spin_unlock(&lvd_net_lock);
+	spin_unlock_irqrestore(&lvd_net_lock, flags);
 }
 
 static void lvd_netdev_write_shadow(struct lvd_netdev *nd);
@@ -167,6 +265,14 @@ int lvd_netdev_sync_in(struct lvd_netdev *nd)
 	return 0;
 }
 
+/* An address list of the shadow's, empty */
+static void lvd_netdev_empty_list(struct netdev_hw_addr_list *l)
+{
+	INIT_LIST_HEAD(&l->list);
+	l->count = 0;
+	l->tree = RB_ROOT;
+}
+
 /* The kernel's view of the device, into its shadow */
 static void lvd_netdev_write_shadow(struct lvd_netdev *nd)
 {
@@ -184,6 +290,12 @@ static void lvd_netdev_write_shadow(struct lvd_netdev *nd)
 	sh->rtnl_link_ops = (const struct rtnl_link_ops *)nd->dom_link_ops;
 	sh->header_ops = NULL;
 	sh->priv_destructor = NULL;
+	sh->_tx = (struct netdev_queue *)nd->txqs;
+	sh->num_tx_queues = nd->txqs ? dev->num_tx_queues : 0;
+	sh->real_num_tx_queues = nd->txqs ? dev->real_num_tx_queues : 0;
+	/* Address lists: empty (the driver filters nothing it is not told) */
+	lvd_netdev_empty_list(&sh->uc);
+	lvd_netdev_empty_list(&sh->mc);
 }
 
 /* A device set up wrongly: the kernel calls none of the driver's ops */
@@ -191,6 +303,19 @@ static void lvd_netdev_refuse(struct lvd_netdev *nd)
 {
 	nd->refused = true;
 	nd->dev->netdev_ops = &lvd_net_refused_ops;
+}
+
+/* What the glue carries: linear frames, of up to LVD_NET_MAX_MTU */
+static void lvd_netdev_take_limits(struct net_device *dev)
+{
+	dev->features &= ~LVD_NET_NOT_CARRIED;
+	dev->hw_features &= ~LVD_NET_NOT_CARRIED;
+	dev->vlan_features &= ~LVD_NET_NOT_CARRIED;
+	dev->hw_enc_features &= ~LVD_NET_NOT_CARRIED;
+	if (!dev->max_mtu || dev->max_mtu > LVD_NET_MAX_MTU)
+		dev->max_mtu = LVD_NET_MAX_MTU;
+	dev->min_mtu = min(dev->min_mtu, dev->max_mtu);
+	dev->mtu = clamp(dev->mtu, dev->min_mtu, dev->max_mtu);
 }
 
 /* What setup (and ndo_init) may set: checked, field by field */
@@ -208,6 +333,13 @@ static void lvd_netdev_take_setup(struct lvd_netdev *nd,
 		       lvd_domain_name(nd->nd->d), field);
 		lvd_netdev_refuse(nd);
 		return;
+	}
+	lvd_netdev_take_limits(dev);
+	if (img->dev.parent && !nd->parent) {
+		nd->parent = lvd_pci_glue_device(nd->nd->d,
+						 (unsigned long)img->dev.parent);
+		if (nd->parent)
+			SET_NETDEV_DEV(dev, nd->parent);
 	}
 	if ((unsigned long)img->rtnl_link_ops != nd->dom_link_ops) {
 		link = lvd_rtnl_link_ops(nd->nd->d,
@@ -252,9 +384,15 @@ static void lvd_netdev_forget(struct lvd_netdev *nd)
 {
 	struct lvd_domain *d = nd->nd->d;
 
+	lvd_napi_release(nd);
 	lvd_netdev_detach(nd);
 	lvd_domain_free(d, nd->shadow);
 	lvd_domain_free(d, nd->addr);
+	if (nd->txqs)
+		lvd_domain_free(d, nd->txqs);
+	nd->txqs = 0;
+	put_device(nd->parent);
+	nd->parent = NULL;
 	if (nd->stats)
 		lvd_domain_percpu_free(d, nd->stats);
 	nd->shadow = 0;
@@ -314,6 +452,11 @@ void lvd_netdev_setup(struct net_device *dev, const struct lvd_netdev_setup *s)
 		return;
 	}
 	lvd_netdev_attach(nd);
+	if (s->ether) {
+		ether_setup(dev);
+		lvd_netdev_sync_in(nd);
+		return;
+	}
 	lvd_netdev_sync_in(nd);
 	args[0] = nd->shadow;
 	err = lvd_net_fn_call(&s->fn, args, &ret);
@@ -354,30 +497,29 @@ static void lvd_netdev_setup_pending(struct net_device *dev)
 		lvd_netdev_setup(dev, found->s);
 }
 
-/* alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs, rxqs) */
-static unsigned long lvd_glue_alloc_netdev(struct lvd_domain *d,
-					   const unsigned long args[LVD_DOMAIN_ARGS])
+/*
+ * A device set up by @s, of @txqs and @rxqs queues (checked): its shadow,
+ * or 0
+ */
+static unsigned long lvd_netdev_alloc(const struct lvd_netdev_setup *s,
+				      const char *name, unsigned char assign,
+				      unsigned long txqs, unsigned long rxqs)
 {
-	struct lvd_netdev_setup s = { .d = d, .priv_size = args[0] };
-	struct lvd_netdev_pending p = { .task = current, .s = &s };
-	unsigned int txqs = args[4], rxqs = args[5];
-	char name[IFNAMSIZ];
+	struct lvd_netdev_pending p = { .task = current, .s = s };
 	struct net_device *dev;
 	struct lvd_netdev *nd;
 
-	if (args[0] > LVD_NETDEV_MAX_PRIV || args[2] > NET_NAME_RENAMED ||
+	if (s->priv_size > LVD_NETDEV_MAX_PRIV ||
 	    txqs < 1 || txqs > LVD_NETDEV_MAX_QUEUES ||
-	    rxqs < 1 || rxqs > LVD_NETDEV_MAX_QUEUES ||
-	    lvd_domain_copy_string(d, name, args[1], sizeof(name)) < 0 ||
-	    lvd_domain_fn_bind(&s.fn, d, args[3])) {
-		pr_warn("%s: alloc_netdev_mqs() refused: a bad size, name, setup or queue count\n",
-			lvd_domain_name(d));
+	    rxqs < 1 || rxqs > LVD_NETDEV_MAX_QUEUES) {
+		pr_warn("%s: a device with a private area of %zu bytes, %lu and %lu queues refused\n",
+			lvd_domain_name(s->d), s->priv_size, txqs, rxqs);
 		return 0;
 	}
 	spin_lock(&lvd_netdev_pending_lock);
 	list_add(&p.node, &lvd_netdev_pending);
 	spin_unlock(&lvd_netdev_pending_lock);
-	dev = alloc_netdev_mqs(sizeof(*nd), name, args[2],
+	dev = alloc_netdev_mqs(sizeof(*nd), name, assign,
 			       lvd_netdev_setup_pending, txqs, rxqs);
 	spin_lock(&lvd_netdev_pending_lock);
 	list_del(&p.node);
@@ -385,12 +527,42 @@ static unsigned long lvd_glue_alloc_netdev(struct lvd_domain *d,
 	if (!dev)
 		return 0;
 	nd = netdev_priv(dev);
-	if (!nd->shadow) {
+	if (!nd->shadow || lvd_txq_alloc(nd)) {
+		if (nd->shadow)
+			lvd_netdev_forget(nd);
 		free_netdev(dev);
 		return 0;
 	}
 	lvd_netdev_sync_in(nd);
 	return nd->shadow;
+}
+
+/* alloc_netdev_mqs(sizeof_priv, name, name_assign_type, setup, txqs, rxqs) */
+static unsigned long lvd_glue_alloc_netdev(struct lvd_domain *d,
+					   const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev_setup s = { .d = d, .priv_size = args[0] };
+	char name[IFNAMSIZ];
+
+	if (args[2] > NET_NAME_RENAMED ||
+	    lvd_domain_copy_string(d, name, args[1], sizeof(name)) < 0 ||
+	    lvd_domain_fn_bind(&s.fn, d, args[3])) {
+		pr_warn("%s: alloc_netdev_mqs() refused: a bad name or setup\n",
+			lvd_domain_name(d));
+		return 0;
+	}
+	return lvd_netdev_alloc(&s, name, args[2], args[4], args[5]);
+}
+
+/* alloc_etherdev_mqs(sizeof_priv, txqs, rxqs): ether_setup() sets it up */
+static unsigned long lvd_glue_alloc_etherdev_mqs(struct lvd_domain *d,
+						 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev_setup s = {
+		.d = d, .priv_size = args[0], .ether = true,
+	};
+
+	return lvd_netdev_alloc(&s, "eth%d", NET_NAME_ENUM, args[1], args[2]);
 }
 
 /* free_netdev(dev): of a device never registered, or unregistered */
@@ -434,6 +606,111 @@ static unsigned long lvd_glue_register_netdevice(struct lvd_domain *d,
 		pr_warn("%s: register_netdevice(%#lx): %d%s\n", lvd_domain_name(d),
 			args[0], err, err == -EPERM ? ", without rtnl_lock()" : "");
 	return err;
+}
+
+/* register_netdev(dev): rtnl_lock() taken for the driver */
+static unsigned long lvd_glue_register_netdev(struct lvd_domain *d,
+					      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+	int err;
+
+	if (!nd || nd->setup_done)
+		err = -EINVAL;
+	else if (!lvd_rtnl_may_take(d, "register_netdev()"))
+		err = -EDEADLK;
+	else
+		err = 0;
+	if (!err) {
+		rtnl_lock();
+		lvd_netdev_sync_out(nd);
+		err = register_netdevice(nd->dev);
+		lvd_netdev_sync_in(nd);
+		rtnl_unlock();
+	}
+	if (err)
+		pr_warn("%s: register_netdev(%#lx): %d\n", lvd_domain_name(d),
+			args[0], err);
+	return err;
+}
+
+/* unregister_netdev(dev): of a device it registered */
+static unsigned long lvd_glue_unregister_netdev(struct lvd_domain *d,
+						const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+
+	if (!nd || nd->from_link || nd->dev->reg_state != NETREG_REGISTERED ||
+	    !lvd_rtnl_may_take(d, "unregister_netdev()")) {
+		pr_warn_ratelimited("%s: unregister_netdev(%#lx) refused\n",
+				    lvd_domain_name(d), args[0]);
+		return 0;
+	}
+	unregister_netdev(nd->dev);
+	return 0;
+}
+
+/* netif_device_attach() and _detach(): the shadow and queues follow */
+static void lvd_net_device_present(struct lvd_netdev *nd, bool present)
+{
+	if (present)
+		netif_device_attach(nd->dev);
+	else
+		netif_device_detach(nd->dev);
+	((struct net_device *)nd->shadow)->state = nd->dev->state;
+	lvd_txq_sync(nd);
+}
+
+static void lvd_net_device_attach(struct lvd_domain *d, struct lvd_netdev *nd)
+{
+	lvd_net_device_present(nd, true);
+}
+
+static void lvd_net_device_detach(struct lvd_domain *d, struct lvd_netdev *nd)
+{
+	lvd_net_device_present(nd, false);
+}
+
+/* netdev_err(dev, fmt, ...) and its kin: named as the kernel names it */
+static long lvd_netdev_printk(struct lvd_domain *d, int level,
+			      const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	struct lvd_netdev *nd = lvd_netdev_find(d, args[0]);
+	char who[80];
+
+	if (nd && nd->parent)
+		snprintf(who, sizeof(who), "%s %s %s", lvd_domain_name(d),
+			 dev_name(nd->parent), netdev_name(nd->dev));
+	else if (nd)
+		snprintf(who, sizeof(who), "%s %s", lvd_domain_name(d),
+			 netdev_name(nd->dev));
+	return lvd_glue_dev_printk(d, level, nd ? who : NULL, args[1],
+				   args + 2, LVD_DOMAIN_ARGS - 2);
+}
+
+static unsigned long lvd_glue_netdev_err(struct lvd_domain *d,
+					 const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_netdev_printk(d, '3', args);
+}
+
+static unsigned long lvd_glue_netdev_warn(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_netdev_printk(d, '4', args);
+}
+
+static unsigned long lvd_glue_netdev_info(struct lvd_domain *d,
+					  const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return lvd_netdev_printk(d, '6', args);
+}
+
+/* net_ratelimit() */
+static unsigned long lvd_glue_net_ratelimit(struct lvd_domain *d,
+					    const unsigned long args[LVD_DOMAIN_ARGS])
+{
+	return net_ratelimit();
 }
 
 /* ether_setup(dev), while the device is set up */
@@ -587,16 +864,17 @@ static void lvd_net_release(struct lvd_domain *d)
 {
 	struct lvd_net_domain *nd;
 	struct lvd_netdev *dev;
+	unsigned long flags;
 
 	lvd_rtnl_release(d);
 	nd = lvd_net_domain_find(d);
 	if (!nd)
 		return;
 	for (;;) {
-		spin_lock(&lvd_net_lock);
+		spin_lock_irqsave(&lvd_net_lock, flags);
 		dev = list_first_entry_or_null(&nd->devs, struct lvd_netdev,
 					       node);
-		spin_unlock(&lvd_net_lock);
+		spin_unlock_irqrestore(&lvd_net_lock, flags);
 		if (!dev)
 			break;
 		pr_warn("%s: its device %s outlives it: removed\n",
@@ -614,9 +892,9 @@ static void lvd_net_release(struct lvd_domain *d)
 	}
 	lvd_skb_release(nd);
 	lvd_net_ops_release(nd);
-	spin_lock(&lvd_net_lock);
+	spin_lock_irqsave(&lvd_net_lock, flags);
 	list_del(&nd->node);
-	spin_unlock(&lvd_net_lock);
+	spin_unlock_irqrestore(&lvd_net_lock, flags);
 	kfree(nd);
 }
 

@@ -27,20 +27,6 @@
 #include <lvd/glue.h>
 #include "lvd_net.h"
 
-/* The driver functions the kernel table may call */
-enum lvd_ndo {
-	LVD_NDO_INIT,
-	LVD_NDO_UNINIT,
-	LVD_NDO_OPEN,
-	LVD_NDO_STOP,
-	LVD_NDO_START_XMIT,
-	LVD_NDO_SET_RX_MODE,
-	LVD_NDO_GET_STATS64,
-	LVD_NDO_CHANGE_CARRIER,
-	LVD_NDO_CHANGE_MTU,
-	LVD_NDO_COUNT
-};
-
 /* Room for the kernel's tables, in words */
 #define LVD_NDO_WORDS \
 	DIV_ROUND_UP(sizeof(const struct net_device_ops), sizeof(long))
@@ -77,14 +63,16 @@ struct lvd_net_ops {
 struct lvd_net_callback {
 	struct list_head node;
 	struct task_struct *task;
+	bool rtnl;
 };
 
 static LIST_HEAD(lvd_net_callbacks);
 static DEFINE_SPINLOCK(lvd_net_callbacks_lock);
 
-static void lvd_net_callback_enter(struct lvd_net_callback *cb)
+static void lvd_net_callback_enter(struct lvd_net_callback *cb, bool rtnl)
 {
 	cb->task = current;
+	cb->rtnl = rtnl;
 	spin_lock(&lvd_net_callbacks_lock);
 	list_add(&cb->node, &lvd_net_callbacks);
 	spin_unlock(&lvd_net_callbacks_lock);
@@ -97,6 +85,24 @@ static void lvd_net_callback_leave(struct lvd_net_callback *cb)
 	spin_unlock(&lvd_net_callbacks_lock);
 }
 
+/* Is the current task in a callback (under rtnl_lock(), if @rtnl)? */
+static bool lvd_net_callback_of_current(bool rtnl)
+{
+	struct lvd_net_callback *cb;
+	bool in = false;
+
+	if (!preemptible())
+		return false;
+	spin_lock(&lvd_net_callbacks_lock);
+	list_for_each_entry(cb, &lvd_net_callbacks, node)
+		if (cb->task == current && (cb->rtnl || !rtnl)) {
+			in = true;
+			break;
+		}
+	spin_unlock(&lvd_net_callbacks_lock);
+	return in;
+}
+
 /**
  * lvd_net_in_callback() - is the current task in a driver callback the
  * kernel may make holding rtnl_lock()?
@@ -105,18 +111,23 @@ static void lvd_net_callback_leave(struct lvd_net_callback *cb)
  */
 bool lvd_net_in_callback(void)
 {
-	struct lvd_net_callback *cb;
-	bool in = false;
-
-	spin_lock(&lvd_net_callbacks_lock);
-	list_for_each_entry(cb, &lvd_net_callbacks, node)
-		if (cb->task == current) {
-			in = true;
-			break;
-		}
-	spin_unlock(&lvd_net_callbacks_lock);
-	return in;
+	return lvd_net_callback_of_current(false);
 }
+
+/**
+ * lvd_net_in_rtnl_callback() - is the current task in a driver callback
+ * the kernel makes holding rtnl_lock()?
+ *
+ * Return: true when it is.
+ */
+bool lvd_net_in_rtnl_callback(void)
+{
+	return lvd_net_callback_of_current(true);
+}
+
+static int lvd_net_call(const struct lvd_domain_fn *fn,
+			const unsigned long args[LVD_DOMAIN_ARGS],
+			unsigned long *ret, bool rtnl);
 
 /**
  * lvd_net_fn_call() - call a driver's callback, which the kernel may make
@@ -130,12 +141,20 @@ bool lvd_net_in_callback(void)
 int lvd_net_fn_call(const struct lvd_domain_fn *fn,
 		    const unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret)
 {
+	return lvd_net_call(fn, args, ret, false);
+}
+
+/* A callback, which the kernel makes under rtnl_lock() if @rtnl */
+static int lvd_net_call(const struct lvd_domain_fn *fn,
+			const unsigned long args[LVD_DOMAIN_ARGS],
+			unsigned long *ret, bool rtnl)
+{
 	struct lvd_net_callback cb;
 	bool task = preemptible();
 	int err;
 
 	if (task)
-		lvd_net_callback_enter(&cb);
+		lvd_net_callback_enter(&cb, rtnl);
 	err = lvd_domain_fn_call(fn, args, ret);
 	if (task)
 		lvd_net_callback_leave(&cb);
@@ -150,12 +169,37 @@ int lvd_net_fn_call(const struct lvd_domain_fn *fn,
 static int lvd_ndo_call(struct net_device *dev, enum lvd_ndo which,
 			unsigned long arg, unsigned long *ret)
 {
+	unsigned long args[LVD_DOMAIN_ARGS] = { 0, arg };
+
+	return lvd_ndo_callv(dev, which, args, ret);
+}
+
+/* The operations the kernel calls without rtnl_lock() */
+#define LVD_NDO_NO_RTNL	(BIT_ULL(LVD_NDO_START_XMIT) | \
+			 BIT_ULL(LVD_NDO_SET_RX_MODE) | \
+			 BIT_ULL(LVD_NDO_GET_STATS64) | \
+			 BIT_ULL(LVD_NDO_TX_TIMEOUT))
+
+/**
+ * lvd_ndo_callv() - call a driver's operation on a device
+ * @dev: the device
+ * @which: the operation
+ * @args: its arguments, the first of which becomes the device's shadow
+ * @ret: where its result goes
+ *
+ * Return: 0, -ENOENT when the driver has no such operation, or the error
+ * of the call (the domain stopped).
+ */
+int lvd_ndo_callv(struct net_device *dev, enum lvd_ndo which,
+		  unsigned long args[LVD_DOMAIN_ARGS], unsigned long *ret)
+{
 	struct lvd_netdev *nd = netdev_priv(dev);
-	unsigned long args[LVD_DOMAIN_ARGS] = { nd->shadow, arg };
 
 	if (!nd->ops || !nd->ops->fn[which].d)
 		return -ENOENT;
-	return lvd_net_fn_call(&nd->ops->fn[which], args, ret);
+	args[0] = nd->shadow;
+	return lvd_net_call(&nd->ops->fn[which], args, ret,
+			    !(BIT_ULL(which) & LVD_NDO_NO_RTNL));
 }
 
 /*
@@ -175,6 +219,9 @@ static int lvd_ndo_control(struct net_device *dev, enum lvd_ndo which,
 		return 0;
 	if (!err)
 		lvd_netdev_sync_out(nd);
+	else if (nd->setup_done)
+		lvd_netdev_stopped(nd);
+	lvd_txq_sync(nd);
 	return err ?: (int)ret;
 }
 
@@ -214,6 +261,8 @@ static int lvd_ndo_init(struct net_device *dev)
 		return -EOPNOTSUPP;
 	nd->setup_done = true;
 	err = lvd_ndo_alloc_stats(nd) ?: lvd_skb_slots_get(nd->nd);
+	if (!err && !nd->txqs)
+		err = lvd_txq_alloc(nd);
 	lvd_netdev_sync_in(nd);
 	return err;
 }
@@ -277,6 +326,133 @@ static int lvd_ndo_change_mtu(struct net_device *dev, int new_mtu)
 	return err;
 }
 
+static void lvd_ndo_tx_timeout(struct net_device *dev, unsigned int txqueue)
+{
+	lvd_ndo_control(dev, LVD_NDO_TX_TIMEOUT, txqueue);
+}
+
+/*
+ * Room in the domain for a copy of @size bytes at @buf: its address, or 0.
+ * lvd_ndo_room_put() copies it back (if @buf) and frees it.
+ */
+unsigned long lvd_ndo_room(struct net_device *dev, const void *buf, size_t size)
+{
+	struct lvd_netdev *nd = netdev_priv(dev);
+	unsigned long room = lvd_domain_alloc(nd->nd->d, size);
+
+	if (room && buf)
+		memcpy((void *)room, buf, size);
+	return room;
+}
+
+void lvd_ndo_room_put(struct net_device *dev, unsigned long room, void *buf,
+		      size_t size)
+{
+	struct lvd_netdev *nd = netdev_priv(dev);
+
+	if (buf)
+		memcpy(buf, (void *)room, size);
+	lvd_domain_free(nd->nd->d, room);
+}
+
+/* The driver's own: it sets the address with eth_hw_addr_set() */
+static int lvd_ndo_set_mac_address(struct net_device *dev, void *addr)
+{
+	unsigned long room = lvd_ndo_room(dev, addr, sizeof(struct sockaddr));
+	int err;
+
+	if (!room)
+		return -ENOMEM;
+	err = lvd_ndo_control(dev, LVD_NDO_SET_MAC_ADDRESS, room);
+	lvd_ndo_room_put(dev, room, NULL, 0);
+	return err;
+}
+
+/* MII registers: the request is copied in and its answer out */
+static int lvd_ndo_eth_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = {}, room, ret;
+	struct lvd_netdev *nd = netdev_priv(dev);
+	struct ifreq copy;
+	int err;
+
+	if (cmd != SIOCGMIIPHY && cmd != SIOCGMIIREG && cmd != SIOCSMIIREG)
+		return -EOPNOTSUPP;
+	room = lvd_ndo_room(dev, ifr, sizeof(*ifr));
+	if (!room)
+		return -ENOMEM;
+	args[1] = room;
+	args[2] = cmd;
+	lvd_netdev_sync_in(nd);
+	err = lvd_ndo_callv(dev, LVD_NDO_ETH_IOCTL, args, &ret);
+	lvd_ndo_room_put(dev, room, &copy, sizeof(copy));
+	if (err)
+		return err == -ENOENT ? -EOPNOTSUPP : err;
+	memcpy(&ifr->ifr_ifru, &copy.ifr_ifru, sizeof(ifr->ifr_ifru));
+	return (int)ret;
+}
+
+static int lvd_ndo_vlan_rx_vid(struct net_device *dev, enum lvd_ndo which,
+			       __be16 proto, u16 vid)
+{
+	unsigned long args[LVD_DOMAIN_ARGS] = { 0, (__force u16)proto, vid };
+	unsigned long ret;
+	int err;
+
+	lvd_netdev_sync_in(netdev_priv(dev));
+	err = lvd_ndo_callv(dev, which, args, &ret);
+	return err ?: (int)ret;
+}
+
+static int lvd_ndo_vlan_rx_add_vid(struct net_device *dev, __be16 proto, u16 vid)
+{
+	return lvd_ndo_vlan_rx_vid(dev, LVD_NDO_VLAN_RX_ADD_VID, proto, vid);
+}
+
+static int lvd_ndo_vlan_rx_kill_vid(struct net_device *dev, __be16 proto, u16 vid)
+{
+	return lvd_ndo_vlan_rx_vid(dev, LVD_NDO_VLAN_RX_KILL_VID, proto, vid);
+}
+
+/* The driver may take features away, never add them */
+static netdev_features_t lvd_ndo_fix_features(struct net_device *dev,
+					      netdev_features_t features)
+{
+	unsigned long ret;
+
+	lvd_netdev_sync_in(netdev_priv(dev));
+	if (lvd_ndo_call(dev, LVD_NDO_FIX_FEATURES, features, &ret))
+		return features;
+	return features & ret;
+}
+
+/* A driver that says it set them (1) had the kernel's set for it */
+static int lvd_ndo_set_features(struct net_device *dev,
+				netdev_features_t features)
+{
+	unsigned long ret;
+	int err;
+
+	lvd_netdev_sync_in(netdev_priv(dev));
+	err = lvd_ndo_call(dev, LVD_NDO_SET_FEATURES, features, &ret);
+	if (err)
+		return err;
+	if ((int)ret > 0)
+		dev->features = features;
+	return (int)ret;
+}
+
+/* A driver without get_stats: what it counts in its shadow's stats */
+static void lvd_ndo_shadow_stats64(struct net_device *dev,
+				   struct rtnl_link_stats64 *stats)
+{
+	struct lvd_netdev *nd = netdev_priv(dev);
+	struct net_device_stats copy;
+
+	memcpy(&copy, &((struct net_device *)nd->shadow)->stats, sizeof(copy));
+	netdev_stats_to_stats64(stats, &copy);
+}
+
 static int lvd_ndo_refused_init(struct net_device *dev)
 {
 	pr_err("%s: not registered: its driver set it up without net_device_ops LVD can carry\n",
@@ -291,13 +467,6 @@ const struct net_device_ops lvd_net_refused_ops = {
 
 /* A driver without ethtool_ops: the kernel's defaults */
 static const struct ethtool_ops lvd_net_no_ethtool_ops;
-
-/* A driver function the kernel table may call, through a trampoline */
-struct lvd_ndo_fn {
-	size_t off;
-	enum lvd_ndo which;
-	const void *trampoline;
-};
 
 /* A kernel function the driver may put in a table: its import's glue */
 struct lvd_ndo_kfn {
@@ -320,7 +489,35 @@ static const struct lvd_ndo_fn lvd_ndo_fns[] = {
 	LVD_NDO(ndo_change_carrier, LVD_NDO_CHANGE_CARRIER,
 		lvd_ndo_change_carrier),
 	LVD_NDO(ndo_change_mtu, LVD_NDO_CHANGE_MTU, lvd_ndo_change_mtu),
+	LVD_NDO(ndo_tx_timeout, LVD_NDO_TX_TIMEOUT, lvd_ndo_tx_timeout),
+	LVD_NDO(ndo_set_mac_address, LVD_NDO_SET_MAC_ADDRESS,
+		lvd_ndo_set_mac_address),
+	LVD_NDO(ndo_eth_ioctl, LVD_NDO_ETH_IOCTL, lvd_ndo_eth_ioctl),
+	LVD_NDO(ndo_vlan_rx_add_vid, LVD_NDO_VLAN_RX_ADD_VID,
+		lvd_ndo_vlan_rx_add_vid),
+	LVD_NDO(ndo_vlan_rx_kill_vid, LVD_NDO_VLAN_RX_KILL_VID,
+		lvd_ndo_vlan_rx_kill_vid),
+	LVD_NDO(ndo_fix_features, LVD_NDO_FIX_FEATURES, lvd_ndo_fix_features),
+	LVD_NDO(ndo_set_features, LVD_NDO_SET_FEATURES, lvd_ndo_set_features),
 };
+
+/* The function pointer at @off in a table */
+static const void **lvd_ndo_slot(void *table, size_t off)
+{
+	return (const void **)(table + off);
+}
+
+/*
+ * Empty from the driver's table @t the operations a device works without,
+ * which the glue leaves out: netpoll (netconsole) is not carried
+ */
+static void lvd_ndo_leave_out(void *t)
+{
+#ifdef CONFIG_NET_POLL_CONTROLLER
+	*lvd_ndo_slot(t, offsetof(const struct net_device_ops,
+				  ndo_poll_controller)) = NULL;
+#endif
+}
 
 static const struct lvd_ndo_kfn lvd_ndo_kfns[] = {
 	{ offsetof(const struct net_device_ops, ndo_validate_addr),
@@ -333,12 +530,6 @@ static const struct lvd_ndo_kfn lvd_ethtool_kfns[] = {
 	{ offsetof(const struct ethtool_ops, get_ts_info),
 	  lvd_glue_ethtool_op_get_ts_info, ethtool_op_get_ts_info },
 };
-
-/* The function pointer at @off in a table */
-static const void **lvd_ndo_slot(void *table, size_t off)
-{
-	return (const void **)(table + off);
-}
 
 /*
  * Move the kernel functions of @kfns the driver put in its table @dom into
@@ -363,27 +554,40 @@ static int lvd_ndo_take_kfns(struct lvd_domain *d, void *dom, void *ktbl,
 }
 
 /*
+ * Bind the driver's functions of @fns in its table @t, pointing the
+ * kernel's @ktbl at their trampolines, and empty their places in @t. A
+ * kernel function's stub is left for lvd_ndo_take_kfns().
+ */
+static int lvd_ndo_bind(struct lvd_net_ops *o, struct lvd_domain *d, void *t,
+			void *ktbl, const struct lvd_ndo_fn *fns, unsigned int n)
+{
+	const void **slot;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		slot = lvd_ndo_slot(t, fns[i].off);
+		if (!*slot || lvd_glue_kcall_at(d, (unsigned long)*slot))
+			continue;
+		if (lvd_domain_fn_bind(&o->fn[fns[i].which], d,
+				       (unsigned long)*slot))
+			return -EINVAL;
+		*lvd_ndo_slot(ktbl, fns[i].off) = fns[i].trampoline;
+		*slot = NULL;
+	}
+	return 0;
+}
+
+/*
  * @t: the driver's net_device_ops, copied (not const: what is carried is
  * emptied from it, and anything left is refused)
  */
 static int lvd_net_netdev_ops(struct lvd_net_ops *o, struct lvd_domain *d,
 			      void *t)
 {
-	const void **slot;
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(lvd_ndo_fns); i++) {
-		slot = lvd_ndo_slot(t, lvd_ndo_fns[i].off);
-		if (!*slot)
-			continue;
-		if (lvd_domain_fn_bind(&o->fn[lvd_ndo_fns[i].which], d,
-				       (unsigned long)*slot))
-			return -EINVAL;
-		*lvd_ndo_slot(o->kops_mem, lvd_ndo_fns[i].off) =
-			lvd_ndo_fns[i].trampoline;
-		*slot = NULL;
-	}
-	if (lvd_ndo_take_kfns(d, t, o->kops_mem, lvd_ndo_kfns,
+	lvd_ndo_leave_out(t);
+	if (lvd_ndo_bind(o, d, t, o->kops_mem, lvd_ndo_fns,
+			 ARRAY_SIZE(lvd_ndo_fns)) ||
+	    lvd_ndo_take_kfns(d, t, o->kops_mem, lvd_ndo_kfns,
 			      ARRAY_SIZE(lvd_ndo_kfns)))
 		return -EINVAL;
 	/* Every device of the glue's has these two */
@@ -394,17 +598,39 @@ static int lvd_net_netdev_ops(struct lvd_net_ops *o, struct lvd_domain *d,
 	/* The driver's own start_xmit is the one operation a device needs */
 	if (!o->fn[LVD_NDO_START_XMIT].d)
 		return -EINVAL;
+	if (!o->fn[LVD_NDO_GET_STATS64].d &&
+	    !*lvd_ndo_slot(t, offsetof(const struct net_device_ops,
+				       ndo_get_stats)))
+		*lvd_ndo_slot(o->kops_mem, offsetof(const struct net_device_ops,
+						    ndo_get_stats64)) =
+			lvd_ndo_shadow_stats64;
 	return memchr_inv(t, 0, sizeof(o->kops_mem)) ? -EOPNOTSUPP : 0;
 }
 
-/* @t: the driver's ethtool_ops, copied, emptied as above */
+/*
+ * @t: the driver's ethtool_ops, copied, emptied as above. Its fields that
+ * are not functions describe operations the glue does not carry; the
+ * operations it does not carry are left out, and said so.
+ */
 static int lvd_net_ethtool_ops(struct lvd_net_ops *o, struct lvd_domain *d,
 			       void *t)
 {
+	const struct lvd_ndo_fn *fns;
+	unsigned int i, n, left = 0;
+
+	memset(t, 0, offsetof(const struct ethtool_ops, get_drvinfo));
 	if (lvd_ndo_take_kfns(d, t, o->keth_mem, lvd_ethtool_kfns,
 			      ARRAY_SIZE(lvd_ethtool_kfns)))
 		return -EINVAL;
-	return memchr_inv(t, 0, sizeof(o->keth_mem)) ? -EOPNOTSUPP : 0;
+	fns = lvd_ethtool_fns(&n);
+	if (lvd_ndo_bind(o, d, t, o->keth_mem, fns, n))
+		return -EINVAL;
+	for (i = 0; i < sizeof(o->keth_mem) / sizeof(void *); i++)
+		left += !!((const void **)t)[i];
+	if (left)
+		pr_info("%s: %u of its ethtool operations are not carried: left out\n",
+			lvd_domain_name(d), left);
+	return 0;
 }
 
 static DEFINE_MUTEX(lvd_net_ops_lock);	/* protects the domains' ops lists */

@@ -70,13 +70,29 @@ static bool lvd_rtnl_may_lock(struct lvd_domain *d, const char *lock,
 }
 
 /**
+ * lvd_rtnl_may_take() - may glue take rtnl_lock() for a domain's task?
+ * @d: the domain
+ * @what: the call, for the refusal's message
+ *
+ * Return: false when the task holds it already, through the domain's
+ * glue or in a callback the kernel made under it.
+ */
+bool lvd_rtnl_may_take(struct lvd_domain *d, const char *what)
+{
+	return lvd_rtnl_may_lock(d, what, &lvd_rtnl_hold);
+}
+
+/**
  * lvd_rtnl_held_by() - does the current task hold rtnl_lock() for a domain?
  * @d: the domain
  *
- * Return: true when the task took it through the domain's glue.
+ * Return: true when the task took it through the domain's glue, or is in
+ * a callback the kernel made under it.
  */
 bool lvd_rtnl_held_by(struct lvd_domain *d)
 {
+	if (lvd_net_in_rtnl_callback())
+		return true;
 	return rtnl_is_locked() && READ_ONCE(lvd_rtnl_holder) == d &&
 	       lvd_rtnl_mine(&lvd_rtnl_hold);
 }

@@ -26,6 +26,7 @@
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/export.h>
+#include <linux/netdevice.h>
 #include <linux/preempt.h>
 #include <linux/string.h>
 #include <asm/current.h>
@@ -45,6 +46,10 @@ static_assert(offsetof(struct lvd_domain_watch, ran) ==
 static_assert(offsetof(struct lvd_domain_watch, fn) ==
 	      LVD_DOMAIN_PCPU_WATCH_FN - LVD_DOMAIN_PCPU_WATCH);
 static_assert(LVD_DOMAIN_PCPU_WATCH + sizeof(struct lvd_domain_watch) <=
+	      LVD_DOMAIN_PCPU_HOT);
+static_assert(LVD_DOMAIN_PCPU_WATCH + sizeof(struct lvd_domain_watch) <=
+	      LVD_DOMAIN_PCPU_XMIT);
+static_assert(LVD_DOMAIN_PCPU_XMIT + sizeof(struct netdev_xmit) <=
 	      LVD_DOMAIN_PCPU_HOT);
 static_assert(LVD_DOMAIN_PCPU_HOT + sizeof(struct pcpu_hot) <=
 	      LVD_DOMAIN_PCPU_HEADER);

@@ -17,6 +17,11 @@
 #define LVD_DOMAIN_PCPU_WATCH_RAN	(LVD_DOMAIN_PCPU_WATCH + 12)
 #define LVD_DOMAIN_PCPU_WATCH_FN	(LVD_DOMAIN_PCPU_WATCH + 16)
 /*
+ * Where its struct netdev_xmit is, zeroes at first: netdev_xmit_more() in
+ * a network driver reads that of the domain's softnet_data (glue.c)
+ */
+#define LVD_DOMAIN_PCPU_XMIT		48
+/*
  * Where its struct pcpu_hot is: the preempt count and CPU number that
  * inline helpers (preempt_enable(), raw_smp_processor_id()) read and write
  * through %gs are the domain's own, never the kernel's.

@@ -6,6 +6,7 @@
 
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/netdevice.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <lvd/glue.h>
@@ -120,6 +121,13 @@ unsigned long lvd_glue_local(const char *name)
 	/* The preempt count and CPU number %gs reaches: the domain's own */
 	if (!strcmp(name, "pcpu_hot"))
 		return LVD_DOMAIN_PCPU_HOT;
+	/*
+	 * A network driver reads only the xmit field of softnet_data
+	 * (netdev_xmit_more()): the domain's own, in its header, where it
+	 * reads "no more packets coming"
+	 */
+	if (!strcmp(name, "softnet_data"))
+		return LVD_DOMAIN_PCPU_XMIT - offsetof(struct softnet_data, xmit);
 	/* jiffies, the CPU masks, ...: the copies every domain maps */
 	return lvd_domain_value(name);
 }

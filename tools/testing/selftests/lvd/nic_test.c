@@ -26,6 +26,8 @@
 #include <unistd.h>
 #include <cpuid.h>
 #include <arpa/inet.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -341,6 +343,21 @@ TEST_F(nic, driver_binds_and_link_comes_up)
 	ASSERT_EQ(NET_ADDR_PERM, sys_value(SYS_NET, self->dev, "addr_assign_type"));
 }
 
+/*
+ * Built isolated (E1000_LVD_ISOLATED: "lvd=isolated" in its modinfo), the
+ * driver runs in an LVD domain of its own, with the card's registers
+ * mapped into it and its interface registered through the netdev glue
+ */
+TEST_F(nic, driver_runs_isolated_when_built_so)
+{
+	if (run("grep -qs lvd=isolated $(find /lib/modules -name " NIC_DRIVER ".ko)"))
+		SKIP(return, NIC_DRIVER " is built to run in the kernel");
+	ASSERT_TRUE(logged("lvd: " NIC_DRIVER ": isolated in domain"));
+	ASSERT_FALSE(logged("its ops tables at"));
+	ASSERT_FALSE(logged("is not a packet it holds"));
+	ASSERT_FALSE(logged("is not a NAPI context"));
+}
+
 /* DHCP gives an address on the emulator's network, and a server */
 TEST_F(nic, dhcp_gives_an_address)
 {
@@ -430,6 +447,145 @@ TEST_F(nic, driver_unloads_and_loads_again)
 		ASSERT_EQ(0, address(self->dev, host));
 		ASSERT_EQ(3, echoes(host, 3));
 	}
+}
+
+/* An ethtool request @cmd (in @data, @size bytes) for @dev: 0 or -1 */
+static int ethtool(const char *dev, void *data)
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return -1;
+	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", dev);
+	ifr.ifr_data = data;
+	ret = ioctl(fd, SIOCETHTOOL, &ifr);
+	close(fd);
+	return ret ? -1 : 0;
+}
+
+/* The statistic @name of @dev's ethtool statistics, or -1 */
+static long long ethtool_stat(const char *dev, const char *name)
+{
+	struct ethtool_sset_info *info;
+	struct ethtool_gstrings *names;
+	struct ethtool_stats *stats;
+	long long value = -1;
+	unsigned int n, i;
+
+	info = calloc(1, sizeof(*info) + sizeof(__u32));
+	info->cmd = ETHTOOL_GSSET_INFO;
+	info->sset_mask = 1ULL << ETH_SS_STATS;
+	if (ethtool(dev, info) || !info->sset_mask) {
+		free(info);
+		return -1;
+	}
+	n = info->data[0];
+	free(info);
+	names = calloc(1, sizeof(*names) + n * ETH_GSTRING_LEN);
+	stats = calloc(1, sizeof(*stats) + n * sizeof(__u64));
+	names->cmd = ETHTOOL_GSTRINGS;
+	names->string_set = ETH_SS_STATS;
+	names->len = n;
+	stats->cmd = ETHTOOL_GSTATS;
+	stats->n_stats = n;
+	if (!ethtool(dev, names) && !ethtool(dev, stats))
+		for (i = 0; i < n; i++)
+			if (!strncmp((char *)names->data + i * ETH_GSTRING_LEN,
+				     name, ETH_GSTRING_LEN))
+				value = stats->data[i];
+	free(names);
+	free(stats);
+	return value;
+}
+
+/*
+ * ethtool: the driver's name, the link, the ring sizes (set and read
+ * back), and its statistics by name, which count the traffic
+ */
+TEST_F(nic, ethtool_reports_driver_link_rings_and_statistics)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ethtool_value link = { .cmd = ETHTOOL_GLINK };
+	struct ethtool_ringparam ring = { .cmd = ETHTOOL_GRINGPARAM };
+	long long before, after;
+	char host[16];
+
+	ASSERT_EQ(0, ethtool(self->dev, &info));
+	ASSERT_STREQ(NIC_DRIVER, info.driver);
+	ASSERT_STREQ(self->pci, info.bus_info);
+	ASSERT_EQ(0, ethtool(self->dev, &link));
+	ASSERT_EQ(1, link.data);
+	ASSERT_EQ(0, ethtool(self->dev, &ring));
+	ASSERT_EQ(4096, ring.rx_max_pending);
+	ASSERT_EQ(256, ring.rx_pending);
+	ring.cmd = ETHTOOL_SRINGPARAM;
+	ring.rx_pending = 128;
+	ring.tx_pending = 128;
+	ASSERT_EQ(0, ethtool(self->dev, &ring));
+	memset(&ring, 0, sizeof(ring));
+	ring.cmd = ETHTOOL_GRINGPARAM;
+	ASSERT_EQ(0, ethtool(self->dev, &ring));
+	ASSERT_EQ(128, ring.rx_pending);
+	ASSERT_EQ(128, ring.tx_pending);
+	ASSERT_EQ(0, link_up(self->dev));
+	before = ethtool_stat(self->dev, "rx_packets");
+	ASSERT_LE(0, before);
+	ASSERT_EQ(0, address(self->dev, host));
+	ASSERT_EQ(10, echoes(host, 10));
+	after = ethtool_stat(self->dev, "rx_packets");
+	ASSERT_LE(before + 10, after);
+}
+
+/* Whether the card @pci may master the bus (PCI_COMMAND_MASTER) */
+static int bus_master(const char *pci)
+{
+	char path[PATH_MAX];
+	unsigned char cfg[8];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), SYS_PCI "%s/config", pci);
+	f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	ok = fread(cfg, 1, sizeof(cfg), f) == sizeof(cfg);
+	fclose(f);
+	return ok ? !!(cfg[4] & 0x4) : -1;
+}
+
+/*
+ * Isolated, a fault in the driver after traffic (its domain stopped from
+ * the kernel, as an invalid opcode would): the kernel lives, the
+ * interface goes down and what is sent to it is dropped, rmmod takes the
+ * card back with bus mastering off although the driver's remove cannot
+ * run, and a fresh load drives it again.
+ */
+TEST_F(nic, isolated_fault_is_contained)
+{
+	char host[16], driver[32];
+
+	if (run("grep -qs lvd=isolated $(find /lib/modules -name " NIC_DRIVER ".ko)"))
+		SKIP(return, NIC_DRIVER " is built to run in the kernel");
+	ASSERT_EQ(0, run("modprobe lvd_test_hv"));
+	ASSERT_EQ(0, address(self->dev, host));
+	ASSERT_EQ(1, bus_master(self->pci));
+	ASSERT_EQ(20, echoes(host, 20));
+	ASSERT_EQ(0, write_text("/sys/kernel/debug/lvd_test/stop_module",
+				NIC_DRIVER));
+	ASSERT_TRUE(logged("(" NIC_DRIVER ") stopped: vector 6"));
+	/* Sent to a stopped driver, dropped: the sender never waits */
+	ASSERT_EQ(0, echoes(host, 3));
+	ASSERT_TRUE(logged("is down: its driver is stopped"));
+	ASSERT_NE(1, sys_value(SYS_NET, self->dev, "carrier"));
+	ASSERT_EQ(0, run("rmmod " NIC_DRIVER));
+	ASSERT_FALSE(card_driver(self->pci, driver, sizeof(driver)));
+	ASSERT_EQ(0, bus_master(self->pci));
+	ASSERT_EQ(0, run("modprobe " NIC_DRIVER));
+	ASSERT_TRUE(card_interface(self->pci, self->dev));
+	ASSERT_EQ(0, link_up(self->dev));
+	ASSERT_EQ(0, address(self->dev, host));
+	ASSERT_EQ(3, echoes(host, 3));
 }
 
 TEST_HARNESS_MAIN
