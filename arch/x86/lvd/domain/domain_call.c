@@ -88,17 +88,26 @@ struct lvd_domain_kcall_at {
 static DEFINE_PER_CPU(struct lvd_domain_kcall_at, lvd_domain_kcall_now);
 
 /*
- * Does the domain's code on this CPU run with BHs disabled? Its
- * local_bh_disable() counts in its own copy of pcpu_hot, which it may
- * write at will: what it says is only ever a reason to hold softirqs back
- * (and preemption) while the domain runs, which a lock it takes through
- * glue can do too. Preemption off.
+ * The domain's preempt count on this CPU, as preempt_disable() and
+ * local_bh_disable() in its code leave it in its own copy of pcpu_hot
+ * (which keeps the need-resched bit set); 0 for none, or for one that
+ * underflowed, which says nothing. The domain may write it at will: what
+ * it says is only ever a reason to hold preemption (and softirqs) back
+ * while the domain runs, which a lock it takes through glue can do too.
+ * Preemption off.
  */
-static bool lvd_domain_bh_off(struct lvd_domain *d)
+static unsigned int lvd_domain_count(struct lvd_domain *d)
 {
 	struct pcpu_hot *hot = lvd_domain_percpu_hot(d);
+	unsigned int count = hot ? READ_ONCE(hot->preempt_count) : 0;
 
-	return hot && (READ_ONCE(hot->preempt_count) & SOFTIRQ_MASK);
+	return count & PREEMPT_NEED_RESCHED ? count & ~PREEMPT_NEED_RESCHED : 0;
+}
+
+/* Does the domain's code on this CPU run with BHs disabled? */
+static bool lvd_domain_bh_off(struct lvd_domain *d)
+{
+	return lvd_domain_count(d) & SOFTIRQ_MASK;
 }
 
 /* The interrupt state the domain and its kernel calls run with */
@@ -269,14 +278,16 @@ static int lvd_domain_kcall(struct lvd_domain_run *r, struct lvd_cross_frame *f)
  * wait (for its local_bh_enable(), or the next interrupt after), as they
  * would in the kernel. A task's call is preempted here if the interrupt
  * asked for it, unless the task holds a spinlock for the domain or its
- * code has BHs disabled.
+ * code has preemption or BHs disabled (so that its count stays on the CPU
+ * it counts on).
  */
 static void lvd_domain_deliver(struct lvd_domain_run *r, unsigned int vector,
 			       const struct lvd_cross_frame *f)
 {
 	struct lvd_domain_stack *st = r->st;
 	unsigned long top = st->top;
-	bool bh = !in_interrupt() && lvd_domain_bh_off(r->d);
+	unsigned int count = lvd_domain_count(r->d);
+	bool bh = !in_interrupt() && (count & SOFTIRQ_MASK);
 
 	if (!r->task)
 		st->top = lvd_domain_stack_below(st, f->rsp);
@@ -286,7 +297,7 @@ static void lvd_domain_deliver(struct lvd_domain_run *r, unsigned int vector,
 	if (bh)
 		_local_bh_enable();
 	st->top = top;
-	if (r->task && !bh &&
+	if (r->task && !count &&
 	    !lvd_domain_holds_any(r->d, LVD_DOMAIN_HOLD_ATOMIC)) {
 		local_irq_restore(lvd_domain_run_flags(r));
 		preempt_enable();

@@ -14,12 +14,13 @@
 #include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/page_ref.h>
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <lvd/glue.h>
 #include "domain/domain_heap.h"
+#include "domain/domain_priv.h"
+#include "domain/domain_pt.h"
 
 static unsigned long lvd_glue_alloc(struct lvd_domain *d, unsigned long size,
 				    unsigned long flags)
@@ -53,6 +54,23 @@ static unsigned long lvd_glue_kmalloc_cache_node(struct lvd_domain *d,
 }
 
 /*
+ * The domain's own copy of @page's struct page, which it has at the
+ * struct page's address (domain_pages.c), as the kernel reaches it: through
+ * the domain's page tables, as the kernel's struct page is at that address
+ * in the kernel's. NULL when the domain has none there.
+ */
+static struct page *lvd_glue_page_copy(struct lvd_domain *d, struct page *page)
+{
+	u64 e;
+	phys_addr_t pa = lvd_pt_lookup(&d->pt, (unsigned long)page, &e);
+
+	if (pa == (phys_addr_t)-1 || !(e & _PAGE_RW) ||
+	    offset_in_page(pa) > PAGE_SIZE - sizeof(*page))
+		return NULL;
+	return __va(pa);
+}
+
+/*
  * __alloc_pages_noprof(gfp, order, nid, nodemask): a single page of the
  * domain's own (domain_pages.c), zeroed, named by its struct page pointer;
  * larger orders are not given. The domain's copy of its struct page is
@@ -62,8 +80,7 @@ static unsigned long lvd_glue_kmalloc_cache_node(struct lvd_domain *d,
 static unsigned long lvd_glue_alloc_pages(struct lvd_domain *d,
 					  const unsigned long args[LVD_DOMAIN_ARGS])
 {
-	struct page fresh = { };
-	struct page *page;
+	struct page *page, *copy;
 
 	if (args[1]) {
 		pr_warn_ratelimited("lvd: %s: alloc_pages() of order %lu: only single pages are given\n",
@@ -73,12 +90,14 @@ static unsigned long lvd_glue_alloc_pages(struct lvd_domain *d,
 	page = lvd_domain_page_alloc(d);
 	if (!page)
 		return 0;
-	set_page_count(&fresh, 1);
-	/* Its own copy, at the struct page's address in the domain */
-	if (lvd_domain_copy_to(d, (unsigned long)page, &fresh, sizeof(fresh))) {
+	copy = lvd_glue_page_copy(d, page);
+	if (!copy) {
 		lvd_domain_page_free(d, page);
 		return 0;
 	}
+	/* Not set_page_count(): no trace of a struct page the kernel has not */
+	memset(copy, 0, sizeof(*copy));
+	atomic_set(&copy->_refcount, 1);
 	return (unsigned long)page;
 }
 

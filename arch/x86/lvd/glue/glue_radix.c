@@ -9,15 +9,17 @@
  * and has a shadow in the kernel, an xarray made at the first insert and
  * freed with the domain; the domain's own root is never read. The entries
  * are the domain's pointers, which the kernel only stores and returns.
- * Preloading has nothing to do: the shadow allocates atomically when an
- * entry is inserted.
+ * Preloading has nothing to preload: the shadow allocates atomically when
+ * an entry is inserted.
  */
 
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/xarray.h>
+#include <asm/current.h>
 #include <lvd/glue.h>
+#include "domain/domain_percpu.h"
 #include "domain/domain_priv.h"
 
 /* The most entries one radix_tree_gang_lookup() returns */
@@ -134,10 +136,19 @@ static unsigned long lvd_glue_radix_gang_lookup(struct lvd_domain *d,
 	return n;
 }
 
-/* radix_tree_preload(gfp): nothing to preload, nothing disabled */
+/*
+ * radix_tree_preload(gfp): nothing to preload; but, as the kernel's, it
+ * returns with preemption disabled, which the inline radix_tree_preload_end()
+ * in the domain's code undoes in the domain's own preempt count on the CPU
+ * it runs on: counted there.
+ */
 static unsigned long lvd_glue_radix_preload(struct lvd_domain *d,
 					    const unsigned long args[LVD_DOMAIN_ARGS])
 {
+	struct pcpu_hot *hot = lvd_domain_percpu_hot(d);
+
+	if (hot)
+		WRITE_ONCE(hot->preempt_count, READ_ONCE(hot->preempt_count) + 1);
 	return 0;
 }
 

@@ -443,14 +443,15 @@ TEST_F(iso, nic_glue_works_and_refuses_misuse)
  */
 TEST_F(iso, static_keys_on_the_list_only)
 {
-	static const char refused[] =
-		"lvd_test_key_refused: an isolated module cannot have section __jump_table (a static key not on the loader's list: one of its own)";
+	static const char * const refused[] = {
+		"lvd_test_key_refused: an isolated module cannot have section __jump_table (a static key not on the loader's list: one of its own)",
+	};
 
 	ASSERT_EQ(0, system("modprobe lvd_test_key"));
 	EXPECT_TRUE(logged("lvd_test_key: the key is off"));
 	ASSERT_EQ(0, system("rmmod lvd_test_key"));
 	ASSERT_NE(0, system("modprobe lvd_test_key_refused 2>/dev/null"));
-	EXPECT_TRUE(logged(refused));
+	EXPECT_TRUE(logged(refused[0]));
 	ASSERT_FALSE(loaded("lvd_test_key_refused"));
 }
 
