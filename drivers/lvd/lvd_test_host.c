@@ -371,6 +371,7 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_BH] = "bh",
 	[LVD_TEST_ACT_HEX_DUMP] = "hex-dump",
 	[LVD_TEST_ACT_PUT_PAGE] = "put-page",
+	[LVD_TEST_ACT_STRUCT_PAGE] = "struct-page",
 };
 
 /* The argument of an act: kernel memory for the attacks that need some */

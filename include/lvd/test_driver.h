@@ -110,6 +110,7 @@ enum lvd_test_act {
 	LVD_TEST_ACT_BH,		/* BHs off for arg TSC ticks, a timer due */
 	LVD_TEST_ACT_HEX_DUMP,		/* print_hex_dump() of its buffer, and of arg */
 	LVD_TEST_ACT_PUT_PAGE,		/* get_page(), put_page(); __folio_put(arg) */
+	LVD_TEST_ACT_STRUCT_PAGE,	/* glue copies to and from its pages' struct pages */
 	LVD_TEST_NR_ACTS
 };
 

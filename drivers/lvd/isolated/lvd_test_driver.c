@@ -890,6 +890,33 @@ static long lvd_td_put_page(unsigned long kernel)
 	return ret;
 }
 
+/*
+ * The struct page of a page of its own is its own copy, at the kernel's
+ * struct page's address: glue that copies there (kstrtoint()'s result) or
+ * from there (a %s of printk()) must refuse, not touch the kernel's.
+ * Bit 0: the copy to it refused; bit 1: the one from it ("(efault)");
+ * bit 2: its copy unchanged.
+ */
+static long lvd_td_struct_page(void)
+{
+	struct page *p = alloc_page(GFP_KERNEL);
+	long ret, before;
+	char buf[16];
+	int *dst;
+
+	if (!p)
+		return -ENOMEM;
+	dst = (int *)p;
+	*dst = 7;
+	before = *dst;
+	ret = kstrtoint("42", 10, dst) == -EFAULT;
+	ret |= (snprintf(buf, sizeof(buf), "%s", (char *)p) ==
+		strlen("(efault)")) << 1;
+	ret |= (*dst == before) << 2;
+	__free_page(p);
+	return ret;
+}
+
 /* Glue a NIC driver uses */
 static long lvd_td_nic_glue(unsigned long act, unsigned long arg)
 {
@@ -973,6 +1000,8 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 		return lvd_td_timers_act(act, arg);
 	case LVD_TEST_ACT_VMALLOC ... LVD_TEST_ACT_PUT_PAGE:
 		return lvd_td_nic_glue(act, arg);
+	case LVD_TEST_ACT_STRUCT_PAGE:
+		return lvd_td_struct_page();
 	default:
 		return lvd_td_attack(act, arg);
 	}

@@ -304,6 +304,27 @@ int lvd_domain_give_page_at(struct lvd_domain *d, unsigned long va,
 	return ret;
 }
 
+/* The page the kernel's page tables map at @va, or -1 */
+static phys_addr_t lvd_domain_kernel_pa(unsigned long va)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address(va, &level);
+
+	if (!pte || !pte_present(*pte))
+		return (phys_addr_t)-1;
+	/* A large page's PFN is read as its level reads it (its PAT bit) */
+	switch (level) {
+	case PG_LEVEL_1G:
+		return ((phys_addr_t)pud_pfn(*(pud_t *)pte) << PAGE_SHIFT) +
+		       (va & ~PUD_MASK & PAGE_MASK);
+	case PG_LEVEL_2M:
+		return ((phys_addr_t)pmd_pfn(*(pmd_t *)pte) << PAGE_SHIFT) +
+		       (va & ~PMD_MASK & PAGE_MASK);
+	default:
+		return (phys_addr_t)pte_pfn(*pte) << PAGE_SHIFT;
+	}
+}
+
 /**
  * lvd_domain_may_access() - may a domain use memory
  * @d: the domain
@@ -311,16 +332,22 @@ int lvd_domain_give_page_at(struct lvd_domain *d, unsigned long va,
  * @len: how many bytes
  * @write: whether it must be able to write them too
  *
- * Its page tables say so, and nothing else does.
+ * Its page tables say so, and nothing else does; and at each of those
+ * pages they map what the kernel's map there, so that the kernel, which
+ * reads and writes at @va in its own view, touches the domain's memory.
+ * (A domain has pages of its own where the kernel has others: the copies
+ * of its pages' struct pages, at the kernel's struct pages' addresses.)
  *
  * Return: true when the domain's code at CPL 3 can read (or, with @write,
- * write) every byte of [@va, @va + @len).
+ * write) every byte of [@va, @va + @len), and the kernel's view of them
+ * is the domain's.
  */
 bool lvd_domain_may_access(struct lvd_domain *d, unsigned long va,
 			   size_t len, bool write)
 {
 	unsigned long end = va + len, page;
 	u64 need = _PAGE_PRESENT | _PAGE_USER | (write ? _PAGE_RW : 0), e;
+	phys_addr_t pa;
 
 	if (!len)
 		return true;
@@ -328,8 +355,9 @@ bool lvd_domain_may_access(struct lvd_domain *d, unsigned long va,
 	if (end < va)
 		return false;
 	for (page = va & PAGE_MASK; page < end; page += PAGE_SIZE) {
-		if (lvd_pt_lookup(&d->pt, page, &e) == (phys_addr_t)-1 ||
-		    (e & need) != need)
+		pa = lvd_pt_lookup(&d->pt, page, &e);
+		if (pa == (phys_addr_t)-1 || (e & need) != need ||
+		    (pa & PAGE_MASK) != lvd_domain_kernel_pa(page))
 			return false;
 		if (page + PAGE_SIZE < page)
 			break;

@@ -27,6 +27,7 @@
 #include <linux/xarray.h>
 #include <lvd/domain.h>
 #include "domain/domain_priv.h"
+#include "domain/domain_pt.h"
 
 /*
  * What the domain's xarray of pages holds for a page: in use, free, or a
@@ -49,7 +50,8 @@ static int lvd_domain_page_meta(struct lvd_domain *d, struct page *page)
 	struct page *meta;
 	int err;
 
-	if (lvd_domain_may_access(d, va, PAGE_SIZE, true))
+	/* Its copy is there already (of a page next to it in the kernel) */
+	if (lvd_pt_lookup(&d->pt, va, NULL) != (phys_addr_t)-1)
 		return 0;
 	meta = alloc_page(GFP_KERNEL | __GFP_ZERO);
 	if (!meta)

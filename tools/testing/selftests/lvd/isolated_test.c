@@ -437,6 +437,18 @@ TEST_F(iso, nic_glue_works_and_refuses_misuse)
 }
 
 /*
+ * The struct page of a page of the driver's is its own copy, at the
+ * kernel's struct page's address: glue copying there (kstrtoint()'s
+ * result) or from there (printk's %s) refuses, and touches neither.
+ */
+TEST_F(iso, glue_never_copies_at_an_alias_of_kernel_memory)
+{
+	EXPECT_EQ(7, act_ret("struct-page", 0, self->result, sizeof(self->result)))
+		TH_LOG("%s", self->result);
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
  * A __jump_table whose entries name a static key on the loader's list
  * loads, left out (the branch as compiled: the key off); one that names a
  * key of the module's own is refused, the section and the key named.
