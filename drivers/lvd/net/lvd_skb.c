@@ -673,7 +673,7 @@ unsigned long lvd_glue_eth_type_trans(struct lvd_domain *d,
 	v.img->data = (unsigned char *)v.sl.frag + v.sp.off + ETH_HLEN;
 	v.img->len = v.sp.len - ETH_HLEN;
 	v.img->protocol = proto;
-	return proto;
+	return (__force u16)proto;
 }
 
 /* The kernel's copy of a received packet the driver hands over, or NULL */
