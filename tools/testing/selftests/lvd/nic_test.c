@@ -39,6 +39,7 @@
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
+#include "lvd_domain_faults.h"
 #include "lvd_files.h"
 
 #define SYS_PCI		"/sys/bus/pci/devices/"
@@ -326,6 +327,12 @@ FIXTURE_SETUP(nic)
 	if (!find_card(self->pci))
 		SKIP(return, "no e1000 card (%04x:%04x) in this machine",
 		     NIC_VENDOR, NIC_DEVICE);
+	if (built_isolated() && !hv_expected()) {
+		/* It cannot run, and says why */
+		ASSERT_NE(0, run("modprobe " NIC_DRIVER));
+		ASSERT_TRUE(logged("lvd: " NIC_DRIVER ": cannot be isolated"));
+		SKIP(return, "no VMX, or lvd=off: the isolated driver cannot load");
+	}
 	if (built_isolated() && nic_nested())
 		SKIP(return, "nested KVM: an isolated driver's BAR access never completes (open)");
 	mkdir(NIC_DIR, 0755);
