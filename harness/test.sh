@@ -76,6 +76,9 @@ for b in $BOOTS; do
 	# and its e1000 is emulated by QEMU in L1 (a probe takes 50 s).
 	timeout=${TIMEOUT:-600}
 	[ "$emu" != nested ] || timeout=$((timeout * 4))
+	# Four emulated CPUs run the suite (isolated e1000 loads included)
+	# and, restarting, its second part in about ten minutes
+	[ "$emu" != bochs ] || [ "$cpus" -lt 4 ] || timeout=$((timeout * 3 / 2))
 	# A free slot as soon as any boot ends (the nested one is long)
 	while [ "$(jobs -rp | wc -l)" -ge 2 ]; do
 		wait -n || true
