@@ -154,6 +154,20 @@ static long lvd_th_call_back(struct lvd_domain *d, long handle,
 }
 
 /*
+ * Glue: the kernel busy for @ms (at most 500) on the driver's behalf, as
+ * an ACPI method or a long mdelay() would keep it.
+ */
+static long lvd_th_busy(struct lvd_domain *d, long handle, unsigned long ms)
+{
+	struct lvd_domain_fn act;
+
+	if (lvd_th_bound_act(d, handle, &act))
+		return -EINVAL;
+	mdelay(min(ms, 500UL));
+	return 0;
+}
+
+/*
  * The same symbols for the driver built without isolation, which calls
  * them directly: it works only isolated. They also give modpost the
  * symbols an isolated build imports, and modprobe the dependency.
@@ -195,6 +209,19 @@ long lvd_test_driver_call_back(long handle, unsigned long depth)
 	return -EOPNOTSUPP;
 }
 EXPORT_SYMBOL_GPL(lvd_test_driver_call_back);
+
+/**
+ * lvd_test_driver_busy() - the test driver's slow kernel call, unisolated
+ * @handle: what registration returned
+ * @ms: how long
+ *
+ * Return: -EOPNOTSUPP: the test driver runs only isolated.
+ */
+long lvd_test_driver_busy(long handle, unsigned long ms)
+{
+	return -EOPNOTSUPP;
+}
+EXPORT_SYMBOL_GPL(lvd_test_driver_busy);
 
 /**
  * lvd_test_driver_sum() - the test driver's buffer sum, unisolated
@@ -337,6 +364,9 @@ static const char * const lvd_th_acts[LVD_TEST_NR_ACTS] = {
 	[LVD_TEST_ACT_NET_MISUSE] = "net-misuse",
 	[LVD_TEST_ACT_NET_RTNL_HOLD] = "net-rtnl-hold",
 	[LVD_TEST_ACT_NET_RTNL_TWICE] = "net-rtnl-twice",
+	[LVD_TEST_ACT_NET_NAPI] = "net-napi",
+	[LVD_TEST_ACT_SLOW_KCALL] = "slow-kcall",
+	[LVD_TEST_ACT_BUSY] = "busy",
 	[LVD_TEST_ACT_LOCK_COUNT] = "lock-count",
 	[LVD_TEST_ACT_LOCK_READ] = "lock-read",
 	[LVD_TEST_ACT_COMPLETION_WAIT] = "completion-wait",
@@ -390,6 +420,8 @@ static unsigned long lvd_th_arg(unsigned int act, unsigned long given)
 	case LVD_TEST_ACT_IRQ_OFF:	/* 50 ms */
 	case LVD_TEST_ACT_BH:
 		return (unsigned long)tsc_khz * 50;
+	case LVD_TEST_ACT_BUSY:
+		return (unsigned long)tsc_khz * 300;
 	case LVD_TEST_ACT_EXEC_KERNEL:
 	case LVD_TEST_ACT_FORGED_OPS:
 		return (unsigned long)lvd_domain_call;

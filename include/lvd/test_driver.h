@@ -73,6 +73,9 @@ enum lvd_test_act {
 	LVD_TEST_ACT_NET_MISUSE,	/* netdev glue naming what it lacks: 0-8 */
 	LVD_TEST_ACT_NET_RTNL_HOLD,	/* returns holding rtnl_lock() */
 	LVD_TEST_ACT_NET_RTNL_TWICE,	/* rtnl_lock() twice, then unlocks */
+	LVD_TEST_ACT_NET_NAPI,		/* NAPI misuse, and a poll over budget */
+	LVD_TEST_ACT_SLOW_KCALL,	/* arg kernel calls busy 300 ms each */
+	LVD_TEST_ACT_BUSY,		/* busy arg TSC ticks (300 ms) in it */
 	/* Its own locks (lvd_test_host's lock acts run these in threads) */
 	LVD_TEST_ACT_LOCK_COUNT,	/* arg times: counters ++ under its locks */
 	LVD_TEST_ACT_LOCK_READ,		/* mutex counter * 100000 + spin counter */
@@ -141,5 +144,6 @@ long lvd_test_driver_register(const struct lvd_test_driver_ops *ops);
 long lvd_test_driver_unregister(long handle);
 long lvd_test_driver_sum(long handle, const void *buf, unsigned long len);
 long lvd_test_driver_call_back(long handle, unsigned long depth);
+long lvd_test_driver_busy(long handle, unsigned long ms);
 
 #endif /* _LVD_TEST_DRIVER_H */

@@ -29,6 +29,7 @@
 #include <linux/workqueue.h>
 #include <lvd/test_driver.h>
 #if IS_ENABLED(CONFIG_NET)
+#include <linux/etherdevice.h>
 #include <linux/netdevice.h>
 #include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
@@ -167,6 +168,7 @@ static long lvd_td_bad_free(unsigned long arg)
 
 /* Breaks the rule @act names: none of these returns */
 static long lvd_td_attack(unsigned long act, unsigned long arg);
+static bool lvd_td_jiffies_move(unsigned long ticks);
 
 /*
  * Makes the kernel work without end through legal calls, or reads what
@@ -183,6 +185,13 @@ static long lvd_td_exhaust(unsigned long act, unsigned long arg)
 			kfree(NULL);
 	case LVD_TEST_ACT_RECURSE:
 		return lvd_test_driver_call_back(lvd_td_handle, arg + 1);
+	case LVD_TEST_ACT_BUSY:
+		return lvd_td_jiffies_move(arg);
+	case LVD_TEST_ACT_SLOW_KCALL:
+		for (v = 0; v < arg; v++)
+			if (lvd_test_driver_busy(lvd_td_handle, 300))
+				break;
+		return v;
 	case LVD_TEST_ACT_SGDT:
 		asm volatile("sgdt %0" : "=m" (table));
 		return table.base;
@@ -284,6 +293,83 @@ static long lvd_td_net_misuse(unsigned long which)
 	return 0;
 }
 
+/* A device with a NAPI context whose poll breaks NAPI's rules */
+struct lvd_td_napi {
+	struct napi_struct napi;
+	struct napi_struct other;	/* never added */
+	unsigned int polls;
+	bool put;			/* skb_put() past the end gave room */
+};
+
+/*
+ * The first poll hands the kernel a packet of kernel memory, grows one of
+ * its own past its buffer, completes a context it is not polling and
+ * reports 100 packets more than its budget; the second completes and
+ * reports its whole budget; the third, if the kernel polls again, is
+ * quiet.
+ */
+static int lvd_td_napi_poll(struct napi_struct *napi, int budget)
+{
+	struct lvd_td_napi *p = container_of(napi, struct lvd_td_napi, napi);
+	struct sk_buff *skb;
+
+	switch (p->polls++) {
+	case 0:
+		napi_gro_receive(napi, LVD_TD_KERNEL_PTR);
+		skb = napi_alloc_skb(napi, 64);
+		if (skb) {
+			p->put = skb_put(skb, 8 * PAGE_SIZE);
+			consume_skb(skb);
+		}
+		napi_complete_done(&p->other, 0);
+		return budget + 100;
+	case 1:
+		napi_complete_done(napi, 0);
+		return budget;
+	}
+	return 0;
+}
+
+/*
+ * NAPI misuse: contexts added on a forged device, in kernel memory and
+ * twice, completed outside a poll, scheduled without a prep; then a
+ * context that is polled for real with the poll above, while this waits.
+ * Returns the polls seen (at least 2), plus 100 if skb_put() gave room.
+ */
+static long lvd_td_net_napi(void)
+{
+	struct net_device *dev;
+	struct lvd_td_napi *p;
+	long ret = -ETIMEDOUT;
+	int i;
+
+	dev = alloc_etherdev(sizeof(*p));
+	if (!dev)
+		return -ENOMEM;
+	p = netdev_priv(dev);
+	dev->netdev_ops = &lvd_td_net_ops;
+	ret = register_netdev(dev);
+	if (ret) {
+		free_netdev(dev);
+		return ret;
+	}
+	netif_napi_add(LVD_TD_KERNEL_PTR, &p->napi, lvd_td_napi_poll);
+	netif_napi_add(dev, LVD_TD_KERNEL_PTR, lvd_td_napi_poll);
+	netif_napi_add(dev, &p->napi, lvd_td_napi_poll);
+	netif_napi_add(dev, &p->napi, lvd_td_napi_poll);
+	napi_complete_done(&p->napi, 0);
+	__napi_schedule(&p->napi);
+	napi_enable(&p->napi);
+	napi_schedule(&p->napi);
+	for (i = 0; i < 200 && READ_ONCE(p->polls) < 2; i++)
+		usleep_range(10000, 20000);
+	napi_disable(&p->napi);
+	ret = p->polls + (p->put ? 100 : 0);
+	unregister_netdev(dev);
+	free_netdev(dev);
+	return ret;
+}
+
 /* rtnl_lock() as drivers misuse it; none of these may hang the kernel */
 static long lvd_td_net_rtnl(unsigned long act)
 {
@@ -302,6 +388,11 @@ static long lvd_td_net_misuse(unsigned long arg)
 }
 
 static long lvd_td_net_rtnl(unsigned long act)
+{
+	return -EOPNOTSUPP;
+}
+
+static long lvd_td_net_napi(void)
 {
 	return -EOPNOTSUPP;
 }
@@ -994,6 +1085,8 @@ static long lvd_td_work(unsigned long act, unsigned long arg)
 	case LVD_TEST_ACT_NET_RTNL_HOLD:
 	case LVD_TEST_ACT_NET_RTNL_TWICE:
 		return lvd_td_net_rtnl(act);
+	case LVD_TEST_ACT_NET_NAPI:
+		return lvd_td_net_napi();
 	case LVD_TEST_ACT_LOCK_COUNT ... LVD_TEST_ACT_SPIN_SLEEP:
 		return lvd_td_locks_act(act, arg);
 	case LVD_TEST_ACT_HRTIMER_START ... LVD_TEST_ACT_HRTIMER_RACE:

@@ -215,10 +215,14 @@ static bool lvd_napi_schedule(struct lvd_domain *d, unsigned long addr,
 		/* Only once for each napi_schedule_prep() that said yes */
 		ln->prepped = false;
 		__napi_schedule(&ln->napi);
+		ok = true;
 	}
 	spin_unlock_irqrestore(&nd->napi_lock, flags);
 	if (!ln)
 		pr_warn_ratelimited("%s: %#lx is not a NAPI context of its\n",
+				    lvd_domain_name(d), addr);
+	else if (!prep && !ok)
+		pr_warn_ratelimited("%s: __napi_schedule(%#lx) refused: no napi_schedule_prep() owned it\n",
 				    lvd_domain_name(d), addr);
 	return ok;
 }

@@ -582,9 +582,13 @@ unsigned long lvd_glue_skb_put(struct lvd_domain *d,
 {
 	struct lvd_skb_view v;
 
-	if (!lvd_skb_view(d, args[0], &v) ||
-	    v.sp.off + v.sp.len != v.sp.tail || args[1] > v.sp.end - v.sp.tail)
+	if (!lvd_skb_view(d, args[0], &v))
 		return 0;
+	if (v.sp.off + v.sp.len != v.sp.tail || args[1] > v.sp.end - v.sp.tail) {
+		pr_warn_ratelimited("%s: skb_put() of %lu bytes refused: past its packet's buffer\n",
+				    lvd_domain_name(d), args[1]);
+		return 0;
+	}
 	WRITE_ONCE(v.img->tail, v.sp.tail + args[1]);
 	WRITE_ONCE(v.img->len, v.sp.len + args[1]);
 	return v.sl.frag + v.sp.tail;

@@ -62,6 +62,9 @@
  *	them off until it gives the lock back
  * @fresh: the stack's charged time (lvd_domain_charged()) when the call
  *	began or its last kernel call returned
+ * @atomic_from: the stack's charged time when the call last began to run
+ *	as one that may not sleep: 0, or when a task's call took a lock that
+ *	keeps interrupts off (@irq_off); the second counts from there
  */
 struct lvd_domain_run {
 	struct lvd_domain *d;
@@ -71,6 +74,7 @@ struct lvd_domain_run {
 	bool timer;
 	bool irq_off;
 	u64 fresh;
+	u64 atomic_from;
 };
 
 /**
@@ -201,14 +205,34 @@ static u64 lvd_domain_charged(const struct lvd_domain_stack *st, u64 now)
 }
 
 /*
+ * Does the call run as a task now: one that may sleep, not holding a lock
+ * that keeps interrupts off? The kernel preempts it as any task.
+ */
+static bool lvd_domain_run_as_task(const struct lvd_domain_run *r)
+{
+	return r->task && !r->irq_off;
+}
+
+/*
+ * Of the stack's charged time @c, what counts towards the call's second
+ * (or ten): all of it as a task's, the time since it may not sleep else
+ */
+static u64 lvd_domain_run_total(const struct lvd_domain_run *r, u64 c)
+{
+	return lvd_domain_run_as_task(r) ? c : c - r->atomic_from;
+}
+
+/*
  * Has the call run too long: 100 ms since @r->fresh, or a second for the
- * calls on its stack? Then the domain is stopped.
+ * calls on its stack (ten times that for a task's)? Then the domain is
+ * stopped.
  */
 static bool lvd_domain_overran(struct lvd_domain_run *r)
 {
 	u64 c = lvd_domain_charged(r->st, lvd_watchdog_now());
 
-	return lvd_watchdog_over(c - r->fresh, c);
+	return lvd_watchdog_over(c - r->fresh, lvd_domain_run_total(r, c),
+				 lvd_domain_run_as_task(r));
 }
 
 /*
@@ -320,6 +344,9 @@ static void lvd_domain_irq_holds(struct lvd_domain_run *r,
 	if (off == r->irq_off)
 		return;
 	r->irq_off = off;
+	/* A task's call that may not sleep now: its second starts now */
+	if (off)
+		r->atomic_from = r->fresh;
 	if (!(r->flags & X86_EFLAGS_IF))
 		return;
 	if (off) {
@@ -347,7 +374,9 @@ static int lvd_domain_enter(struct lvd_domain_run *r, struct lvd_cross_frame *f,
 
 	if (!lvd_cpu_virtualized())
 		return -ENODEV;
-	since = lvd_watchdog_count_from(r->st->mark, r->st->ran, r->fresh);
+	since = lvd_watchdog_count_from(r->st->mark,
+					r->st->ran - r->atomic_from,
+					r->fresh - r->atomic_from);
 	if (r->timer)
 		lvd_watchdog_timer_arm(since);
 	cpumask_set_cpu(cpu, &d->inside);
@@ -358,12 +387,31 @@ static int lvd_domain_enter(struct lvd_domain_run *r, struct lvd_cross_frame *f,
 		return -ESHUTDOWN;
 	}
 	lvd_domain_values_refresh();
-	lvd_watchdog_watch(since);
+	/* A task's call takes interrupts: no NMI is needed to bring it out */
+	lvd_watchdog_watch(lvd_domain_run_as_task(r) ? 0 : since);
 	lvd_cross_run(__pa(d->pt.root), d->index,
 		      lvd_domain_percpu_gs(d, cpu), f, f, cr2);
 	lvd_watchdog_watch(0);
 	cpumask_clear_cpu(cpu, &d->inside);
 	return f->vector;
+}
+
+/*
+ * After a kernel call that began when the stack's time was @from and its
+ * count of calls begun @entered: 100 ms again, unless the second has run
+ * out, to which the call counted at most 10 ms (lvd_watchdog_kcall_excess())
+ * if it made no call into the domain, in full if it did. The
+ * stack's time is a sum of u64 terms: what is taken off its past time
+ * (even below 0) leaves that sum exact.
+ */
+static void lvd_domain_kcall_charge(struct lvd_domain_run *r, u64 from,
+				    unsigned int entered)
+{
+	u64 now = lvd_domain_charged(r->st, lvd_watchdog_now());
+
+	if (r->st->entered == entered)
+		r->st->ran -= lvd_watchdog_kcall_excess(now - from);
+	r->fresh = lvd_domain_charged(r->st, lvd_watchdog_now());
 }
 
 /*
@@ -388,11 +436,13 @@ static int lvd_domain_run(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 		} else if ((f->cs & 3) == 3 && v == LVD_VECTOR_RETURN) {
 			return 0;
 		} else if ((f->cs & 3) == 3 && v == LVD_VECTOR_CALL) {
+			u64 from = lvd_domain_charged(r->st, lvd_watchdog_now());
+			unsigned int entered = r->st->entered;
+
 			why = lvd_domain_kcall(r, f);
+			lvd_domain_kcall_charge(r, from, entered);
 			if (why == LVD_DOMAIN_KCALL_DONE)
 				lvd_domain_irq_holds(r, f);
-			/* 100 ms again, unless the second has run out */
-			r->fresh = lvd_domain_charged(r->st, lvd_watchdog_now());
 		} else if (lvd_domain_port_io(d, f)) {
 			/* Port I/O it was granted, done: it goes on */
 		} else {
@@ -407,7 +457,9 @@ static int lvd_domain_run(struct lvd_domain_run *r, struct lvd_cross_frame *f)
 			return -EFAULT;
 		}
 		/* After a kernel call, only the second can have run out */
-		if (v == LVD_VECTOR_CALL ? lvd_watchdog_over(0, r->fresh) :
+		if (v == LVD_VECTOR_CALL ?
+		    lvd_watchdog_over(0, lvd_domain_run_total(r, r->fresh),
+				      lvd_domain_run_as_task(r)) :
 		    lvd_domain_overran(r)) {
 			lvd_domain_stop(d, LVD_DOMAIN_FAULT_WATCHDOG, f, cr2);
 			return -ETIMEDOUT;
@@ -457,6 +509,7 @@ static int lvd_domain_call_on(struct lvd_domain_run *r,
 	/* The return address: the domains' exit page raises the return vector. */
 	top[-1] = (unsigned long)lvd_cross_domain_exit;
 	now = lvd_watchdog_now();
+	st->entered++;
 	if (!st->depth++) {
 		st->ran = 0;
 		st->mark = now;

@@ -33,6 +33,8 @@
  * @mark: when they last went on running (began, or their task was
  *	switched in), 0 while they are not running (their task is not)
  * @depth: the calls on it in progress
+ * @entered: how many calls began on it (wraps): one a kernel call made
+ *	into the domain again says that call's time is partly the domain's
  * @levels: on a CPU's stack, the calls in progress from each context
  *	(interrupt_context_level()): whose holds end with the outermost
  * @pool: in the domain's pool of task stacks, while no task has it
@@ -43,6 +45,7 @@ struct lvd_domain_stack {
 	u64 ran;
 	u64 mark;
 	unsigned int depth;
+	unsigned int entered;
 	u8 levels[4];
 	struct list_head pool;
 };

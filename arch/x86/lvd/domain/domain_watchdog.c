@@ -60,6 +60,8 @@ early_initcall(lvd_watchdog_scale_budgets);
 #define LVD_WATCHDOG_NS		lvd_watchdog_ns
 #define LVD_WATCHDOG_CALL_NS	lvd_watchdog_call_ns
 #define LVD_WATCHDOG_TIMER_MS	lvd_watchdog_timer_ms
+/* How much longer a task's call that may sleep may run */
+#define LVD_WATCHDOG_TASK_FACTOR	10
 /* How often the timer looks at the other CPUs */
 #define LVD_WATCHDOG_PERIOD	(HZ / 20)
 
@@ -115,15 +117,43 @@ u64 lvd_watchdog_count_from(u64 mark, u64 ran, u64 fresh)
 }
 
 /**
+ * lvd_watchdog_kcall_excess() - what of a kernel call's time is not the
+ *	domain's
+ * @took: the time the kernel call ran on a CPU (ns)
+ *
+ * A kernel call counts at most 10 ms towards the second the calls on a
+ * stack may run: the kernel's own slow work on the domain's behalf (an
+ * ACPI method run to route a device's interrupt, a long mdelay()) does
+ * not stop it, while a domain that loops through kernel calls is stopped
+ * all the same.
+ *
+ * Return: the time (ns) to take off the stack's charge.
+ */
+u64 lvd_watchdog_kcall_excess(u64 took)
+{
+	u64 cap = LVD_WATCHDOG_NS / 10;
+
+	return took > cap ? took - cap : 0;
+}
+
+/**
  * lvd_watchdog_over() - has a call run too long?
  * @slice: its time since it began or its last kernel call returned (ns)
  * @total: the time of the calls on its stack (ns)
+ * @task: the calls are a task's that may sleep, on the task's own stack
  *
- * Return: true after 100 ms without a kernel call, or a second in all.
+ * A task's call is preempted as any task is, so it holds up only its
+ * caller: it gets ten times as long, a second without a kernel call and
+ * ten in all, time enough for a driver's probe that waits on its device.
+ *
+ * Return: true after 100 ms without a kernel call, or a second in all
+ * (ten times that for a task's call).
  */
-bool lvd_watchdog_over(u64 slice, u64 total)
+bool lvd_watchdog_over(u64 slice, u64 total, bool task)
 {
-	return slice > LVD_WATCHDOG_NS || total > LVD_WATCHDOG_CALL_NS;
+	u64 n = task ? LVD_WATCHDOG_TASK_FACTOR : 1;
+
+	return slice > n * LVD_WATCHDOG_NS || total > n * LVD_WATCHDOG_CALL_NS;
 }
 
 /**

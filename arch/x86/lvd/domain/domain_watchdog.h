@@ -9,7 +9,8 @@
 
 u64 lvd_watchdog_now(void);
 u64 lvd_watchdog_count_from(u64 mark, u64 ran, u64 fresh);
-bool lvd_watchdog_over(u64 slice, u64 ran);
+u64 lvd_watchdog_kcall_excess(u64 took);
+bool lvd_watchdog_over(u64 slice, u64 ran, bool task);
 void lvd_watchdog_watch(u64 since);
 int lvd_watchdog_start(void);
 bool lvd_watchdog_timer_wanted(void);

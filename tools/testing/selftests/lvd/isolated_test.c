@@ -275,6 +275,69 @@ TEST_F(iso, netdev_glue_refuses_misuse)
 }
 
 /*
+ * Kernel calls that keep the kernel busy (300 ms each, 1.5 s in all) on
+ * the driver's behalf, as an ACPI method or a long mdelay() does in a
+ * probe: each counts at most 10 ms towards the second a call may run, and
+ * the driver is not stopped.
+ */
+TEST_F(iso, slow_kernel_calls_are_not_the_domains_time)
+{
+	char want[160];
+
+	ASSERT_EQ(0, act("slow-kcall", 5, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x5\n",
+		 intact);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
+ * A task's call, which the kernel preempts as any task, may run 300 ms in
+ * the domain without a kernel call (a driver's probe waiting on its
+ * device): it gets a second for that, where a call that may not sleep
+ * gets 100 ms; one that never returns is still stopped (attacks above).
+ */
+TEST_F(iso, task_call_may_run_300_ms)
+{
+	char want[160];
+
+	ASSERT_EQ(0, act("busy", 0, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x1\n",
+		 intact);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
+ * NAPI glue misuse (drivers/lvd/net/lvd_napi.c), on a device the driver
+ * registers: contexts added on a forged device, in kernel memory and
+ * twice, completed outside their poll, scheduled without a prep; in a
+ * poll the kernel runs, a packet of kernel memory handed up, one grown
+ * past its buffer, another context completed, and 100 packets more than
+ * the budget reported. Each is refused or clamped and named; the kernel
+ * never sees a poll over its budget, and the driver goes on.
+ */
+TEST_F(iso, napi_glue_refuses_misuse)
+{
+	char want[160];
+
+	ASSERT_EQ(0, system("dmesg -c > /dev/null"));
+	ASSERT_EQ(0, act("net-napi", 0, self->result, sizeof(self->result)));
+	snprintf(want, sizeof(want), "err 0 vector -1 cpl 0 then 0 %s ret 0x2\n",
+		 intact);
+	ASSERT_STREQ(want, self->result);
+	ASSERT_TRUE(logged("refused: not its device, memory or function, or added already"));
+	ASSERT_TRUE(logged("is not a NAPI context it polls now"));
+	ASSERT_TRUE(logged("refused: no napi_schedule_prep() owned it"));
+	ASSERT_TRUE(logged("is not a packet it holds"));
+	ASSERT_TRUE(logged("skb_put() of 32768 bytes refused"));
+	ASSERT_TRUE(logged("its poll reported 164 packets for a budget of 64"));
+	ASSERT_FALSE(logged("exceeding its budget"));
+	ASSERT_FALSE(logged("WARNING"));
+	ASSERT_FALSE(logged("stopped"));
+}
+
+/*
  * The driver's own locks (glue/glue_lock.c): two tasks count under its
  * mutex and a spinlock in its heap, and the counts are exact; a task waits
  * for a completion another call completes; unlocking a mutex another task
