@@ -13,6 +13,7 @@
 #   L1_CMDLINE_EXTRA=... nested: more words for L1's command line
 #   BOCHS_MODEL=...      Bochs's CPU model (corei7_haswell_4770; the newer
 #                        models need tsc_early_khz, which is added)
+#   BOCHS_NICS=1|2       Bochs's e1000 cards, each on a vnet of its own
 #   FOLLOW=1             copy the console to stdout while it runs
 # The serial log is $OUT/boot/NAME/serial.log (and bochs.log for Bochs).
 # The nested boot needs harness/nested.sh's outer initramfs.
@@ -82,8 +83,17 @@ start_bochs() {
 	rm -rf "$dir/iso"
 
 	# One e1000 (82540EM) on vnet: a host inside Bochs that answers ARP,
-	# ICMP echo, DHCP and TFTP from net/; nothing leaves the machine.
+	# ICMP echo, DHCP and TFTP from net/; nothing leaves the machine. A
+	# second card, if asked for, is on Bochs's slirp, restricted: its
+	# host (10.0.2.2) answers ARP, ICMP echo and DHCP, and routes nothing
+	# out. A card after the first is off until "enabled=1", which must
+	# come before its other options: else they are not taken.
 	nic_file "$dir/net"
+	local second=
+	if [ "${BOCHS_NICS:-1}" != 1 ]; then
+		echo "restricted = 1" > "$dir/slirp.conf"
+		second="e1000: card=1, enabled=1, mac=52:54:00:12:34:57, ethmod=slirp, script=slirp.conf"
+	fi
 
 	# clock sync=none: emulated time follows instructions, so runs repeat.
 	# Paths are relative (Bochs runs in $dir): long ones overflow its buffers.
@@ -103,6 +113,7 @@ start_bochs() {
 	panic: action=fatal
 	plugin_ctrl: e1000=1
 	e1000: card=0, mac=52:54:00:12:34:56, ethmod=vnet, ethdev=net
+	$second
 	${5:-}
 	EOF
 	echo c > "$dir/bochs.rc"

@@ -22,7 +22,7 @@ MK
 done
 # Built with them, run by make bench only
 cp "$OUT/selftests/lvd_bench" "$OUT/selftests/lvd_net_bench" \
-   "$OUT/selftests/lvd_blk_bench" "$root/lvd/bin/"
+   "$OUT/selftests/lvd_blk_bench" "$OUT/selftests/lvd_nic_bench" "$root/lvd/bin/"
 
 # nic_test's checksum of the file the emulator serves it by TFTP
 nic_file "$root/lvd/nic"

@@ -5,13 +5,14 @@
 # "N passed, N failed". Exit status 1 on any failure.
 #
 # BOOTS lists boots as EMULATOR:CPUS[:OPTION] (default: bochs:1:reboot
-# bochs:2:restart bochs:4:restart nested:1 bochs:1:icelake bochs:1:off
-# qemu:1, and kvm:1 where the host has VMX and /dev/kvm). OPTION "off"
+# bochs:2:restart bochs:4:restart nested:1 bochs:1:icelake bochs:2:nics2
+# bochs:1:off qemu:1, and kvm:1 where the host has VMX and /dev/kvm). OPTION "off"
 # boots with lvd=off, where the hypervisor must stay off; "reboot" ends the
 # run with reboot(2) and "restart" with SysRq-B (an emergency restart), each
 # followed by a second run that checks that LVD came back and powers off
 # (Bochs only: QEMU here does not reboot); "icelake" boots Bochs's Ice Lake
-# model (UMIP) instead of Haswell. nested:N boots the
+# model (UMIP) instead of Haswell; "nics2" gives Bochs a second e1000 card
+# and runs only nic_test, whose two-card test needs it. nested:N boots the
 # kernel under QEMU+KVM inside Bochs.
 source "$(dirname "$0")/common.sh"
 
@@ -25,7 +26,7 @@ H=$LVD_TOP/harness
 
 if [ -z "${BOOTS:-}" ]; then
 	# Two boots run at a time, started in this order: the long ones early.
-	BOOTS="bochs:2:restart bochs:4:restart nested:1 bochs:1:reboot bochs:1:icelake bochs:1:off qemu:1"
+	BOOTS="bochs:2:restart bochs:4:restart nested:1 bochs:1:reboot bochs:1:icelake bochs:2:nics2 bochs:1:off qemu:1"
 	if [ -w /dev/kvm ] && grep -qw vmx /proc/cpuinfo; then BOOTS="$BOOTS kvm:1"; fi
 fi
 # Nested boots run in Bochs on the same kernel (lvd=off) with an initramfs
@@ -59,7 +60,7 @@ tally() {
 names=()
 for b in $BOOTS; do
 	IFS=: read -r emu cpus opt <<< "$b"
-	model=
+	model= nics=1
 	case $opt in
 	'') name=$emu-${cpus}cpu extra= ;;
 	off) name=$emu-${cpus}cpu-lvd-off extra="lvd=off lvd_expect_hv=off" ;;
@@ -69,7 +70,8 @@ for b in $BOOTS; do
 	reboot|restart) name=$emu-${cpus}cpu-$opt extra="lvd_end=$opt reboot=pci" ;;
 	# Bochs's Ice Lake model: UMIP meets LVD there.
 	icelake) name=$emu-${cpus}cpu-$opt extra= model=corei7_icelake_u ;;
-	*) die "BOOTS: $b: the option is off, reboot, restart or icelake" ;;
+	nics2) name=$emu-${cpus}cpu-$opt extra=lvd_only=nic_test nics=2 ;;
+	*) die "BOOTS: $b: the option is off, reboot, restart, icelake or nics2" ;;
 	esac
 	names+=("$name")
 	# Every exit of the nested boot's L2 goes through two hypervisors,
@@ -84,7 +86,7 @@ for b in $BOOTS; do
 		wait -n || true
 	done
 	BOOT=$emu CPUS=$cpus MODE=test TIMEOUT=$timeout CMDLINE_EXTRA="$extra" \
-		BOCHS_MODEL=$model "$H/boot.sh" "$name" &
+		BOCHS_MODEL=$model BOCHS_NICS=$nics "$H/boot.sh" "$name" &
 	sleep 3
 done
 wait || true

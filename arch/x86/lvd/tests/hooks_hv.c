@@ -427,6 +427,15 @@ static ssize_t lvd_test_domain_write(struct file *file, const char __user *ubuf,
 	return ret ?: len;
 }
 
+/* A checksum of the kernel's text and read-only data: what faults leave */
+static int lvd_test_image_sum_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "%016llx\n", lvd_kernel_image_sum());
+	return 0;
+}
+
+DEFINE_SHOW_ATTRIBUTE(lvd_test_image_sum);
+
 /* Write an isolated module's name: its domain is stopped, as by a fault */
 static ssize_t lvd_test_stop_module_write(struct file *file,
 					  const char __user *ubuf, size_t len,
@@ -498,6 +507,8 @@ static int __init lvd_test_init(void)
 	debugfs_create_file("domain", 0600, lvd_test_dir, NULL, &lvd_test_domain_fops);
 	debugfs_create_file("stop_module", 0200, lvd_test_dir, NULL,
 			    &lvd_test_stop_module_fops);
+	debugfs_create_file("image_sum", 0400, lvd_test_dir, NULL,
+			    &lvd_test_image_sum_fops);
 	lvd_test_cross_create(lvd_test_dir);
 	lvd_test_bench_create(lvd_test_dir);
 	lvd_test_pv_create(lvd_test_dir);
