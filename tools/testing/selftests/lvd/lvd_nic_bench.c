@@ -86,9 +86,13 @@ static int card_interface(const char *pci, char *dev, size_t size)
 /* The card @pci to @driver: the isolated e1000, or lvd_e1000_native */
 static int card_to(const char *pci, int native)
 {
-	char path[256], cmd[256];
+	const char *want = native ? "e1000_native" : "e1000";
+	char path[256], cmd[256], link[256], *driver;
+	ssize_t len;
 
-	system("rmmod e1000 lvd_e1000_native 2>/dev/null");
+	/* busybox's rmmod stops at the first module that is not loaded */
+	system("rmmod e1000 2>/dev/null");
+	system("rmmod lvd_e1000_native 2>/dev/null");
 	snprintf(path, sizeof(path), SYS_PCI "%s/driver_override", pci);
 	if (write_text(path, native ? "e1000_native" : "\n"))
 		return -1;
@@ -96,7 +100,14 @@ static int card_to(const char *pci, int native)
 		return -1;
 	snprintf(cmd, sizeof(cmd), "echo %s > /sys/bus/pci/drivers_probe", pci);
 	system(cmd);
-	return 0;
+	/* The card is the driver's measured, or nothing is */
+	snprintf(path, sizeof(path), SYS_PCI "%s/driver", pci);
+	len = readlink(path, link, sizeof(link) - 1);
+	if (len <= 0)
+		return -1;
+	link[len] = '\0';
+	driver = strrchr(link, '/');
+	return driver && !strcmp(driver + 1, want) ? 0 : -1;
 }
 
 /* @dev up with a link and an address from DHCP; the server in @host */
