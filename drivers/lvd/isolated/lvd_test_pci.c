@@ -25,6 +25,8 @@
  * 10  interrupts: the timer's line, its card's with a threaded handler,
  *     free_irq() and disable_irq() of what it has not requested
  * 11  send with an interrupt handler that faults: stopped in hardirq
+ * 12  a remove that leaves a work item writing the card's BAR 0 after
+ *     the card is let go: stopped
  *
  * pm=1 puts the card in D3hot and back in D0, saves its state, arms
  * and disarms wake-up and memory-write-invalidate, and reads its status
@@ -46,6 +48,7 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/unaligned.h>
+#include <linux/workqueue.h>
 
 /* A kernel address the module does not map */
 #define LVD_TP_KERNEL	((void *)0xffffffff81000000UL)
@@ -391,10 +394,22 @@ disable:
 	return err;
 }
 
+/* Attack 12: after the card was let go, a write to its BAR 0 */
+static void lvd_tp_late_write(struct work_struct *work)
+{
+	pr_info("writing BAR 0 after the card was let go\n");
+	writel(~0U, lvd_tp_hw + LVD_TP_IMC);
+	pr_info("BAR 0 written\n");
+}
+
+static DECLARE_DELAYED_WORK(lvd_tp_late, lvd_tp_late_write);
+
 static void lvd_tp_remove(struct pci_dev *pdev)
 {
 	pr_info("%s: removed\n", pci_name(pdev));
-	if (lvd_tp_attack == 6)
+	if (lvd_tp_attack == 12)
+		schedule_delayed_work(&lvd_tp_late, HZ / 5);
+	if (lvd_tp_attack == 6 || lvd_tp_attack == 12)
 		return;
 	iounmap(lvd_tp_hw);
 	pci_release_selected_regions(pdev, pci_select_bars(pdev, IORESOURCE_MEM));

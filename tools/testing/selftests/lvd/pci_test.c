@@ -407,6 +407,33 @@ TEST_F(pci, unmapped_bar_stops_the_driver)
 }
 
 /*
+ * A driver whose remove leaves a work item that writes the card's BAR 0
+ * 200 ms later: the card is let go when remove returns (bus mastering
+ * off, BAR 0 unmapped from the domain), so the write faults in the
+ * domain and the driver is stopped; the card stays let go, and a good
+ * load drives it after.
+ */
+TEST_F(pci, mmio_write_after_release_stops_the_driver)
+{
+	char unbind[64];
+
+	ASSERT_EQ(0, load("attack=12"));
+	ASSERT_STREQ("lvd_test_pci", card_driver());
+	snprintf(unbind, sizeof(unbind), "echo %s > /sys/bus/pci/drivers/lvd_test_pci/unbind",
+		 strrchr(card, '/') + 1);
+	ASSERT_EQ(0, system(unbind));
+	sleep(2);
+	ASSERT_TRUE(logged(TP "writing BAR 0 after the card was let go"));
+	ASSERT_FALSE(logged(TP "BAR 0 written"));
+	ASSERT_TRUE(logged("(lvd_test_pci) stopped: vector 14"));
+	card_let_go(_metadata);
+	ASSERT_EQ(0, system("rmmod lvd_test_pci"));
+	ASSERT_EQ(0, system("dmesg -c > /dev/null"));
+	ASSERT_EQ(0, load(""));
+	ASSERT_TRUE(logged("vendor 8086 device 100e link"));
+}
+
+/*
  * A driver that leaves the card enabled, claimed, mapped and mastering
  * the bus: the glue takes it all back when the driver is removed, and
  * the card's own driver can take it over.
